@@ -1,0 +1,45 @@
+package org.mnseg.nn;
+
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * A segmentation network, 2-D or 3-D: logits at the input's resolution. Every architecture (UNet3D, the 2-D
+ * pretrained networks, TorchScript modules) implements this, so training, inference and the bundle are
+ * model-agnostic.
+ *
+ * <p>Memory contract: {@link #forward} places every result (including tensors derived from parameters) in the
+ * input's manager, so that closing a per-step sub-manager frees the whole step.
+ */
+public interface Network extends AutoCloseable {
+
+	/** Architecture name as recorded in bundles, e.g. {@code unet3d}. */
+	String architecture();
+
+	/** The hyper-parameters that rebuild this architecture with {@link NetworkFactory}. */
+	Map<String, Object> config();
+
+	/** 2 (input N x C x H x W) or 3 (input N x C x D x H x W). */
+	int spatialDims();
+
+	int inChannels();
+
+	int numClasses();
+
+	/** Logits N x numClasses x (spatial shape of the input). {@code training} switches dropout and the like. */
+	NDArray forward(NDArray input, boolean training);
+
+	/** All parameters in a stable order with unique names. */
+	List<Param> params();
+
+	/** The manager owning the parameters. */
+	NDManager manager();
+
+	@Override
+	default void close() {
+		manager().close();
+	}
+}
