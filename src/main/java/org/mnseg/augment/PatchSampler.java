@@ -25,6 +25,9 @@ import org.mnseg.util.UserError;
  * patch keeps its minimum and maximum.</li>
  * </ol>
  *
+ * <p>Zooming out (s &lt; 1) with nearest-neighbour labels skips at most one source voxel per step, so a foreground
+ * structure one voxel thin may fall between samples; anything at least two voxels wide always shows.
+ *
  * <p>Padding: along an axis where the volume is shorter than the region, the volume is centred in the region and the
  * rest is filled with the nearest edge value for the image and with background (0) for the labels.
  */
