@@ -1,0 +1,115 @@
+package org.mnseg.bundle;
+
+import java.lang.reflect.Type;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.mnseg.nn.Network;
+import org.mnseg.nn.NetworkFactory;
+import org.mnseg.util.Json;
+import org.mnseg.util.UserError;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.reflect.TypeToken;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * A trained model as one portable file ({@code .mnmodel}): what the networks are (architecture and
+ * hyper-parameters per role, e.g. "3d" and "2d"), their weights, and everything needed to apply them to a new
+ * volume the way they were trained (classes, patch size, normalisation, spacing), plus where they came from
+ * (preset, data set, split, seed, code version).
+ */
+public final class ModelBundle {
+	public static final int FORMAT_VERSION = 1;
+	public static final String FILE_EXTENSION = ".mnmodel";
+	private static final String INFO = "bundle.json";
+
+	/** One network in the bundle. */
+	public record Entry(String architecture, Map<String, Object> config, TensorStore weights) {}
+
+	private final BundleInfo info;
+	private final Map<String, Entry> models = new LinkedHashMap<>();
+
+	public ModelBundle(BundleInfo info) {
+		this.info = info;
+	}
+
+	public BundleInfo info() {
+		return info;
+	}
+
+	public void put(String role, Network net) {
+		models.put(role, new Entry(net.architecture(), new LinkedHashMap<>(net.config()), TensorStore.of(net.params())));
+	}
+
+	public Map<String, Entry> models() {
+		return java.util.Collections.unmodifiableMap(models);
+	}
+
+	/** The role {@code mn segment} uses when none is asked for. */
+	public String defaultRole() {
+		return info.defaultModel != null && models.containsKey(info.defaultModel) ? info.defaultModel : models.keySet().iterator().next();
+	}
+
+	/** Builds the network of a role with its trained weights; the caller closes it. */
+	public Network instantiate(String role, NDManager parent) {
+		Entry e = models.get(role);
+		if (e == null) throw new UserError("The model bundle has no '" + role + "' model; it has: " + String.join(", ", models.keySet()) + ".");
+		Network net = NetworkFactory.create(e.architecture(), e.config(), parent, info.seed);
+		try {
+			e.weights().loadInto(net.params(), "The model bundle's '" + role + "' model");
+		} catch (RuntimeException ex) {
+			net.close();
+			throw ex;
+		}
+		return net;
+	}
+
+	public void save(Path file) {
+		toContainer().write(file);
+	}
+
+	ZipContainer toContainer() {
+		ZipContainer zip = new ZipContainer();
+		JsonObject doc = Json.GSON.toJsonTree(info).getAsJsonObject();
+		JsonObject roles = new JsonObject();
+		for (Map.Entry<String, Entry> m : models.entrySet()) {
+			JsonObject o = new JsonObject();
+			o.addProperty("architecture", m.getValue().architecture());
+			o.add("config", Json.GSON.toJsonTree(m.getValue().config()));
+			roles.add(m.getKey(), o);
+			zip.putTensors("models/" + m.getKey(), m.getValue().weights());
+		}
+		doc.add("models", roles);
+		zip.putJson(INFO, doc);
+		return zip;
+	}
+
+	public static ModelBundle load(Path file) {
+		return fromContainer(ZipContainer.read(file, "model bundle"), file);
+	}
+
+	static ModelBundle fromContainer(ZipContainer zip, Path file) {
+		JsonElement docEl = zip.json(INFO);
+		if (docEl == null) throw new UserError(file + " has no " + INFO + ": it is not an M&N model bundle.");
+		JsonObject doc = docEl.getAsJsonObject();
+		BundleInfo info = Json.GSON.fromJson(doc, BundleInfo.class);
+		if (info.formatVersion > FORMAT_VERSION)
+			throw new UserError(file + " was written by a newer M&N (bundle format " + info.formatVersion + "); update the plugin to read it.");
+		ModelBundle b = new ModelBundle(info);
+		Type mapType = new TypeToken<Map<String, Object>>() {}.getType();
+		JsonObject roles = doc.getAsJsonObject("models");
+		if (roles == null || roles.size() == 0) throw new UserError(file + " holds no model.");
+		for (Map.Entry<String, JsonElement> r : roles.entrySet()) {
+			JsonObject o = r.getValue().getAsJsonObject();
+			TensorStore w = zip.tensors("models/" + r.getKey());
+			if (w == null) throw new UserError(file + " lacks the weights of its '" + r.getKey() + "' model; the file is incomplete.");
+			Map<String, Object> config = Json.GSON.fromJson(o.get("config"), mapType);
+			b.models.put(r.getKey(), new Entry(o.get("architecture").getAsString(), config, w));
+		}
+		return b;
+	}
+}

@@ -1,0 +1,142 @@
+package org.mnseg.bundle;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+import org.mnseg.util.AtomicFiles;
+import org.mnseg.util.UserError;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/**
+ * The one-file container behind model bundles and checkpoints: a zip of JSON documents and tensor stores. A tensor
+ * store {@code name} is an index {@code name/index.json} (tensor names, shapes, offsets) and the values
+ * {@code name/values.f32} (little-endian float32), so the file opens with any zip tool and any language.
+ */
+public final class ZipContainer {
+	private final Map<String, JsonElement> documents = new LinkedHashMap<>();
+	private final Map<String, TensorStore> stores = new LinkedHashMap<>();
+
+	public void putJson(String name, JsonElement json) {
+		documents.put(name, json);
+	}
+
+	public JsonElement json(String name) {
+		return documents.get(name);
+	}
+
+	public void putTensors(String name, TensorStore store) {
+		stores.put(name, store);
+	}
+
+	public TensorStore tensors(String name) {
+		return stores.get(name);
+	}
+
+	public void write(Path file) {
+		AtomicFiles.write(file, out -> {
+			ZipOutputStream zip = new ZipOutputStream(out);
+			zip.setLevel(Deflater.BEST_SPEED);
+			for (Map.Entry<String, JsonElement> doc : documents.entrySet()) {
+				zip.putNextEntry(new ZipEntry(doc.getKey()));
+				zip.write(org.mnseg.util.Json.GSON.toJson(doc.getValue()).getBytes(StandardCharsets.UTF_8));
+				zip.closeEntry();
+			}
+			for (Map.Entry<String, TensorStore> s : stores.entrySet()) {
+				JsonArray index = new JsonArray();
+				long offset = 0;
+				for (Map.Entry<String, TensorStore.Tensor> t : s.getValue().asMap().entrySet()) {
+					JsonObject e = new JsonObject();
+					e.addProperty("name", t.getKey());
+					JsonArray shape = new JsonArray();
+					for (long d : t.getValue().shape()) shape.add(d);
+					e.add("shape", shape);
+					e.addProperty("offset", offset);
+					offset += t.getValue().data().length;
+					index.add(e);
+				}
+				zip.putNextEntry(new ZipEntry(s.getKey() + "/index.json"));
+				zip.write(org.mnseg.util.Json.GSON.toJson(index).getBytes(StandardCharsets.UTF_8));
+				zip.closeEntry();
+				zip.putNextEntry(new ZipEntry(s.getKey() + "/values.f32"));
+				for (TensorStore.Tensor t : s.getValue().asMap().values()) {
+					ByteBuffer buf = ByteBuffer.allocate(t.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+					buf.asFloatBuffer().put(t.data());
+					zip.write(buf.array());
+				}
+				zip.closeEntry();
+			}
+			zip.finish();
+			zip.flush();
+		});
+	}
+
+	/** Reads a container; {@code what} names the file's role in messages ("model bundle", "checkpoint"). */
+	public static ZipContainer read(Path file, String what) {
+		if (!Files.isRegularFile(file))
+			throw new UserError("The " + what + " " + file + " does not exist. Check the path.");
+		ZipContainer c = new ZipContainer();
+		try (ZipFile zip = new ZipFile(file.toFile())) {
+			Map<String, JsonArray> indexes = new LinkedHashMap<>();
+			for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements();) {
+				ZipEntry e = en.nextElement();
+				String name = e.getName();
+				if (name.endsWith("/index.json")) {
+					indexes.put(name.substring(0, name.length() - "/index.json".length()), JsonParser.parseString(readText(zip, e)).getAsJsonArray());
+				} else if (name.endsWith(".json")) {
+					c.documents.put(name, JsonParser.parseString(readText(zip, e)));
+				}
+			}
+			for (Map.Entry<String, JsonArray> idx : indexes.entrySet()) {
+				ZipEntry values = zip.getEntry(idx.getKey() + "/values.f32");
+				if (values == null) throw new ZipException("missing " + idx.getKey() + "/values.f32");
+				TensorStore store = new TensorStore();
+				try (DataInputStream in = new DataInputStream(zip.getInputStream(values))) {
+					for (JsonElement el : idx.getValue()) {
+						JsonObject o = el.getAsJsonObject();
+						JsonArray shapeJson = o.getAsJsonArray("shape");
+						long[] shape = new long[shapeJson.size()];
+						long n = 1;
+						for (int i = 0; i < shape.length; i++) n *= (shape[i] = shapeJson.get(i).getAsLong());
+						byte[] bytes = new byte[Math.toIntExact(n * 4)];
+						in.readFully(bytes);
+						float[] data = new float[(int) n];
+						ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
+						store.put(o.get("name").getAsString(), shape, data);
+					}
+				}
+				c.stores.put(idx.getKey(), store);
+			}
+		} catch (NoSuchFileException e) {
+			throw new UserError("The " + what + " " + file + " does not exist. Check the path.", e);
+		} catch (IOException | RuntimeException e) {
+			throw new UserError(file + " is not a readable " + what + " (" + e.getMessage()
+				+ "). It may be truncated or not a file written by M&N; use the .mnmodel file a training run wrote.", e);
+		}
+		return c;
+	}
+
+	private static String readText(ZipFile zip, ZipEntry e) throws IOException {
+		try (InputStream in = zip.getInputStream(e)) {
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+	}
+}

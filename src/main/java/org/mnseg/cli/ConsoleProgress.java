@@ -1,0 +1,53 @@
+package org.mnseg.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+import org.mnseg.train.TrainingListener;
+
+/**
+ * Progress on the terminal: one line rewritten in place when attached to a terminal, plain lines otherwise (log
+ * files, cluster jobs).
+ */
+final class ConsoleProgress implements TrainingListener {
+	private final PrintStream out;
+	private final boolean terminal;
+	private boolean lineOpen;
+
+	ConsoleProgress(PrintStream out) {
+		this.out = out;
+		this.terminal = System.console() != null;
+	}
+
+	@Override
+	public void epochFinished(EpochReport r) {
+		String text = String.format(Locale.ROOT, "[%s] epoch %d/%d  loss %.4f  lr %.2e  elapsed %s  left %s  rss %.0f MB", r.model(), r.epoch() + 1,
+			r.epochs(), r.loss(), r.lr(), duration(r.elapsedSeconds()), duration(r.secondsLeft()), r.rssMb());
+		if (terminal) {
+			out.print("\r" + text + "   ");
+			lineOpen = true;
+			if (r.epoch() + 1 == r.epochs()) endLine();
+		} else {
+			out.println(text);
+		}
+		out.flush();
+	}
+
+	@Override
+	public void message(String text) {
+		endLine();
+		out.println(text);
+		out.flush();
+	}
+
+	void endLine() {
+		if (lineOpen) out.println();
+		lineOpen = false;
+	}
+
+	static String duration(double seconds) {
+		if (!Double.isFinite(seconds)) return "?";
+		long s = Math.round(seconds);
+		return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60) : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+	}
+}

@@ -1,0 +1,86 @@
+package org.mnseg.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+import org.mnseg.util.UserError;
+import org.mnseg.util.Version;
+
+/**
+ * The {@code mn} command line: {@code train}, {@code segment}, {@code evaluate}. User mistakes print one clear
+ * message (exit 2); cancellation exits 130; only real bugs print a stack trace (exit 1).
+ */
+public final class Main {
+	private Main() {}
+
+	static final String USAGE = String.join("\n",
+		"M&N for Fiji " + Version.describe() + ": semi-supervised 3D segmentation (command line)",
+		"",
+		"usage: mn <command> [options]",
+		"  train     train a model on a data set (dataset.json or images/ labels/ unlabeled/ folders)",
+		"  segment   segment volumes with a trained model bundle (.mnmodel)",
+		"  evaluate  Dice, Jaccard, HD95, ASD of predictions against ground truth",
+		"",
+		"Common options: --threads N (PyTorch threads; default: all cores), --device auto|cpu|gpu",
+		"Run 'mn <command> --help' for the options of a command.");
+
+	public static void main(String[] argv) {
+		System.exit(run(argv, System.out, System.err));
+	}
+
+	/** Runs a command and returns the exit code (tests call this directly). */
+	public static int run(String[] argv, PrintStream out, PrintStream err) {
+		if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
+			out.println(USAGE);
+			return argv.length == 0 ? 2 : 0;
+		}
+		if (argv[0].equals("--version")) {
+			out.println(Version.describe());
+			return 0;
+		}
+		List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+		try {
+			configureThreads(rest);
+			switch (argv[0]) {
+				case "train":
+					return TrainCommand.run(rest, out);
+				case "segment":
+					return SegmentCommand.run(rest, out);
+				case "evaluate":
+					return EvaluateCommand.run(rest, out);
+				default:
+					err.println("mn: unknown command '" + argv[0] + "'.\n\n" + USAGE);
+					return 2;
+			}
+		} catch (UserError e) {
+			err.println("mn " + argv[0] + ": " + e.getMessage());
+			return 2;
+		} catch (CancellationException e) {
+			err.println("mn " + argv[0] + ": " + e.getMessage());
+			return 130;
+		}
+	}
+
+	/**
+	 * PyTorch reads its thread count once, when the engine starts: set it from --threads before anything touches the
+	 * engine. An explicit -Dai.djl.pytorch.num_threads wins.
+	 */
+	static void configureThreads(List<String> args) {
+		int i = args.indexOf("--threads");
+		String threads = i >= 0 && i + 1 < args.size() ? args.get(i + 1) : null;
+		if (threads != null) {
+			try {
+				if (Integer.parseInt(threads) < 1) throw new NumberFormatException();
+			} catch (NumberFormatException e) {
+				throw new UserError("--threads expects a whole number of at least 1, got '" + threads + "'.");
+			}
+			System.setProperty("ai.djl.pytorch.num_threads", threads);
+		} else if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+			System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
+		}
+		if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+		if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+	}
+}

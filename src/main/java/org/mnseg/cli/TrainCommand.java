@@ -1,0 +1,61 @@
+package org.mnseg.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.mnseg.train.ConfigOverrides;
+import org.mnseg.train.Presets;
+import org.mnseg.util.Devices;
+import org.mnseg.workflow.TrainWorkflow;
+
+/** {@code mn train}. */
+final class TrainCommand {
+	private TrainCommand() {}
+
+	static final String HELP = String.join("\n",
+		"usage: mn train --dataset D --out RUN [--labeled N|all] [--method labeled-only] [--preset cpu|paper]",
+		"                [--epochs E] [--seed S] [--resume] [--no-eval] [--threads T] [--device auto|cpu|gpu] [training options]",
+		"",
+		"  --dataset D   dataset.json (or its folder), or a folder with images/, labels/ and optional unlabeled/",
+		"  --labeled N   size of the labeled subset (the data set's labeled.N list); 'all' uses every training case",
+		"  --out RUN     run folder: model.mnmodel, log.csv, checkpoint.mnckpt, metrics.json and result.json",
+		"  --resume      continue the run in RUN from its last checkpoint (same result as an uninterrupted run)",
+		"  --no-eval     skip the evaluation on the data set's test split",
+		"",
+		"Training options (override the preset):");
+
+	static int run(List<String> argv, PrintStream out) {
+		if (argv.contains("--help")) {
+			out.println(HELP);
+			ConfigOverrides.describe().forEach(l -> out.println("  " + l));
+			out.println("Presets: " + String.join(", ", Presets.NAMES));
+			return 0;
+		}
+		Args a = new Args("train", argv, Set.of("resume", "no-eval"));
+		Path runDir = a.path("out", "the run folder");
+		boolean resume = a.flag("resume");
+		Path dataset = resume && !a.has("dataset") ? null : a.path("dataset", "the data set: a dataset.json or a folder");
+		String labeledText = a.get("labeled", "8");
+		int labeled = labeledText.equalsIgnoreCase("all") ? -1 : a.integer("labeled", 8);
+		String method = a.get("method", "labeled-only");
+		String preset = a.get("preset", "cpu");
+		String device = a.get("device", "auto");
+		a.get("threads", null); // applied by Main before the engine starts
+		boolean evaluate = !a.flag("no-eval");
+		Map<String, String> overrides = a.remaining();
+		ConsoleProgress progress = new ConsoleProgress(out);
+		TrainWorkflow.Result result = TrainWorkflow.run(
+			new TrainWorkflow.Request(dataset, labeled, method, preset, overrides, runDir, resume, evaluate, Devices.resolve(device)), progress,
+			() -> false);
+		progress.endLine();
+		out.println("Model bundle: " + result.bundle());
+		if (result.metrics() != null) {
+			out.println("Test metrics: " + result.metrics());
+			out.println(EvaluateCommand.meanLine(result.summary().getAsJsonObject("mean")));
+		}
+		return 0;
+	}
+}

@@ -1,0 +1,72 @@
+package org.mnseg.train;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.mnseg.bundle.TensorStore;
+import org.mnseg.bundle.ZipContainer;
+import org.mnseg.util.Json;
+import org.mnseg.util.UserError;
+
+import com.google.gson.JsonObject;
+
+/**
+ * Everything a killed or cancelled run needs to continue as if it had never stopped: the configuration, the next
+ * epoch per model, elapsed time, and per model its weights and optimiser state. Written atomically after every
+ * epoch, so the file on disk is always a complete earlier state.
+ */
+public final class Checkpoint {
+	public static final String FILE_NAME = "checkpoint.mnckpt";
+
+	private Checkpoint() {}
+
+	/** Saved state of a run. */
+	public record State(TrainingConfig config, int nextEpoch, double elapsedSeconds, double peakRssMb, JsonObject extra) {}
+
+	public static void save(Path file, State state, List<ModelTrainer> trainers) {
+		ZipContainer zip = new ZipContainer();
+		JsonObject doc = new JsonObject();
+		doc.add("config", Json.GSON.toJsonTree(state.config()));
+		doc.addProperty("nextEpoch", state.nextEpoch());
+		doc.addProperty("elapsedSeconds", state.elapsedSeconds());
+		doc.addProperty("peakRssMb", state.peakRssMb());
+		if (state.extra() != null) doc.add("extra", state.extra());
+		JsonObject steps = new JsonObject();
+		for (ModelTrainer t : trainers) {
+			zip.putTensors("models/" + t.role(), TensorStore.of(t.network().params()));
+			TensorStore opt = new TensorStore();
+			t.optimizer().exportState().forEach((name, values) -> opt.put(name, new long[] { values.length }, values));
+			zip.putTensors("optimizer/" + t.role(), opt);
+			steps.addProperty(t.role(), t.optimizer().stepCount());
+		}
+		doc.add("optimizerSteps", steps);
+		zip.putJson("checkpoint.json", doc);
+		zip.write(file);
+	}
+
+	/** Reads the state and restores weights and optimiser state into the given trainers (matched by role). */
+	public static State load(Path file, List<ModelTrainer> trainers) {
+		ZipContainer zip = ZipContainer.read(file, "checkpoint");
+		if (zip.json("checkpoint.json") == null) throw new UserError(file + " is not an M&N checkpoint.");
+		JsonObject doc = zip.json("checkpoint.json").getAsJsonObject();
+		for (ModelTrainer t : trainers) {
+			TensorStore w = zip.tensors("models/" + t.role());
+			TensorStore o = zip.tensors("optimizer/" + t.role());
+			if (w == null || o == null) throw new UserError(file + " has no saved state for the '" + t.role() + "' model; it belongs to a different kind of run.");
+			w.loadInto(t.network().params(), "The checkpoint");
+			java.util.Map<String, float[]> state = new java.util.LinkedHashMap<>();
+			o.asMap().forEach((name, tensor) -> state.put(name, tensor.data()));
+			t.optimizer().importState(state, doc.getAsJsonObject("optimizerSteps").get(t.role()).getAsLong());
+		}
+		return new State(Json.GSON.fromJson(doc.get("config"), TrainingConfig.class), doc.get("nextEpoch").getAsInt(),
+			doc.get("elapsedSeconds").getAsDouble(), doc.has("peakRssMb") ? doc.get("peakRssMb").getAsDouble() : 0,
+			doc.has("extra") ? doc.getAsJsonObject("extra") : null);
+	}
+
+	/** Reads only the configuration (to rebuild the networks before loading their state). */
+	public static TrainingConfig readConfig(Path file) {
+		ZipContainer zip = ZipContainer.read(file, "checkpoint");
+		if (zip.json("checkpoint.json") == null) throw new UserError(file + " is not an M&N checkpoint.");
+		return Json.GSON.fromJson(zip.json("checkpoint.json").getAsJsonObject().get("config"), TrainingConfig.class);
+	}
+}

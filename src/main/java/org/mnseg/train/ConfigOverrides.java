@@ -1,0 +1,104 @@
+package org.mnseg.train;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.mnseg.util.UserError;
+
+/**
+ * Sets {@link TrainingConfig} fields from text by option name, so that every knob is reachable from the command
+ * line ({@code --lr3d 3e-4}, {@code --patch 48,48,32}, {@code --zoom false}) and from Fiji dialogs without one
+ * hand-written option per field. Option names are the field names in kebab case ({@code lr3d}, {@code base-filters}).
+ */
+public final class ConfigOverrides {
+	private ConfigOverrides() {}
+
+	/** Option name (kebab case) to field, for every settable field. */
+	public static Map<String, Field> options() {
+		Map<String, Field> m = new TreeMap<>();
+		for (Field f : TrainingConfig.class.getFields()) {
+			if (Modifier.isStatic(f.getModifiers())) continue;
+			m.put(kebab(f.getName()), f);
+		}
+		return m;
+	}
+
+	public static boolean isOption(String name) {
+		return options().containsKey(name);
+	}
+
+	/** Applies {@code name=value} pairs (names in kebab case); unknown names or bad values give a UserError. */
+	public static void apply(TrainingConfig c, Map<String, String> values) {
+		Map<String, Field> options = options();
+		for (Map.Entry<String, String> e : values.entrySet()) {
+			Field f = options.get(e.getKey());
+			if (f == null) throw new UserError("Unknown training option --" + e.getKey() + ". Known options: --" + String.join(", --", options.keySet()));
+			try {
+				f.set(c, parse(f.getType(), e.getValue()));
+			} catch (IllegalAccessException ex) {
+				throw new IllegalStateException(ex);
+			} catch (RuntimeException ex) {
+				throw new UserError("--" + e.getKey() + " " + e.getValue() + ": " + expected(f.getType()) + " expected.", ex);
+			}
+		}
+	}
+
+	private static Object parse(Class<?> type, String v) {
+		String s = v.trim();
+		if (type == int.class) return Integer.parseInt(s);
+		if (type == long.class) return Long.parseLong(s);
+		if (type == double.class) return Double.parseDouble(s);
+		if (type == boolean.class) {
+			if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("yes") || s.equals("1")) return true;
+			if (s.equalsIgnoreCase("false") || s.equalsIgnoreCase("no") || s.equals("0")) return false;
+			throw new IllegalArgumentException(s);
+		}
+		if (type == int[].class) {
+			String[] parts = s.split("[,x]");
+			int[] out = new int[parts.length];
+			for (int i = 0; i < parts.length; i++) out[i] = Integer.parseInt(parts[i].trim());
+			if (out.length != 3) throw new IllegalArgumentException(s);
+			return out;
+		}
+		if (type == String.class) return s;
+		throw new IllegalArgumentException("unsupported type " + type);
+	}
+
+	private static String expected(Class<?> type) {
+		if (type == int.class || type == long.class) return "a whole number";
+		if (type == double.class) return "a number";
+		if (type == boolean.class) return "true or false";
+		if (type == int[].class) return "three whole numbers x,y,z (e.g. 64,64,32)";
+		return "a value";
+	}
+
+	static String kebab(String camel) {
+		StringBuilder b = new StringBuilder();
+		for (char ch : camel.toCharArray()) {
+			if (Character.isUpperCase(ch)) b.append('-').append(Character.toLowerCase(ch));
+			else b.append(ch);
+		}
+		return b.toString().toLowerCase(Locale.ROOT);
+	}
+
+	/** Lines "--name (type, default)" for help texts. */
+	public static List<String> describe() {
+		TrainingConfig defaults = new TrainingConfig();
+		List<String> lines = new ArrayList<>();
+		for (Map.Entry<String, Field> e : options().entrySet()) {
+			try {
+				Object v = e.getValue().get(defaults);
+				String shown = v instanceof int[] a ? a[0] + "," + a[1] + "," + a[2] : String.valueOf(v);
+				lines.add("--" + e.getKey() + " (" + expected(e.getValue().getType()) + "; default " + shown + ")");
+			} catch (IllegalAccessException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+		return lines;
+	}
+}

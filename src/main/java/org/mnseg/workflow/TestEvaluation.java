@@ -1,0 +1,35 @@
+package org.mnseg.workflow;
+
+import java.util.function.BooleanSupplier;
+
+import org.mnseg.bundle.ModelBundle;
+import org.mnseg.data.DatasetSpec;
+import org.mnseg.data.Normalization;
+import org.mnseg.data.Sample;
+import org.mnseg.inference.Segmentation;
+import org.mnseg.metrics.Evaluation;
+import org.mnseg.metrics.EvaluationReport;
+import org.mnseg.train.TrainingListener;
+
+
+import ai.djl.Device;
+
+/** Segments every test case of a data set with a bundle and measures the result against the truth. */
+public final class TestEvaluation {
+	private TestEvaluation() {}
+
+	public static EvaluationReport run(ModelBundle bundle, DatasetSpec spec, Device device, TrainingListener listener, BooleanSupplier cancelled) {
+		EvaluationReport all = new EvaluationReport();
+		try (Segmenter segmenter = new Segmenter(bundle, null, device, Segmenter.defaultWindow(bundle.info()))) {
+			int i = 0;
+			for (DatasetSpec.Case c : spec.test()) {
+				if (cancelled != null && cancelled.getAsBoolean()) throw new java.util.concurrent.CancellationException("Evaluation cancelled");
+				listener.message("Evaluating " + c.id() + " (" + (++i) + "/" + spec.test().size() + ")");
+				Sample s = spec.load(c, Normalization.NONE);
+				Segmentation seg = segmenter.segment(s.image());
+				all.add(Evaluation.evaluate(c.id(), seg.labels(), s.label(), spec.numClasses()));
+			}
+		}
+		return all;
+	}
+}

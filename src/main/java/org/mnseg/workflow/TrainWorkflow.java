@@ -1,0 +1,178 @@
+package org.mnseg.workflow;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import org.mnseg.bundle.BundleInfo;
+import org.mnseg.bundle.ModelBundle;
+import org.mnseg.data.DatasetSpec;
+import org.mnseg.data.Normalization;
+import org.mnseg.nn.Network;
+import org.mnseg.nn.NetworkFactory;
+import org.mnseg.train.Checkpoint;
+import org.mnseg.train.ConfigOverrides;
+import org.mnseg.train.LabeledOnlyTraining;
+import org.mnseg.train.LrSchedule;
+import org.mnseg.train.ModelTrainer;
+import org.mnseg.train.Presets;
+import org.mnseg.train.TrainingConfig;
+import org.mnseg.train.TrainingData;
+import org.mnseg.train.TrainingListener;
+import org.mnseg.util.Json;
+import org.mnseg.util.UserError;
+import org.mnseg.util.Version;
+
+import com.google.gson.JsonObject;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * A whole training run as the user asks for it: data set in, run folder out ({@code model.mnmodel}, {@code log.csv},
+ * {@code checkpoint.mnckpt}, and on data sets with a test split {@code metrics.json} and {@code result.json}).
+ * The command line and the Fiji command both call this.
+ */
+public final class TrainWorkflow {
+	public static final String BUNDLE_FILE = "model" + ModelBundle.FILE_EXTENSION;
+	public static final List<String> METHODS = List.of("labeled-only");
+
+	/** What to run. {@code overrides} are option name to value, applied after the preset. */
+	public record Request(Path dataset, int labeled, String method, String preset, Map<String, String> overrides, Path runDir, boolean resume,
+		boolean evaluate, Device device) {}
+
+	/** Where the results went. */
+	public record Result(Path bundle, Path metrics, JsonObject summary) {}
+
+	private TrainWorkflow() {}
+
+	public static Result run(Request req, TrainingListener listener, BooleanSupplier cancelled) {
+		Path ckpt = req.runDir().resolve(Checkpoint.FILE_NAME);
+		if (!req.resume() && Files.exists(ckpt))
+			throw new UserError("The run folder " + req.runDir() + " already holds a checkpoint. Add --resume to continue that run, or choose another --out folder.");
+		if (!METHODS.contains(req.method()))
+			throw new UserError("Unknown method '" + req.method() + "'. Available: " + String.join(", ", METHODS) + ".");
+
+		TrainingConfig config;
+		DatasetSpec spec;
+		TrainingData data;
+		if (req.resume()) {
+			config = Checkpoint.readConfig(ckpt);
+			spec = DatasetSpec.open(Paths.get(config.dataset));
+			data = TrainingData.load(spec, config.labeled, Normalization.parse(config.normalization), listener);
+		} else {
+			spec = DatasetSpec.open(req.dataset());
+			config = new TrainingConfig();
+			config.method = req.method();
+			config.dataset = req.dataset().toAbsolutePath().normalize().toString();
+			config.labeled = req.labeled();
+			config.normalization = defaultNormalization(spec.modality());
+			// the cpu preset sizes the patch from the volumes, so the labeled data is read first
+			Map<String, String> overrides = new LinkedHashMap<>(req.overrides());
+			String norm = overrides.remove("normalization");
+			if (norm != null) config.normalization = Normalization.parse(norm).name().toLowerCase(java.util.Locale.ROOT);
+			data = TrainingData.load(spec, config.labeled, Normalization.parse(config.normalization), listener);
+			Presets.apply(req.preset(), config, data.medianShape());
+			ConfigOverrides.apply(config, overrides);
+		}
+		try {
+			Files.createDirectories(req.runDir());
+		} catch (java.io.IOException e) {
+			throw new UserError("Cannot create the run folder " + req.runDir() + ": " + e.getMessage(), e);
+		}
+		listener.message("Training " + config.method + " on " + spec.name() + ": " + data + ", patch " + Presets.describe(config.patch) + ", "
+			+ config.epochs + " epochs");
+
+		try (NDManager manager = NDManager.newBaseManager(req.device())) {
+			Network net = NetworkFactory.create(config.architecture3d, unetConfig(config, data), manager, config.seed);
+			LrSchedule schedule = new LrSchedule(config.lr3d, config.warmupEpochs, config.epochs, config.epochs);
+			LabeledOnlyTraining.Outcome outcome;
+			try (ModelTrainer trainer = new ModelTrainer("3d", net, schedule, config.weightDecay, config.lossWeightCe, config.lossWeightDice)) {
+				outcome = new LabeledOnlyTraining(config, data, trainer, req.runDir(), listener, cancelled).run(req.resume());
+				ModelBundle bundle = new ModelBundle(bundleInfo(config, spec, data));
+				bundle.put("3d", net);
+				Path bundleFile = req.runDir().resolve(BUNDLE_FILE);
+				bundle.save(bundleFile);
+				listener.message("Saved " + bundleFile);
+
+				JsonObject summary = summary(config, spec, outcome);
+				Path metricsFile = null;
+				if (req.evaluate() && !spec.test().isEmpty()) {
+					JsonObject metrics = TestEvaluation.run(bundle, spec, req.device(), listener, cancelled).toJson();
+					metricsFile = req.runDir().resolve("metrics.json");
+					Json.write(metricsFile, metrics);
+					summary.add("mean", metrics.get("mean"));
+					summary.add("classes", metrics.get("classes"));
+				}
+				Json.write(req.runDir().resolve("result.json"), summary);
+				return new Result(bundleFile, metricsFile, summary);
+			}
+		}
+	}
+
+	static Map<String, Object> unetConfig(TrainingConfig c, TrainingData data) {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("in_channels", data.inChannels());
+		m.put("num_classes", data.numClasses());
+		m.put("levels", c.levels);
+		m.put("base_filters", c.baseFilters);
+		return m;
+	}
+
+	/** MRI data sets get per-volume z-scores, CT the HU window; anything else is left as it is. */
+	static String defaultNormalization(String modality) {
+		String m = modality == null ? "" : modality.toLowerCase(java.util.Locale.ROOT);
+		if (m.contains("ct")) return "ct";
+		if (m.contains("mri") || m.contains("mr")) return "mri";
+		return "none";
+	}
+
+	static BundleInfo bundleInfo(TrainingConfig c, DatasetSpec spec, TrainingData data) {
+		BundleInfo info = new BundleInfo();
+		info.method = c.method;
+		for (int k = 0; k < spec.numClasses(); k++) info.classNames.add(spec.classNames().getOrDefault(k, "class " + k));
+		info.inChannels = data.inChannels();
+		info.patchSize = c.patch.clone();
+		info.normalization = c.normalization;
+		info.spacing = data.spacing();
+		info.preset = c.preset;
+		info.dataset = c.dataset;
+		info.datasetName = spec.name();
+		info.split = c.labeled < 0 ? "train (all labeled)" : "train, labeled." + c.labeled;
+		info.labeled = data.labeled().size();
+		info.labeledCases = data.labeledIds();
+		info.seed = c.seed;
+		info.epochs = c.epochs;
+		info.codeVersion = Version.describe();
+		info.created = Instant.now().toString();
+		info.overlap = c.overlap;
+		info.blend = c.blend;
+		info.training = c.asMap();
+		return info;
+	}
+
+	static JsonObject summary(TrainingConfig c, DatasetSpec spec, LabeledOnlyTraining.Outcome o) {
+		JsonObject s = new JsonObject();
+		s.addProperty("dataset", spec.name());
+		s.addProperty("dataset_path", c.dataset);
+		s.addProperty("split", "test");
+		s.addProperty("labeled", c.labeled < 0 ? spec.train().size() : c.labeled);
+		s.addProperty("method", c.method);
+		s.addProperty("preset", c.preset);
+		s.addProperty("epochs", c.epochs);
+		s.addProperty("steps", (long) c.epochs * c.iterationsPerEpoch);
+		s.addProperty("seed", c.seed);
+		s.addProperty("train_seconds", Math.round(o.trainSeconds() * 10) / 10.0);
+		s.addProperty("peak_rss_mb", Math.round(o.peakRssMb()));
+		s.addProperty("final_loss", o.finalLoss());
+		s.addProperty("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
+		s.addProperty("code_version", Version.describe());
+		s.add("config", Json.GSON.toJsonTree(c));
+		return s;
+	}
+}
