@@ -26,7 +26,7 @@ class Group:
 		self.scalars = {}
 
 	def put(self, key, t):
-		self.tensors[key] = t.detach().to(torch.float32).contiguous().numpy()
+		self.tensors[key] = t.detach().to(torch.float32).clone().contiguous().numpy()  # a copy: params change in place
 
 	def scalar(self, key, v):
 		self.scalars[key] = float(v)

@@ -28,8 +28,9 @@ public final class Losses {
 		return Ops.scoped(logits, (x, scratch) -> {
 			NDArray logP = x.logSoftmax(1);
 			// Where the target is 0 its log is replaced by anything finite: 0 * finite = 0, as xlogy does.
-			NDArray logT = target.maximum(Float.MIN_NORMAL).log();
-			logT.attach(scratch);
+			NDArray clamped = target.maximum(Float.MIN_NORMAL);
+			clamped.attach(scratch); // computed from the target, so born in the target's manager
+			NDArray logT = clamped.log();
 			NDArray pointwise = logT.sub(logP).mul(target);
 			return pointwise.mean();
 		});

@@ -73,13 +73,13 @@ public final class Ops {
 	 */
 	public static NDArray upsampleTrilinear2x(NDArray x) {
 		requireDims(x, 5, "upsampleTrilinear2x");
-		return upsampleLinear2x(upsampleLinear2x(upsampleLinear2x(x, 2), 3), 4);
+		return scoped(x, (in, scratch) -> upsampleLinear2x(upsampleLinear2x(upsampleLinear2x(in, 2), 3), 4));
 	}
 
 	/** Bilinear 2x upsampling with align_corners=false on N x C x H x W, as PyTorch's {@code bilinear} mode. */
 	public static NDArray upsampleBilinear2x(NDArray x) {
 		requireDims(x, 4, "upsampleBilinear2x");
-		return upsampleLinear2x(upsampleLinear2x(x, 2), 3);
+		return scoped(x, (in, scratch) -> upsampleLinear2x(upsampleLinear2x(in, 2), 3));
 	}
 
 	/**
