@@ -3,13 +3,15 @@ package org.mnseg.nn;
 import org.mnseg.util.UserError;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
  * The segmentation losses as the M&N reference code computes them, on logits N x C x spatial (2-D or 3-D) and
  * target probabilities of the same shape (one-hot labels or soft pseudo-labels). Each returns a scalar in the
- * logits' manager, differentiable with respect to the logits; targets are treated as constants.
+ * logits' manager, differentiable with respect to the logits; targets are treated as constants (no gradient flows
+ * into them, even if they come from a network that records one).
  */
 public final class Losses {
 	/** Lower bound of the Dice denominator, as in the reference code. */
@@ -26,13 +28,11 @@ public final class Losses {
 	public static NDArray klDiv(NDArray logits, NDArray target) {
 		checkShapes(logits, target);
 		return Ops.scoped(logits, (x, scratch) -> {
+			NDArray t = constant(target, scratch);
 			NDArray logP = x.logSoftmax(1);
 			// Where the target is 0 its log is replaced by anything finite: 0 * finite = 0, as xlogy does.
-			NDArray clamped = target.maximum(Float.MIN_NORMAL);
-			clamped.attach(scratch); // computed from the target, so born in the target's manager
-			NDArray logT = clamped.log();
-			NDArray pointwise = logT.sub(logP).mul(target);
-			return pointwise.mean();
+			NDArray logT = t.maximum(Float.MIN_NORMAL).log();
+			return logT.sub(logP).mul(t).mean();
 		});
 	}
 
@@ -45,11 +45,10 @@ public final class Losses {
 		checkShapes(logits, target);
 		long channels = logits.getShape().get(1);
 		return Ops.scoped(logits, (x, scratch) -> {
+			NDArray t = constant(target, scratch);
 			NDArray p = x.softmax(1);
-			NDArray targetSquared = target.square();
-			targetSquared.attach(scratch); // computed from the target, so born in the target's manager
-			NDArray intersection = perChannelSum(p.mul(target), channels);
-			NDArray denominator = perChannelSum(p.square(), channels).add(perChannelSum(targetSquared, channels));
+			NDArray intersection = perChannelSum(p.mul(t), channels);
+			NDArray denominator = perChannelSum(p.square(), channels).add(perChannelSum(t.square(), channels));
 			NDArray dice = intersection.mul(2f).div(denominator.maximum(DICE_DENOMINATOR_MIN));
 			return dice.mean().neg().add(1f);
 		});
@@ -59,7 +58,8 @@ public final class Losses {
 	public static NDArray crossEntropy(NDArray logits, NDArray target) {
 		checkShapes(logits, target);
 		long channels = logits.getShape().get(1);
-		return Ops.scoped(logits, (x, scratch) -> x.logSoftmax(1).mul(target).sum().div(-(float) (x.size() / channels)));
+		return Ops.scoped(logits,
+				(x, scratch) -> x.logSoftmax(1).mul(constant(target, scratch)).sum().div(-(float) (x.size() / channels)));
 	}
 
 	/**
@@ -91,6 +91,16 @@ public final class Losses {
 				order[i] = i - 1;
 			return last.transpose(order);
 		});
+	}
+
+	/**
+	 * The target cut from any autograd graph (a teacher's soft prediction must not receive gradients), as a handle in
+	 * the scratch manager so that everything computed from it lands there and not in the target's manager.
+	 */
+	private static NDArray constant(NDArray target, NDManager scratch) {
+		NDArray detached = target.stopGradient();
+		detached.attach(scratch);
+		return detached;
 	}
 
 	/** Sums N x C x spatial over everything but the channel axis: a vector of C values. */

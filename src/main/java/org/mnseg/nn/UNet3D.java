@@ -133,12 +133,20 @@ public final class UNet3D implements Network {
 			throw new IllegalArgumentException(
 					"UNet3D expects N x " + inChannels + " x D x H x W, got " + s);
 		int divisor = sizeDivisor();
+		String size = s.get(4) + " x " + s.get(3) + " x " + s.get(2) + " (x, y, z)";
+		long deepestVoxels = 1;
 		for (int axis = 2; axis < 5; axis++) {
 			if (s.get(axis) % divisor != 0)
 				throw new UserError("The UNet3D with " + levels + " levels needs every patch size to be a multiple of "
-						+ divisor + ", but the input is " + s.get(4) + " x " + s.get(3) + " x " + s.get(2)
-						+ " (x, y, z): choose a patch size divisible by " + divisor + " or fewer levels");
+						+ divisor + ", but the input is " + size + ": choose a patch size divisible by " + divisor
+						+ " or fewer levels");
+			deepestVoxels *= s.get(axis) / divisor;
 		}
+		// Instance norm of a single voxel is identically 0 (PyTorch refuses it): the deepest level would be blind.
+		if (deepestVoxels < 2)
+			throw new UserError("The input " + size + " is too small for a UNet3D with " + levels + " levels: its deepest "
+					+ "level would hold a single voxel; use a patch with at least one side of " + 2 * divisor
+					+ " or fewer levels");
 	}
 
 	private Conv conv(String name, int in, int out, SplittableRandom random) {

@@ -108,6 +108,23 @@ public class LossesTest {
 	}
 
 	@Test
+	public void noGradientFlowsIntoTheTarget() {
+		try (NDManager m = root.newSubManager()) {
+			NDArray logits = fx.array(m, "logits");
+			logits.setRequiresGradient(true);
+			// as if the target were a teacher's softmax that records gradients
+			NDArray target = fx.array(m, "soft");
+			target.setRequiresGradient(true);
+			try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+				gc.backward(Losses.klDiv(logits, target).add(Losses.squaredDice(logits, target))
+						.add(Losses.crossEntropy(logits, target)));
+			}
+			assertEquals(0f, target.getGradient().abs().sum().getFloat(), 0f);
+			assertTrue(logits.getGradient().abs().sum().getFloat() > 0);
+		}
+	}
+
+	@Test
 	public void lossesLiveInTheLogitsManagerEvenWhenTheTargetDoesNot() {
 		try (NDManager a = root.newSubManager(); NDManager b = root.newSubManager()) {
 			NDArray logits = fx.array(a, "logits");

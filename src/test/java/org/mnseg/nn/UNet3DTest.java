@@ -135,6 +135,12 @@ public class UNet3DTest {
 			} catch (UserError e) {
 				assertTrue(e.getMessage(), e.getMessage().contains("multiple of 4") && e.getMessage().contains("6 x 8 x 8"));
 			}
+			try {
+				net.forward(step.zeros(new Shape(1, 1, 4, 4, 4)), false);
+				fail("a single voxel at the deepest level must be refused");
+			} catch (UserError e) {
+				assertTrue(e.getMessage(), e.getMessage().contains("too small"));
+			}
 		}
 	}
 
