@@ -1,0 +1,77 @@
+package org.mnseg.nn;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.mnseg.util.UserError;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Builds a network from its architecture name and hyper-parameters, as recorded in a model bundle or given by the
+ * user. Configuration maps may come from JSON, so numbers may arrive as {@link Double}.
+ */
+public final class NetworkFactory {
+	/** Architectures this factory builds. */
+	public static final List<String> ARCHITECTURES = List.of(UNet3D.ARCHITECTURE);
+
+	private NetworkFactory() {
+	}
+
+	/**
+	 * A freshly initialised network whose parameters live in a new sub-manager of {@code parent}.
+	 *
+	 * @param config for {@code unet3d}: {@code in_channels} and {@code num_classes} (required), {@code levels}
+	 *            (default 5), {@code base_filters} (default 32)
+	 * @throws UserError for an unknown architecture, an unknown or missing option or a non-integral number
+	 */
+	public static Network create(String architecture, Map<String, Object> config, NDManager parent, long seed) {
+		if (UNet3D.ARCHITECTURE.equals(architecture)) {
+			Options o = new Options(architecture, config, Set.of("in_channels", "num_classes", "levels", "base_filters"));
+			return new UNet3D(parent, o.integer("in_channels", null), o.integer("num_classes", null),
+					o.integer("levels", UNet3D.DEFAULT_LEVELS), o.integer("base_filters", UNet3D.DEFAULT_BASE_FILTERS),
+					seed);
+		}
+		throw new UserError("Unknown network architecture '" + architecture + "': use one of " + ARCHITECTURES);
+	}
+
+	/** Typed, checked access to a configuration map. */
+	private static final class Options {
+		private final String architecture;
+		private final Map<String, Object> config;
+
+		Options(String architecture, Map<String, Object> config, Set<String> known) {
+			this.architecture = architecture;
+			this.config = config == null ? Map.of() : config;
+			for (String key : this.config.keySet()) {
+				if (!known.contains(key))
+					throw new UserError("Unknown option '" + key + "' for network " + architecture + ": known options are "
+							+ new TreeSet<>(known));
+			}
+		}
+
+		int integer(String key, Integer fallback) {
+			Object value = config.get(key);
+			if (value == null) {
+				if (fallback == null)
+					throw new UserError("Network " + architecture + " needs the option '" + key + "'");
+				return fallback;
+			}
+			if (value instanceof Number) {
+				double d = ((Number) value).doubleValue();
+				if (d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE)
+					return (int) d;
+			} else if (value instanceof String) {
+				try {
+					return Integer.parseInt(((String) value).trim());
+				} catch (NumberFormatException e) {
+					// reported below
+				}
+			}
+			throw new UserError("Option '" + key + "' of network " + architecture + " must be a whole number, got "
+					+ value);
+		}
+	}
+}
