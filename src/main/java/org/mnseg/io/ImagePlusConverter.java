@@ -54,9 +54,14 @@ public final class ImagePlusConverter {
 
 	/** Copies a single-channel image of class indices; float values are rounded as in {@link LabelConversion}. */
 	public static LabelVolume toLabels(ImagePlus imp) {
+		return toLabels(imp, "Image '" + imp.getTitle() + "'");
+	}
+
+	/** As {@link #toLabels(ImagePlus)}, naming the image as {@code source} in messages (e.g. the file it came from). */
+	static LabelVolume toLabels(ImagePlus imp, Object source) {
 		if (imp.getType() == ImagePlus.COLOR_RGB)
-			throw new UserError("Image '" + imp.getTitle() + "' is RGB; a label image must be 8-bit, 16-bit or 32-bit with one class index per pixel.");
-		return LabelConversion.toLabels(toVolume(imp), "Image '" + imp.getTitle() + "'");
+			throw new UserError(source + " is RGB; a label image must be 8-bit, 16-bit or 32-bit with one class index per pixel.");
+		return LabelConversion.toLabels(toVolume(imp), source);
 	}
 
 	/** A 32-bit image (a hyperstack when the volume has several channels) calibrated in mm. */

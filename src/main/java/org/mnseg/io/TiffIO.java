@@ -23,21 +23,16 @@ public final class TiffIO {
 
 	private TiffIO() {}
 
+	/** Reads a stack (8, 16, 32-bit or RGB) as a volume; hyperstack channels and RGB components become channels. */
 	public static Volume readImage(Path file) {
 		Volume v = ImagePlusConverter.toVolume(open(file));
 		return v.withGeometry(tidySpacing(v.geometry()));
 	}
 
+	/** Reads a single-channel stack of class indices (float values are rounded, see {@link LabelConversion}). */
 	public static LabelVolume readLabels(Path file) {
-		ImagePlus imp = open(file);
-		try {
-			LabelVolume l = ImagePlusConverter.toLabels(imp);
-			return LabelVolume.wrap(l.data(), l.shape(), tidySpacing(l.geometry()));
-		}
-		catch (UserError e) {
-			// the converter names the image title; the user needs the file
-			throw new UserError(e.getMessage().replace("Image '" + imp.getTitle() + "'", file.toString()), e);
-		}
+		LabelVolume l = ImagePlusConverter.toLabels(open(file), file);
+		return LabelVolume.wrap(l.data(), l.shape(), tidySpacing(l.geometry()));
 	}
 
 	/** Writes an 8-bit TIFF stack with the spacing as calibration in mm. */

@@ -6,7 +6,6 @@ import java.util.Locale;
 
 /** The file formats {@link VolumeIO} knows, recognised by file-name extension (case-insensitive). */
 enum VolumeFormat {
-	// .nii.gz before .nii is irrelevant for matching (different endings) but keeps the list readable
 	NIFTI(List.of(".nii.gz", ".nii"), true),
 	HDF5(List.of(".h5", ".hdf5"), false),
 	TIFF(List.of(".tif", ".tiff"), true);
