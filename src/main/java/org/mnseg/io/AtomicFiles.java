@@ -1,0 +1,98 @@
+package org.mnseg.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import org.mnseg.util.UserError;
+
+/**
+ * Writes files so that readers never see a half-written one: the content goes to a temporary file in the target's
+ * folder (same file system, so the final rename is atomic), which then replaces the target.
+ */
+public final class AtomicFiles {
+	private AtomicFiles() {}
+
+	/** Produces a file's content, either into a stream or into a given (temporary) path. */
+	@FunctionalInterface
+	public interface StreamWriter {
+		void write(OutputStream out) throws IOException;
+	}
+
+	/** Writes a file's content to the given path; for libraries that only write to paths (ImageJ's FileSaver). */
+	@FunctionalInterface
+	public interface PathWriter {
+		void write(Path temporary) throws IOException;
+	}
+
+	/** Writes {@code target} atomically from a stream; parent folders are created. */
+	public static void write(Path target, StreamWriter writer) {
+		writeVia(target, tmp -> {
+			try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+				writer.write(out);
+			}
+		});
+	}
+
+	/**
+	 * Lets {@code writer} fill a temporary file next to {@code target} (same extension, so format-sniffing writers
+	 * behave), then moves it over the target. Any failure removes the temporary file and becomes a UserError.
+	 */
+	public static void writeVia(Path target, PathWriter writer) {
+		Path absolute = target.toAbsolutePath();
+		Path folder = absolute.getParent();
+		Path tmp = null;
+		try {
+			Files.createDirectories(folder);
+			String name = absolute.getFileName().toString();
+			tmp = Files.createTempFile(folder, "." + name + ".", ".part" + extensionOf(name));
+			writer.write(tmp);
+			moveOver(tmp, absolute);
+			tmp = null;
+		}
+		catch (IOException e) {
+			throw new UserError("Could not write " + target + ": " + describe(e)
+				+ ". Check that the folder exists, is writable and has free space.", e);
+		}
+		finally {
+			if (tmp != null) {
+				try {
+					Files.deleteIfExists(tmp);
+				}
+				catch (IOException ignored) {
+					// the original error matters more than a left-over temporary file
+				}
+			}
+		}
+	}
+
+	private static void moveOver(Path tmp, Path target) throws IOException {
+		try {
+			Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (AtomicMoveNotSupportedException e) {
+			// some network file systems cannot rename atomically; a plain replace is the best they offer
+			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+		}
+	}
+
+	private static String extensionOf(String name) {
+		String lower = name.toLowerCase();
+		if (lower.endsWith(".nii.gz")) return ".nii.gz";
+		int dot = name.lastIndexOf('.');
+		return dot < 0 ? "" : name.substring(dot);
+	}
+
+	/** An exception's message for users: the message, or the exception's kind where it has none. */
+	static String describe(Exception e) {
+		String m = e.getMessage();
+		String kind = e.getClass().getSimpleName();
+		if (m == null || m.isBlank()) return kind;
+		// NoSuchFileException and friends carry only the path as message: add what happened
+		return e instanceof java.nio.file.FileSystemException ? kind + " (" + m + ")" : m;
+	}
+}

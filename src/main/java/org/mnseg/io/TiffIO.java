@@ -1,0 +1,87 @@
+package org.mnseg.io;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.file.Path;
+
+import org.mnseg.data.Geometry;
+import org.mnseg.data.LabelVolume;
+import org.mnseg.data.Volume;
+import org.mnseg.util.UserError;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.io.Opener;
+
+/**
+ * TIFF stacks through ImageJ 1.x, without any window (safe headless): reading gives a volume with spacing from the
+ * calibration and hyperstack channels last; label maps are written as 8-bit stacks calibrated in mm.
+ */
+public final class TiffIO {
+	private static final String FORMAT = "TIFF";
+
+	private TiffIO() {}
+
+	/** Reads a stack (8, 16, 32-bit or RGB) as a volume; hyperstack channels and RGB components become channels. */
+	public static Volume readImage(Path file) {
+		Volume v = ImagePlusConverter.toVolume(open(file));
+		return v.withGeometry(tidySpacing(v.geometry()));
+	}
+
+	/** Reads a single-channel stack of class indices (float values are rounded, see {@link LabelConversion}). */
+	public static LabelVolume readLabels(Path file) {
+		LabelVolume l = ImagePlusConverter.toLabels(open(file), file);
+		return LabelVolume.wrap(l.data(), l.shape(), tidySpacing(l.geometry()));
+	}
+
+	/** Writes an 8-bit TIFF stack with the spacing as calibration in mm. */
+	public static void writeLabels(LabelVolume labels, Path file) {
+		save(ImagePlusConverter.fromLabels(labels, baseTitle(file)), file);
+	}
+
+	/** Writes a 32-bit TIFF stack (a hyperstack for several channels) with the spacing as calibration in mm. */
+	public static void writeImage(Volume image, Path file) {
+		save(ImagePlusConverter.fromVolume(image, baseTitle(file)), file);
+	}
+
+	private static ImagePlus open(Path file) {
+		InputFiles.requireReadable(file);
+		Path absolute = file.toAbsolutePath();
+		// ImageJ reports failures through IJ.error; redirected, they go to the log instead of a dialog
+		IJ.redirectErrorMessages();
+		ImagePlus imp;
+		try {
+			imp = new Opener().openTiff(absolute.getParent().toString() + java.io.File.separator, absolute.getFileName().toString());
+		}
+		catch (RuntimeException e) {
+			throw new UserError("Could not read " + file + " as " + FORMAT + ": " + e + ". The file may be truncated or not a TIFF file.", e);
+		}
+		if (imp == null) throw new UserError("Could not read " + file + " as " + FORMAT + ". The file may be truncated, compressed in a way ImageJ "
+			+ "cannot read, or not a TIFF file; open it in Fiji and save it again with File > Save As > Tiff.");
+		return imp;
+	}
+
+	private static void save(ImagePlus imp, Path file) {
+		AtomicFiles.writeVia(file, tmp -> {
+			IJ.redirectErrorMessages();
+			FileSaver saver = new FileSaver(imp);
+			boolean ok = imp.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString());
+			if (!ok) throw new java.io.IOException("ImageJ could not save the TIFF file");
+		});
+	}
+
+	/**
+	 * TIFF keeps x/y pixel size as a resolution fraction, so 1.5 mm comes back as 1.5000015; six significant digits
+	 * undo that noise (scanner spacings such as 0.703125 mm have no more) and give back the spacing that was written.
+	 */
+	private static Geometry tidySpacing(Geometry g) {
+		double[] s = g.spacing();
+		for (int i = 0; i < 3; i++) s[i] = new BigDecimal(s[i]).round(new MathContext(6)).doubleValue();
+		return new Geometry(s, g.niftiHeader());
+	}
+
+	private static String baseTitle(Path file) {
+		return VolumeIO.baseName(file);
+	}
+}

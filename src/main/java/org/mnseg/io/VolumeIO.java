@@ -1,0 +1,78 @@
+package org.mnseg.io;
+
+import java.nio.file.Path;
+
+import org.mnseg.data.LabelVolume;
+import org.mnseg.data.Volume;
+import org.mnseg.util.UserError;
+
+/**
+ * One entry point for volume files, choosing the format by extension: NIfTI-1 ({@code .nii}, {@code .nii.gz}),
+ * HDF5 ({@code .h5}, {@code .hdf5}; read only, datasets {@code image} and {@code label}) and TIFF stacks
+ * ({@code .tif}, {@code .tiff}). Every failure a user can cause is a {@link UserError} naming the path.
+ */
+public final class VolumeIO {
+	private VolumeIO() {}
+
+	/** Reads an intensity volume (several channels, last, where the file has them). */
+	public static Volume readImage(Path file) {
+		return switch (formatFor(file, false)) {
+			case NIFTI -> NiftiIO.read(file);
+			case HDF5 -> Hdf5IO.readImage(file);
+			case TIFF -> TiffIO.readImage(file);
+		};
+	}
+
+	/**
+	 * Reads a label map: one class index (0..255) per voxel. Labels stored as floats are rounded; negative,
+	 * non-finite or too large values are a UserError.
+	 */
+	public static LabelVolume readLabels(Path file) {
+		return switch (formatFor(file, false)) {
+			case NIFTI -> NiftiIO.readLabels(file);
+			case HDF5 -> Hdf5IO.readLabels(file);
+			case TIFF -> TiffIO.readLabels(file);
+		};
+	}
+
+	/** Writes a label map (uint8 NIfTI or 8-bit TIFF), atomically. */
+	public static void writeLabels(LabelVolume labels, Path file) {
+		switch (formatFor(file, true)) {
+			case NIFTI -> NiftiIO.writeLabels(labels, file);
+			case TIFF -> TiffIO.writeLabels(labels, file);
+			case HDF5 -> throw new IllegalStateException("HDF5 is read-only"); // excluded by formatFor
+		}
+	}
+
+	/** Writes a float volume such as a probability map (float32 NIfTI or 32-bit TIFF), atomically. */
+	public static void writeImage(Volume image, Path file) {
+		switch (formatFor(file, true)) {
+			case NIFTI -> NiftiIO.writeImage(image, file);
+			case TIFF -> TiffIO.writeImage(image, file);
+			case HDF5 -> throw new IllegalStateException("HDF5 is read-only");
+		}
+	}
+
+	/** The file name without folder and without a known volume extension: {@code a/case_01.nii.gz} gives {@code case_01}. */
+	public static String baseName(Path file) {
+		String name = file.getFileName() == null ? "" : file.getFileName().toString();
+		return name.substring(0, name.length() - VolumeFormat.extensionOf(file).length());
+	}
+
+	/** Whether the name has an extension this class reads (the file need not exist). */
+	public static boolean isVolumeFile(Path file) {
+		return VolumeFormat.of(file) != null;
+	}
+
+	private static VolumeFormat formatFor(Path file, boolean writing) {
+		VolumeFormat format = VolumeFormat.of(file);
+		if (format == null)
+			throw new UserError("Cannot " + (writing ? "write " : "read ") + file + ": unknown file type. Use one of "
+				+ VolumeFormat.allExtensions(writing) + ".");
+		if (writing && !format.writable)
+			throw new UserError("Cannot write " + file + ": writing " + format + " is not supported. Use one of "
+				+ VolumeFormat.allExtensions(true) + ".");
+		if (!writing) InputFiles.requireReadable(file);
+		return format;
+	}
+}
