@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.UserError;
 
 /** Checks and error messages shared by the readers, so that every format reports a bad path the same way. */

@@ -15,6 +15,7 @@ import java.util.zip.GZIPOutputStream;
 import org.mnseg.data.Geometry;
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Volume;
+import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.UserError;
 
 /**

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.mnseg.data.Geometry;
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Volume;
+import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.UserError;
 
 import ij.IJ;

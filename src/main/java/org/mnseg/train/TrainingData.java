@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.mnseg.data.Case;
 import org.mnseg.data.DatasetSpec;
 import org.mnseg.data.Normalization;
 import org.mnseg.data.Sample;
@@ -26,9 +27,9 @@ public final class TrainingData {
 
 	/** Loads the labeled subset of size {@code n} (or every training case for n < 0). */
 	public static TrainingData load(DatasetSpec spec, int n, Normalization normalization, TrainingListener listener) {
-		List<DatasetSpec.Case> cases = n < 0 ? spec.train() : spec.labeled(n);
+		List<Case> cases = n < 0 ? spec.train() : spec.labeled(n);
 		List<Sample> samples = new ArrayList<>();
-		for (DatasetSpec.Case c : cases) {
+		for (Case c : cases) {
 			if (c.label() == null) throw new UserError("Case '" + c.id() + "' of " + spec.name() + " is listed as labeled but has no label file.");
 			listener.message("Reading " + c.id() + " (" + (samples.size() + 1) + "/" + cases.size() + ")");
 			samples.add(spec.load(c, normalization));

@@ -1,58 +1,112 @@
 package org.mnseg.util;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 
 /**
- * Writes files so that readers (and a run killed half-way) only ever see the old or the complete new content:
- * the bytes go to a temporary file in the same folder, which then replaces the target in one rename.
+ * Writes files so that readers never see a half-written one: the content goes to a temporary file in the target's
+ * folder (same file system, so the final rename is atomic), which then replaces the target.
  */
 public final class AtomicFiles {
 	private AtomicFiles() {}
 
-	/** Something that writes a file's content to a stream. */
+	/** Produces a file's content, either into a stream or into a given (temporary) path. */
 	@FunctionalInterface
-	public interface Writer {
+	public interface StreamWriter {
 		void write(OutputStream out) throws IOException;
 	}
 
-	public static void write(Path target, Writer writer) {
-		Path dir = target.toAbsolutePath().getParent();
-		try {
-			Files.createDirectories(dir);
-			Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-			try {
-				try (OutputStream out = Files.newOutputStream(tmp)) {
-					writer.write(out);
-				}
-				try {
-					Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-				} catch (AtomicMoveNotSupportedException e) {
-					Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-				}
-			} finally {
-				Files.deleteIfExists(tmp);
+	/** Writes a file's content to the given path; for libraries that only write to paths (ImageJ's FileSaver). */
+	@FunctionalInterface
+	public interface PathWriter {
+		void write(Path temporary) throws IOException;
+	}
+
+	/** Writes {@code target} atomically from a stream; parent folders are created. */
+	public static void write(Path target, StreamWriter writer) {
+		writeVia(target, tmp -> {
+			try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+				writer.write(out);
 			}
-		} catch (IOException e) {
-			throw new UserError("Could not write " + target + ": " + e.getMessage()
-				+ ". Check that the folder exists, is writable and that the disk is not full.", e);
+		});
+	}
+
+	/**
+	 * Lets {@code writer} fill a temporary file next to {@code target} (same extension, so format-sniffing writers
+	 * behave), then moves it over the target. Any failure removes the temporary file and becomes a UserError.
+	 */
+	public static void writeVia(Path target, PathWriter writer) {
+		Path absolute = target.toAbsolutePath();
+		Path folder = absolute.getParent();
+		Path tmp = null;
+		try {
+			Files.createDirectories(folder);
+			String name = absolute.getFileName().toString();
+			tmp = Files.createTempFile(folder, "." + name + ".", ".part" + extensionOf(name));
+			writer.write(tmp);
+			moveOver(tmp, absolute);
+			tmp = null;
+		}
+		catch (IOException e) {
+			throw new UserError("Could not write " + target + ": " + describe(e)
+				+ ". Check that the folder exists, is writable and has free space.", e);
+		}
+		finally {
+			if (tmp != null) {
+				try {
+					Files.deleteIfExists(tmp);
+				}
+				catch (IOException ignored) {
+					// the original error matters more than a left-over temporary file
+				}
+			}
 		}
 	}
 
+	private static void moveOver(Path tmp, Path target) throws IOException {
+		try {
+			Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (AtomicMoveNotSupportedException e) {
+			// some network file systems cannot rename atomically; a plain replace is the best they offer
+			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+		}
+	}
+
+	private static String extensionOf(String name) {
+		String lower = name.toLowerCase();
+		if (lower.endsWith(".nii.gz")) return ".nii.gz";
+		int dot = name.lastIndexOf('.');
+		return dot < 0 ? "" : name.substring(dot);
+	}
+
+	/** An exception's message for users: the message, or the exception's kind where it has none. */
+	public static String describe(Exception e) {
+		String m = e.getMessage();
+		String kind = e.getClass().getSimpleName();
+		if (m == null || m.isBlank()) return kind;
+		// NoSuchFileException and friends carry only the path as message: add what happened
+		return e instanceof java.nio.file.FileSystemException ? kind + " (" + m + ")" : m;
+	}
+
+	/** Writes a UTF-8 text file atomically. */
 	public static void writeString(Path target, String text) {
 		write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
 	}
 
+	/** Reads a UTF-8 text file. */
 	public static String readString(Path file) {
 		try {
 			return Files.readString(file, StandardCharsets.UTF_8);
-		} catch (IOException e) {
+		}
+		catch (IOException e) {
 			throw new UncheckedIOException(e);
 		}
 	}

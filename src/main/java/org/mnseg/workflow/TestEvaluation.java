@@ -3,6 +3,7 @@ package org.mnseg.workflow;
 import java.util.function.BooleanSupplier;
 
 import org.mnseg.bundle.ModelBundle;
+import org.mnseg.data.Case;
 import org.mnseg.data.DatasetSpec;
 import org.mnseg.data.Normalization;
 import org.mnseg.data.Sample;
@@ -22,7 +23,7 @@ public final class TestEvaluation {
 		EvaluationReport all = new EvaluationReport();
 		try (Segmenter segmenter = new Segmenter(bundle, null, device, Segmenter.defaultWindow(bundle.info()))) {
 			int i = 0;
-			for (DatasetSpec.Case c : spec.test()) {
+			for (Case c : spec.test()) {
 				if (cancelled != null && cancelled.getAsBoolean()) throw new java.util.concurrent.CancellationException("Evaluation cancelled");
 				listener.message("Evaluating " + c.id() + " (" + (++i) + "/" + spec.test().size() + ")");
 				Sample s = spec.load(c, Normalization.NONE);
