@@ -82,7 +82,7 @@ public final class ModelTrainer implements AutoCloseable {
 
 	/** L_l = w_ce * KL(target || softmax) + w_dice * squared Dice, as the reference code computes it. */
 	public NDArray labeledLoss(NDArray logits, NDArray target) {
-		return Losses.klDiv(logits, target).mul(weightCe).add(Losses.squaredDice(logits, target).mul(weightDice));
+		return Losses.klDiv(logits, target).mul((float) weightCe).add(Losses.squaredDice(logits, target).mul((float) weightDice));
 	}
 
 	@Override

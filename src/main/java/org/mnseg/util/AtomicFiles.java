@@ -50,6 +50,7 @@ public final class AtomicFiles {
 			Files.createDirectories(folder);
 			String name = absolute.getFileName().toString();
 			tmp = Files.createTempFile(folder, "." + name + ".", ".part" + extensionOf(name));
+			readableByAll(tmp);
 			writer.write(tmp);
 			moveOver(tmp, absolute);
 			tmp = null;
@@ -108,6 +109,16 @@ public final class AtomicFiles {
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException(e);
+		}
+	}
+
+	/** Temporary files are created private (0600); results are ordinary files that others may read. */
+	private static void readableByAll(Path tmp) {
+		try {
+			Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+		}
+		catch (IOException | UnsupportedOperationException e) {
+			// not a POSIX file system: its defaults apply
 		}
 	}
 }
