@@ -58,6 +58,9 @@ public final class TrainWorkflow {
 		if (!METHODS.contains(req.method()))
 			throw new UserError("Unknown method '" + req.method() + "'. Available: " + String.join(", ", METHODS) + ".");
 
+		// check option names and values before spending time on reading data
+		ConfigOverrides.apply(new TrainingConfig(), req.overrides());
+
 		TrainingConfig config;
 		DatasetSpec spec;
 		TrainingData data;
