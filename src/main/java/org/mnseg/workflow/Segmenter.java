@@ -9,6 +9,7 @@ import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
 import org.mnseg.inference.SlidingWindow;
 import org.mnseg.nn.Network;
+import org.mnseg.nn.SliceWise;
 import org.mnseg.util.UserError;
 
 import ai.djl.Device;
@@ -61,7 +62,7 @@ public final class Segmenter implements AutoCloseable {
 		SlidingWindow.Builder b = windowSettings;
 		if (progress != null) b = b.progress(progress);
 		if (cancelled != null) b = b.cancelWhen(cancelled);
-		return b.build().segment(input, x -> net.forward(x, false), manager, probabilities);
+		return b.build().segment(input, x -> SliceWise.forward(net, x, false), manager, probabilities);
 	}
 
 	public Segmentation segment(Volume raw) {
