@@ -112,13 +112,6 @@ public final class TfliteGraph {
 		return t;
 	}
 
-	/** The last convolution in execution order producing {@code tensor}'s ancestors, i.e. the classifier layer. */
-	public OperatorInfo lastConvolution() {
-		OperatorInfo last = null;
-		for (OperatorInfo op : model.operators())
-			if (op.op() == BuiltinOp.CONV_2D) last = op;
-		return last;
-	}
 
 	/**
 	 * Maps the network's 8-bit image convention to its float input: the input tensor's quantisation where the file
