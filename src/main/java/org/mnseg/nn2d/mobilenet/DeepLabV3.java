@@ -18,6 +18,7 @@ public final class DeepLabV3 extends TfliteSegmenter {
 	public DeepLabV3(TfliteModel model, NDManager parent, int inChannels, int numClasses, InputScaling scaling, long seed) {
 		super(ARCHITECTURE, PretrainedModels.DEEPLABV3_PASCAL, model, parent, inChannels, numClasses, scaling);
 		featureTensor = classifierFeatures(graph());
+		freezeAllBut(new int[] { featureTensor });
 		initHead(graph().channels(featureTensor), nativeStride(graph(), featureTensor), seed);
 	}
 

@@ -18,6 +18,7 @@ public final class DeepLabV3Plus extends TfliteSegmenter {
 	public DeepLabV3Plus(TfliteModel model, NDManager parent, int inChannels, int numClasses, InputScaling scaling, long seed) {
 		super(ARCHITECTURE, PretrainedModels.DEEPLABV3PLUS_ADE20K, model, parent, inChannels, numClasses, scaling);
 		featureTensor = classifierFeatures(graph());
+		freezeAllBut(new int[] { featureTensor });
 		initHead(graph().channels(featureTensor), nativeStride(graph(), featureTensor), seed);
 	}
 

@@ -18,6 +18,7 @@ public final class MobileNetV2 extends TfliteSegmenter {
 	public MobileNetV2(TfliteModel model, NDManager parent, int inChannels, int numClasses, InputScaling scaling, long seed) {
 		super(ARCHITECTURE, PretrainedModels.MOBILENETV2_IMAGENET, model, parent, inChannels, numClasses, scaling);
 		featureTensor = classifierFeatures(graph());
+		freezeAllBut(new int[] { featureTensor });
 		initHead(graph().channels(featureTensor), nativeStride(graph(), featureTensor), seed);
 	}
 

@@ -45,6 +45,7 @@ public final class MobileNetV2UNet extends TfliteSegmenter {
 		bottom = classifierFeatures(g);
 		int[] strides = { 16, 8, 4, 2 };
 		for (int i = 0; i < 4; i++) skips[i] = lastBlockOutput(g, strides[i]);
+		freezeAllBut(new int[] { bottom, skips[0], skips[1], skips[2], skips[3] });
 		SplittableRandom random = new SplittableRandom(seed);
 		List<Param> created = new ArrayList<>();
 		int below = g.channels(bottom);

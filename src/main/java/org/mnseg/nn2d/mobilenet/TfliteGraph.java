@@ -48,6 +48,7 @@ public final class TfliteGraph {
 	private final List<Node> nodes = new ArrayList<>();
 	private final Map<Integer, Integer> producer = new HashMap<>();
 	private final List<Param> params = new ArrayList<>();
+	private final Map<Integer, List<Param>> paramsByOp = new HashMap<>();
 	private final List<AdaptableLayer> adaptable = new ArrayList<>();
 	private final int input;
 
@@ -84,6 +85,15 @@ public final class TfliteGraph {
 
 	public List<AdaptableLayer> adaptableLayers() {
 		return Collections.unmodifiableList(adaptable);
+	}
+
+	/** Parameters no operator needed for {@code wanted} reads (e.g. the original classifier of a segmenter). */
+	public List<Param> paramsNotNeededFor(int[] wanted) {
+		BitSet needed = neededOperators(wanted);
+		List<Param> unused = new ArrayList<>();
+		for (Map.Entry<Integer, List<Param>> e : paramsByOp.entrySet())
+			if (!needed.get(e.getKey())) unused.addAll(e.getValue());
+		return unused;
 	}
 
 	/** Height and width a tensor had in the file (NHWC), or null for a tensor that is not 4-D. */
@@ -246,6 +256,7 @@ public final class TfliteGraph {
 		Param bias = new Param(prefix + "." + layer + ".bias", pm.create(b));
 		params.add(weight);
 		params.add(bias);
+		paramsByOp.put(op.index(), List.of(weight, bias));
 		int groups = depthwise ? model.tensor(op.input(0)).dim(3) : 1;
 		boolean pointwise = !depthwise && kh == 1 && kw == 1 && o.strideH == 1;
 		AdaptableLayer dense = null;

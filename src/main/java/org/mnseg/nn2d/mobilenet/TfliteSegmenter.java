@@ -51,6 +51,14 @@ public abstract class TfliteSegmenter implements Network {
 		this.graph = new TfliteGraph(model, "encoder", manager);
 	}
 
+	/**
+	 * Freezes the pretrained parameters that segmentation does not use (the original classifier): they get no
+	 * gradient and the optimiser leaves them alone, but stay for {@link #classifierLogits}.
+	 */
+	protected final void freezeAllBut(int[] featureTensors) {
+		for (Param p : graph.paramsNotNeededFor(featureTensors)) p.setTrainable(false);
+	}
+
 	/** Adds the head once the subclass knows its features' channels and stride. */
 	protected final void initHead(int featureChannels, int stride, long seed) {
 		head = new StrideHead("head", featureChannels, 3, numClasses, stride, manager, seed);

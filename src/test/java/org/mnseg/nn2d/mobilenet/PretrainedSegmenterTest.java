@@ -79,6 +79,10 @@ public class PretrainedSegmenterTest {
 			assertTrue(names.contains("encoder.MobilenetV2.expanded_conv_3.expand.weight"));
 			assertTrue(names.contains("encoder.decoder.decoder_conv1_pointwise.weight"));
 			assertTrue(names.contains("head.weight"));
+			// the dropped 32-class classifier is kept (for classifierLogits) but frozen
+			Param classifier = net.params().stream().filter(p -> p.name().equals("encoder.logits.semantic.weight")).findFirst().orElseThrow();
+			assertFalse(classifier.trainable());
+			assertEquals(2, net.params().stream().filter(p -> !p.trainable()).count());
 			// 17 blocks x (expand) + project + ASPP/decoder 1x1 convs (the logits conv included)
 			assertTrue("" + net.adaptableLayers().size(), net.adaptableLayers().size() >= 35);
 			for (AdaptableLayer l : net.adaptableLayers()) {
