@@ -1,0 +1,99 @@
+package org.mnseg.nn2d.mobilenet;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.mnseg.pretrained.PretrainedModel;
+import org.mnseg.pretrained.PretrainedModels;
+import org.mnseg.pretrained.WeightsSource;
+import org.mnseg.pretrained.tflite.TfliteModel;
+import org.mnseg.util.UserError;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Builds the pretrained 2-D segmenters by architecture name. Options: {@code num_classes} (required),
+ * {@code in_channels} (1 or 3, default 1), {@code input_scaling} ({@code none} default, {@code imagenet},
+ * {@code signed_unit}), {@code weights} (the registry id; must be the architecture's own model, recorded for
+ * provenance) and {@code weights_file} (a local .tflite to use instead of the cache / download).
+ */
+public final class Pretrained2dFactory {
+	public static final List<String> ARCHITECTURES = List.of(DeepLabV3Plus.ARCHITECTURE, DeepLabV3.ARCHITECTURE,
+			MobileNetV2UNet.ARCHITECTURE, MobileNetV2.ARCHITECTURE);
+	private static final Set<String> KEYS = Set.of("num_classes", "in_channels", "input_scaling", "weights", "weights_file");
+
+	private Pretrained2dFactory() {}
+
+	public static boolean builds(String architecture) {
+		return ARCHITECTURES.contains(architecture);
+	}
+
+	/** The registry entry whose file defines an architecture's pretrained part. */
+	public static PretrainedModel weightsOf(String architecture) {
+		switch (architecture) {
+			case DeepLabV3Plus.ARCHITECTURE:
+				return PretrainedModels.DEEPLABV3PLUS_ADE20K;
+			case DeepLabV3.ARCHITECTURE:
+				return PretrainedModels.DEEPLABV3_PASCAL;
+			case MobileNetV2UNet.ARCHITECTURE:
+			case MobileNetV2.ARCHITECTURE:
+				return PretrainedModels.MOBILENETV2_IMAGENET;
+			default:
+				throw new UserError("Unknown pretrained 2-D architecture '" + architecture + "': use one of " + ARCHITECTURES);
+		}
+	}
+
+	/** Uses {@link WeightsSource#defaults} to find the pretrained file. */
+	public static TfliteSegmenter create(String architecture, Map<String, Object> config, NDManager parent, long seed) {
+		return create(architecture, config, parent, seed, WeightsSource.defaults(null));
+	}
+
+	/**
+	 * A network with the pretrained weights loaded and a freshly initialised head (and decoder), parameters in a new
+	 * sub-manager of {@code parent}.
+	 */
+	public static TfliteSegmenter create(String architecture, Map<String, Object> config, NDManager parent, long seed,
+			WeightsSource source) {
+		PretrainedModel weights = weightsOf(architecture);
+		Map<String, Object> c = config == null ? Map.of() : config;
+		for (String key : c.keySet())
+			if (!KEYS.contains(key))
+				throw new UserError("Unknown option '" + key + "' for network " + architecture + ": known options are " + new TreeSet<>(KEYS));
+		int numClasses = integer(architecture, c, "num_classes", null);
+		int inChannels = integer(architecture, c, "in_channels", 1);
+		InputScaling scaling = InputScaling.of(String.valueOf(c.getOrDefault("input_scaling", InputScaling.NONE.key())));
+		Object id = c.get("weights");
+		if (id != null && !weights.id().equals(String.valueOf(id)))
+			throw new UserError("Network " + architecture + " is built on the pretrained model " + weights.id() + ", not '" + id + "'");
+		Path explicit = c.get("weights_file") == null ? null : Paths.get(String.valueOf(c.get("weights_file")));
+		TfliteModel model = TfliteModel.read(source.resolve(weights, explicit));
+		switch (architecture) {
+			case DeepLabV3Plus.ARCHITECTURE:
+				return new DeepLabV3Plus(model, parent, inChannels, numClasses, scaling, seed);
+			case DeepLabV3.ARCHITECTURE:
+				return new DeepLabV3(model, parent, inChannels, numClasses, scaling, seed);
+			case MobileNetV2UNet.ARCHITECTURE:
+				return new MobileNetV2UNet(model, parent, inChannels, numClasses, scaling, seed);
+			default:
+				return new MobileNetV2(model, parent, inChannels, numClasses, scaling, seed);
+		}
+	}
+
+	private static int integer(String architecture, Map<String, Object> c, String key, Integer fallback) {
+		Object v = c.get(key);
+		if (v == null) {
+			if (fallback == null) throw new UserError("Network " + architecture + " needs the option '" + key + "'");
+			return fallback;
+		}
+		if (v instanceof Number && ((Number) v).doubleValue() == Math.rint(((Number) v).doubleValue())) return ((Number) v).intValue();
+		try {
+			return Integer.parseInt(String.valueOf(v).trim());
+		} catch (NumberFormatException e) {
+			throw new UserError("Option '" + key + "' of network " + architecture + " must be a whole number, got " + v);
+		}
+	}
+}

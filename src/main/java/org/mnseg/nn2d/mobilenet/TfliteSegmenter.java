@@ -1,0 +1,189 @@
+package org.mnseg.nn2d.mobilenet;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.mnseg.nn.AdaptableLayer;
+import org.mnseg.nn.Network;
+import org.mnseg.nn.Param;
+import org.mnseg.nn2d.StrideHead;
+import org.mnseg.pretrained.PretrainedModel;
+import org.mnseg.pretrained.tflite.BuiltinOp;
+import org.mnseg.pretrained.tflite.OperatorInfo;
+import org.mnseg.pretrained.tflite.TfliteModel;
+import org.mnseg.util.UserError;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * A pretrained TFLite network turned into an M&N 2-D segmenter: its classifier is dropped, and the features that fed
+ * it (at stride s) go through a {@link StrideHead} to {@code numClasses} logits at the input's resolution. A 1-channel
+ * slice is repeated to 3 channels and scaled as {@link InputScaling} says; the head sees the repeated slice unscaled.
+ * The original classifier stays available through {@link #classifierLogits} (exactness checks).
+ */
+public abstract class TfliteSegmenter implements Network {
+	private final String architecture;
+	private final PretrainedModel weights;
+	private final NDManager manager;
+	private final TfliteGraph graph;
+	private final int inChannels;
+	private final int numClasses;
+	private final InputScaling scaling;
+	private final List<Param> extraParams = new ArrayList<>();
+	private StrideHead head;
+
+	protected TfliteSegmenter(String architecture, PretrainedModel weights, TfliteModel model, NDManager parent, int inChannels,
+			int numClasses, InputScaling scaling) {
+		if (inChannels != 1 && inChannels != 3)
+			throw new UserError(architecture + " takes 1-channel (repeated to RGB) or 3-channel slices, not in_channels=" + inChannels);
+		if (numClasses < 1) throw new UserError(architecture + ": num_classes must be at least 1, got " + numClasses);
+		this.architecture = architecture;
+		this.weights = weights;
+		this.inChannels = inChannels;
+		this.numClasses = numClasses;
+		this.scaling = scaling;
+		this.manager = parent.newSubManager();
+		this.graph = new TfliteGraph(model, "encoder", manager);
+	}
+
+	/**
+	 * Freezes the pretrained parameters that segmentation does not use (the original classifier): they get no
+	 * gradient and the optimiser leaves them alone, but stay for {@link #classifierLogits}.
+	 */
+	protected final void freezeAllBut(int[] featureTensors) {
+		for (Param p : graph.paramsNotNeededFor(featureTensors)) p.setTrainable(false);
+	}
+
+	/** Adds the head once the subclass knows its features' channels and stride. */
+	protected final void initHead(int featureChannels, int stride, long seed) {
+		head = new StrideHead("head", featureChannels, 3, numClasses, stride, manager, seed);
+	}
+
+	/** Parameters the subclass adds (a decoder), registered in creation order. */
+	protected final void addParams(List<Param> p) {
+		extraParams.addAll(p);
+	}
+
+	public TfliteGraph graph() {
+		return graph;
+	}
+
+	/** Features at the head's stride, N x F x H/s x W/s, from the 3-channel scaled input. */
+	protected abstract NDArray features(NDArray rgb, boolean training);
+
+	/** The stride of the features the head receives; input sizes must be multiples of it. */
+	public int stride() {
+		return head.stride();
+	}
+
+	/** The factor every slice side must be a multiple of (the deepest stride the network reaches). */
+	public int sizeDivisor() {
+		return stride();
+	}
+
+	/** Runs the pretrained graph up to one tensor. */
+	protected final NDArray runTo(NDArray rgb, int tensor, boolean training) {
+		return graph.run(rgb, new int[] { tensor }, training).get(tensor);
+	}
+
+	@Override
+	public String architecture() {
+		return architecture;
+	}
+
+	@Override
+	public Map<String, Object> config() {
+		Map<String, Object> c = new LinkedHashMap<>();
+		c.put("in_channels", inChannels);
+		c.put("num_classes", numClasses);
+		c.put("input_scaling", scaling.key());
+		c.put("weights", weights.id());
+		return c;
+	}
+
+	@Override
+	public int spatialDims() {
+		return 2;
+	}
+
+	@Override
+	public int inChannels() {
+		return inChannels;
+	}
+
+	@Override
+	public int numClasses() {
+		return numClasses;
+	}
+
+	@Override
+	public NDArray forward(NDArray input, boolean training) {
+		Shape s = input.getShape();
+		if (s.dimension() != 4 || s.get(1) != inChannels)
+			throw new IllegalArgumentException(architecture + " expects N x " + inChannels + " x H x W, got " + s);
+		int divisor = sizeDivisor();
+		if (s.get(2) % divisor != 0 || s.get(3) % divisor != 0)
+			throw new UserError(architecture + " needs slice sizes that are multiples of " + divisor + ", got " + s.get(3) + " x "
+					+ s.get(2) + ": choose a patch size divisible by " + divisor);
+		NDArray rgb = inChannels == 1 ? input.repeat(1, 3) : input;
+		NDArray scaled = scaling.apply(rgb);
+		NDArray f = features(scaled, training);
+		NDArray logits = head.apply(f, rgb);
+		f.close();
+		if (scaled != rgb) scaled.close();
+		if (rgb != input) rgb.close();
+		return logits;
+	}
+
+	/** The original network's output (N x classes x H x W, or N x classes) for an input in its native range. */
+	public NDArray classifierLogits(NDArray rgb) {
+		int t = graph.logitsTensor();
+		return graph.run(rgb, new int[] { t }, false).get(t);
+	}
+
+	@Override
+	public List<Param> params() {
+		List<Param> all = new ArrayList<>(graph.params());
+		all.addAll(extraParams);
+		all.addAll(head.params());
+		return Collections.unmodifiableList(all);
+	}
+
+	/** Every 1x1 convolution of the pretrained network (LoRA targets). */
+	public List<AdaptableLayer> adaptableLayers() {
+		return graph.adaptableLayers();
+	}
+
+	@Override
+	public NDManager manager() {
+		return manager;
+	}
+
+	/**
+	 * The features the classifier reads: the input of the last convolution, or, where that convolution follows a
+	 * global pooling (a plain classifier), the pooling's input.
+	 */
+	static int classifierFeatures(TfliteGraph g) {
+		OperatorInfo last = null;
+		for (OperatorInfo op : g.model().operators())
+			if (op.op() == BuiltinOp.CONV_2D) last = op;
+		int t = last.input(0);
+		for (OperatorInfo op : g.model().operators())
+			if (op.output(0) == t && (op.op() == BuiltinOp.MEAN || op.op() == BuiltinOp.AVERAGE_POOL_2D)) return op.input(0);
+		return t;
+	}
+
+	/** The power-of-two stride s with ceil(input / s) = feature size, in the file's native sizes. */
+	static int nativeStride(TfliteGraph g, int tensor) {
+		int in = g.nativeSize(g.inputTensor())[0];
+		int f = g.nativeSize(tensor)[0];
+		for (int s = 1; s <= 64; s *= 2)
+			if ((in + s - 1) / s == f) return s;
+		throw new UserError(g.model().file() + ": tensor " + g.model().tensor(tensor).name() + " is not at a power-of-two stride");
+	}
+}
