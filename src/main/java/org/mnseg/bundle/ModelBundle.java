@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.mnseg.nn.Network;
-import org.mnseg.nn.NetworkFactory;
+import org.mnseg.models.NetworkFactory;
 import org.mnseg.util.Json;
 import org.mnseg.util.UserError;
 

@@ -22,6 +22,7 @@ public final class Main {
 		"  train     train a model on a data set (dataset.json or images/ labels/ unlabeled/ folders)",
 		"  segment   segment volumes with a trained model bundle (.mnmodel)",
 		"  evaluate  Dice, Jaccard, HD95, ASD of predictions against ground truth",
+		"  models    list the networks, fetch pretrained weights, verify them against reference outputs",
 		"",
 		"Common options: --threads N (PyTorch threads; default: all cores), --device auto|cpu|gpu",
 		"Run 'mn <command> --help' for the options of a command.");
@@ -50,6 +51,8 @@ public final class Main {
 					return SegmentCommand.run(rest, out);
 				case "evaluate":
 					return EvaluateCommand.run(rest, out);
+				case "models":
+					return ModelsCommand.run(rest, out);
 				default:
 					err.println("mn: unknown command '" + argv[0] + "'.\n\n" + USAGE);
 					return 2;

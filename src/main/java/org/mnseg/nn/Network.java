@@ -19,7 +19,7 @@ public interface Network extends AutoCloseable {
 	/** Architecture name as recorded in bundles, e.g. {@code unet3d}. */
 	String architecture();
 
-	/** The hyper-parameters that rebuild this architecture with {@link NetworkFactory}. */
+	/** The hyper-parameters that rebuild this architecture with {@code org.mnseg.models.NetworkFactory}. */
 	Map<String, Object> config();
 
 	/** 2 (input N x C x H x W) or 3 (input N x C x D x H x W). */

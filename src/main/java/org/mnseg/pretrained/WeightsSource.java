@@ -62,7 +62,8 @@ public final class WeightsSource {
 	public static Path defaultCacheDir() {
 		String p = System.getProperty("mn.cache");
 		if (p == null || p.isBlank()) p = System.getenv("MN_CACHE_DIR");
-		if (p != null && !p.isBlank()) return Paths.get(p);
+		// the same cache root as the command line's (MN_CACHE_DIR holds djl/ and models/)
+		if (p != null && !p.isBlank()) return Paths.get(p).resolve("models");
 		return Paths.get(System.getProperty("user.home"), ".cache", "mnseg", "models");
 	}
 

@@ -14,7 +14,7 @@ import org.mnseg.bundle.ModelBundle;
 import org.mnseg.data.DatasetSpec;
 import org.mnseg.data.Normalization;
 import org.mnseg.nn.Network;
-import org.mnseg.nn.NetworkFactory;
+import org.mnseg.models.NetworkFactory;
 import org.mnseg.train.Checkpoint;
 import org.mnseg.train.ConfigOverrides;
 import org.mnseg.train.LabeledOnlyTraining;

@@ -1,5 +1,7 @@
 package org.mnseg.nn;
 
+import org.mnseg.models.NetworkFactory;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;

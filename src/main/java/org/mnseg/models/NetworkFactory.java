@@ -1,21 +1,31 @@
-package org.mnseg.nn;
+package org.mnseg.models;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.mnseg.nn.Network;
+import org.mnseg.nn.UNet3D;
+import org.mnseg.nn2d.mobilenet.Pretrained2dFactory;
 import org.mnseg.util.UserError;
 
 import ai.djl.ndarray.NDManager;
 
 /**
  * Builds a network from its architecture name and hyper-parameters, as recorded in a model bundle or given by the
- * user. Configuration maps may come from JSON, so numbers may arrive as {@link Double}.
+ * user: the one place that knows every architecture (3-D and 2-D). Configuration maps may come from JSON, so numbers may arrive as {@link Double}.
  */
 public final class NetworkFactory {
 	/** Architectures this factory builds. */
-	public static final List<String> ARCHITECTURES = List.of(UNet3D.ARCHITECTURE);
+	public static final List<String> ARCHITECTURES = all();
+
+	private static List<String> all() {
+		List<String> a = new ArrayList<>(List.of(UNet3D.ARCHITECTURE));
+		a.addAll(Pretrained2dFactory.ARCHITECTURES);
+		return List.copyOf(a);
+	}
 
 	private NetworkFactory() {
 	}
@@ -34,6 +44,7 @@ public final class NetworkFactory {
 					o.integer("levels", UNet3D.DEFAULT_LEVELS), o.integer("base_filters", UNet3D.DEFAULT_BASE_FILTERS),
 					seed);
 		}
+		if (Pretrained2dFactory.builds(architecture)) return Pretrained2dFactory.create(architecture, config, parent, seed);
 		throw new UserError("Unknown network architecture '" + architecture + "': use one of " + ARCHITECTURES);
 	}
 
