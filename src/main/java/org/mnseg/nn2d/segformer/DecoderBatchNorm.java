@@ -21,6 +21,7 @@ import ai.djl.nn.norm.BatchNorm;
  * detached: they never receive a gradient, so no optimiser moves them even if a strategy unfreezes every parameter.
  */
 final class DecoderBatchNorm {
+	/** PyTorch's momentum: the weight of the new batch in the running statistics. */
 	static final float MOMENTUM = 0.1f;
 
 	private final Param weight;
@@ -49,7 +50,8 @@ final class DecoderBatchNorm {
 		// detach() shares storage, so PyTorch's in-place update of the running statistics reaches the parameters
 		NDArray mean = TensorScope.withStep(runningMean.array().stopGradient(), x);
 		NDArray var = TensorScope.withStep(runningVar.array().stopGradient(), x);
-		return BatchNorm.batchNorm(x, mean, var, weight.array(), bias.array(), 1, MOMENTUM,
+		// DJL's momentum is the weight of the old statistics (it hands 1 - momentum to PyTorch)
+		return BatchNorm.batchNorm(x, mean, var, weight.array(), bias.array(), 1, 1f - MOMENTUM,
 				SegFormerConfig.BATCH_NORM_EPS, training).singletonOrThrow();
 	}
 }

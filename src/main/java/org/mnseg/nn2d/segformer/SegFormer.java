@@ -186,7 +186,7 @@ public final class SegFormer implements Network {
 		if (channels != 1 && channels != config.numChannels)
 			throw new IllegalArgumentException("SegFormer expects N x 1 or N x " + config.numChannels
 					+ " x H x W, got " + input.getShape());
-		NDArray x = channels == 1 ? input.tile(1, config.numChannels) : input;
+		NDArray x = channels == 1 ? input.tile(new long[] { 1, config.numChannels, 1, 1 }) : input;
 		if (!imagenetNormalization)
 			return x;
 		NDManager m = input.getManager();
