@@ -256,6 +256,21 @@ public class SegFormerNetworkTest {
 			assertNotEquals(param(source, "head.weight").array().getFloat(0, 0, 0, 0),
 				param(target, "head.weight").array().getFloat(0, 0, 0, 0), 0f);
 
+			// an encoder-only (ImageNet MiT) checkpoint: encoder loaded, decoder left at its initialisation
+			SafetensorsWriter encoderOnly = new SafetensorsWriter();
+			for (Param p : all)
+				if (p.name().startsWith("segformer."))
+					encoderOnly.f32(p.name(), p.array().getShape().getShape(), p.array().toFloatArray());
+			encoderOnly.f32("classifier.weight", new long[] { 5, 32 }, new float[160]);
+			encoderOnly.f32("classifier.bias", new long[] { 5 }, new float[5]);
+			try (SegFormer fresh = SegFormerFactory.create("segformer", options, root, 3)) {
+				List<String> untouched = fresh.loadHuggingFace(encoderOnly.write(tmp.newFile("mit.safetensors").toPath()), config);
+				assertTrue(untouched.contains("decode_head.linear_fuse.weight"));
+				assertTrue(untouched.contains("head.weight"));
+				assertFalse(untouched.stream().anyMatch(n -> n.startsWith("segformer.")));
+				assertArrayEquals(source.forwardStages(x).get(3).toFloatArray(), fresh.forwardStages(x).get(3).toFloatArray(), 0f);
+			}
+
 			try (SegFormer b0 = SegFormerFactory.create("segformer-b0", Map.of("num_classes", 2), root, 1)) {
 				assertTrue(assertThrows(UserError.class, () -> b0.loadHuggingFace(good, config)).getMessage()
 					.contains("other sizes"));
