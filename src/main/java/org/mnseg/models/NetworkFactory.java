@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import org.mnseg.nn.Network;
 import org.mnseg.nn.UNet3D;
 import org.mnseg.nn2d.mobilenet.Pretrained2dFactory;
+import org.mnseg.nn2d.segformer.SegFormerFactory;
 import org.mnseg.util.UserError;
 
 import ai.djl.ndarray.NDManager;
@@ -24,6 +25,7 @@ public final class NetworkFactory {
 	private static List<String> all() {
 		List<String> a = new ArrayList<>(List.of(UNet3D.ARCHITECTURE));
 		a.addAll(Pretrained2dFactory.ARCHITECTURES);
+		a.addAll(SegFormerFactory.architectures());
 		return List.copyOf(a);
 	}
 
@@ -45,6 +47,7 @@ public final class NetworkFactory {
 					seed);
 		}
 		if (Pretrained2dFactory.builds(architecture)) return Pretrained2dFactory.create(architecture, config, parent, seed);
+		if (SegFormerFactory.builds(architecture)) return SegFormerFactory.create(architecture, config, parent, seed);
 		throw new UserError("Unknown network architecture '" + architecture + "': use one of " + ARCHITECTURES);
 	}
 

@@ -69,8 +69,10 @@ public final class StrideHead {
 		NDArray x = NDArrays.concat(new ai.djl.ndarray.NDList(features, sampled), 1);
 		long cin = weight.array().getShape().get(0);
 		// [in, C, s, s] -> [C*s*s, in, 1, 1] for the equivalent 1x1 convolution
-		NDArray w1 = weight.array().reshape(cin, (long) numClasses * stride * stride).transpose().reshape((long) numClasses * stride * stride, cin, 1, 1);
-		w1.attach(input.getManager());
+		// Every array derived from the weight must join the step's manager, the intermediate ones included.
+		NDArray flat = weight.array().reshape(cin, (long) numClasses * stride * stride);
+		flat.attach(input.getManager());
+		NDArray w1 = flat.transpose().reshape((long) numClasses * stride * stride, cin, 1, 1);
 		NDArray y = Conv2d.conv2d(x, w1).singletonOrThrow(); // N x C*s*s x h x w
 		long n = in.get(0);
 		// pixel shuffle: [N, C, s, s, h, w] -> [N, C, h, s, w, s] -> [N, C, H, W]

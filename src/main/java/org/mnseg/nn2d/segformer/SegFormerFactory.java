@@ -1,0 +1,121 @@
+package org.mnseg.nn2d.segformer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.mnseg.util.UserError;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Builds SegFormer networks from an architecture name and a configuration map (as recorded by
+ * {@link SegFormer#config()} in bundles, or given by the user; JSON numbers may arrive as Double).
+ *
+ * <p>Architectures: {@code segformer-b0} .. {@code segformer-b5} (the published MiT sizes), and {@code segformer}
+ * with explicit sizes in Hugging Face's names ({@link #SIZE_KEYS}). Options: {@code num_classes} (required),
+ * {@code in_channels} (1 or 3, default 1), {@code imagenet_normalization} (default false, as the reference code),
+ * {@code drop_path_rate} and {@code classifier_dropout_prob} (default 0.1 each, as Hugging Face).
+ */
+public final class SegFormerFactory {
+	/** The size options of the custom {@code segformer} architecture. */
+	public static final List<String> SIZE_KEYS = List.of("num_channels", "hidden_sizes", "depths", "num_attention_heads",
+			"sr_ratios", "patch_sizes", "strides", "mlp_ratios", "decoder_hidden_size");
+	private static final List<String> OPTIONS = List.of("in_channels", "num_classes", "imagenet_normalization",
+			"drop_path_rate", "classifier_dropout_prob");
+
+	private SegFormerFactory() {
+	}
+
+	/** The architecture names this factory builds. */
+	public static List<String> architectures() {
+		List<String> names = new ArrayList<>();
+		for (String p : SegFormerConfig.PRESETS)
+			names.add(SegFormer.CUSTOM_ARCHITECTURE + "-" + p);
+		names.add(SegFormer.CUSTOM_ARCHITECTURE);
+		return names;
+	}
+
+	public static boolean builds(String architecture) {
+		return architectures().contains(architecture);
+	}
+
+	/**
+	 * A freshly initialised SegFormer whose parameters live in a new sub-manager of {@code parent}; pretrained
+	 * weights are loaded afterwards with {@link SegFormer#loadHuggingFace}.
+	 *
+	 * @throws UserError for an unknown architecture or option, or a missing or malformed value
+	 */
+	public static SegFormer create(String architecture, Map<String, Object> config, NDManager parent, long seed) {
+		if (!builds(architecture))
+			throw new UserError("Unknown network architecture '" + architecture + "': use one of " + architectures());
+		Map<String, Object> c = config == null ? Map.of() : config;
+		boolean custom = architecture.equals(SegFormer.CUSTOM_ARCHITECTURE);
+		Set<String> known = new LinkedHashSet<>(OPTIONS);
+		if (custom)
+			known.addAll(SIZE_KEYS);
+		for (String key : c.keySet())
+			if (!known.contains(key))
+				throw new UserError("Unknown option '" + key + "' for network " + architecture + ": known options are "
+						+ new TreeSet<>(known));
+		SegFormerConfig sizes;
+		if (custom) {
+			JsonObject json = new JsonObject();
+			for (String key : SIZE_KEYS) {
+				if (!c.containsKey(key) && !key.equals("num_channels"))
+					throw new UserError("Network " + architecture + " needs the option '" + key + "'");
+				if (c.containsKey(key))
+					json.add(key, new Gson().toJsonTree(c.get(key)));
+			}
+			json.addProperty("num_labels", 150);
+			sizes = SegFormerConfig.fromJson(json, "the options of network " + architecture);
+		} else {
+			sizes = SegFormerConfig.preset(architecture.substring(SegFormer.CUSTOM_ARCHITECTURE.length() + 1));
+		}
+		sizes = sizes.withDropout(number(c, architecture, "drop_path_rate", sizes.dropPathRate()),
+				number(c, architecture, "classifier_dropout_prob", sizes.classifierDropout()));
+		int numClasses = (int) whole(c, architecture, "num_classes", null);
+		int inChannels = (int) whole(c, architecture, "in_channels", 1.0);
+		return new SegFormer(sizes, inChannels, numClasses, flag(c, architecture, "imagenet_normalization"), parent, seed);
+	}
+
+	private static double number(Map<String, Object> c, String architecture, String key, double fallback) {
+		Object v = c.get(key);
+		if (v == null)
+			return fallback;
+		if (v instanceof Number)
+			return ((Number) v).doubleValue();
+		try {
+			return Double.parseDouble(v.toString().trim());
+		} catch (NumberFormatException e) {
+			throw new UserError("Option '" + key + "' of network " + architecture + " must be a number, got " + v);
+		}
+	}
+
+	private static double whole(Map<String, Object> c, String architecture, String key, Double fallback) {
+		if (!c.containsKey(key) && fallback == null)
+			throw new UserError("Network " + architecture + " needs the option '" + key + "'");
+		double d = number(c, architecture, key, fallback == null ? 0 : fallback);
+		if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE)
+			throw new UserError("Option '" + key + "' of network " + architecture + " must be a whole number, got " + d);
+		return d;
+	}
+
+	private static boolean flag(Map<String, Object> c, String architecture, String key) {
+		Object v = c.get(key);
+		if (v == null)
+			return false;
+		if (v instanceof Boolean)
+			return (Boolean) v;
+		String s = v.toString().trim().toLowerCase();
+		if (s.equals("true") || s.equals("false"))
+			return Boolean.parseBoolean(s);
+		throw new UserError("Option '" + key + "' of network " + architecture + " must be true or false, got " + v);
+	}
+}
