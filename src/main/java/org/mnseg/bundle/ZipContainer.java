@@ -34,6 +34,7 @@ import com.google.gson.JsonParser;
 public final class ZipContainer {
 	private final Map<String, JsonElement> documents = new LinkedHashMap<>();
 	private final Map<String, TensorStore> stores = new LinkedHashMap<>();
+	private final Map<String, byte[]> blobs = new LinkedHashMap<>();
 
 	public void putJson(String name, JsonElement json) {
 		documents.put(name, json);
@@ -49,6 +50,19 @@ public final class ZipContainer {
 
 	public TensorStore tensors(String name) {
 		return stores.get(name);
+	}
+
+	/** Raw bytes stored as {@code name.bin} (label maps, embedded files). */
+	public void putBytes(String name, byte[] data) {
+		blobs.put(name, data);
+	}
+
+	public byte[] bytes(String name) {
+		return blobs.get(name);
+	}
+
+	public java.util.Set<String> byteEntries() {
+		return blobs.keySet();
 	}
 
 	public void write(Path file) {
@@ -84,6 +98,11 @@ public final class ZipContainer {
 				}
 				zip.closeEntry();
 			}
+			for (Map.Entry<String, byte[]> b : blobs.entrySet()) {
+				zip.putNextEntry(new ZipEntry(b.getKey() + ".bin"));
+				zip.write(b.getValue());
+				zip.closeEntry();
+			}
 			zip.finish();
 			zip.flush();
 		});
@@ -103,6 +122,10 @@ public final class ZipContainer {
 					indexes.put(name.substring(0, name.length() - "/index.json".length()), JsonParser.parseString(readText(zip, e)).getAsJsonArray());
 				} else if (name.endsWith(".json")) {
 					c.documents.put(name, JsonParser.parseString(readText(zip, e)));
+				} else if (name.endsWith(".bin")) {
+					try (InputStream in = zip.getInputStream(e)) {
+						c.blobs.put(name.substring(0, name.length() - 4), in.readAllBytes());
+					}
 				}
 			}
 			for (Map.Entry<String, JsonArray> idx : indexes.entrySet()) {

@@ -16,12 +16,15 @@ final class TrainCommand {
 	private TrainCommand() {}
 
 	static final String HELP = String.join("\n",
-		"usage: mn train --dataset D --out RUN [--labeled N|all] [--method labeled-only] [--preset cpu|paper]",
+		"usage: mn train --dataset D --out RUN [--labeled N|all] [--method mn|labeled-only|2d-only|fixed-pseudo] [--preset cpu|paper]",
 		"                [--epochs E] [--seed S] [--resume] [--no-eval] [--threads T] [--device auto|cpu|gpu] [training options]",
 		"",
 		"  --dataset D   dataset.json (or its folder), or a folder with images/, labels/ and optional unlabeled/",
 		"  --labeled N   size of the labeled subset (the data set's labeled.N list); 'all' uses every training case",
 		"  --out RUN     run folder: model.mnmodel, log.csv, checkpoint.mnckpt, metrics.json and result.json",
+		"  --method M    mn: M&N co-training of a pretrained 2-D model and a 3-D UNet (labeled warm-up, then each model",
+		"                learns from the other's pseudo-labels on unlabeled volumes); labeled-only: the 3-D UNet alone;",
+		"                2d-only: the 2-D model alone; fixed-pseudo: the 3-D UNet on the 2-D model's masks, made once",
 		"  --resume      continue the run in RUN from its last checkpoint (same result as an uninterrupted run)",
 		"  --no-eval     skip the evaluation on the data set's test split",
 		"",

@@ -32,7 +32,16 @@ public final class BatchAssembler {
 	 * @param stream separates independent uses of the same (epoch, step) (labeled / unlabeled, 2-D / 3-D model)
 	 */
 	public Batch assemble(List<Sample> samples, int count, long stream, int epoch, int step) {
+		return assemble(samples, null, count, stream, epoch, step);
+	}
+
+	/**
+	 * @param foregroundMaps per sample, where its foreground is (for unlabeled volumes: the 3-D model's latest
+	 *            prediction); null entries or a null list fall back to the labels
+	 */
+	public Batch assemble(List<Sample> samples, List<byte[]> foregroundMaps, int count, long stream, int epoch, int step) {
 		int[] p = augmentation.patchSize();
+		if (count == 0 || samples.isEmpty()) return new Batch(new float[0], null, new long[] { 0, 1, p[2], p[1], p[0] });
 		int channels = samples.get(0).image().channels();
 		int voxels = p[0] * p[1] * p[2];
 		float[] images = new float[count * channels * voxels];
@@ -40,8 +49,10 @@ public final class BatchAssembler {
 		byte[] labels = labeled ? new byte[count * voxels] : null;
 		for (int slot = 0; slot < count; slot++) {
 			SplittableRandom rng = StepRandom.of(seed, stream, epoch, step, slot);
-			Sample s = samples.get(rng.nextInt(samples.size()));
-			Patch patch = PatchSampler.sample(s.image(), s.label(), null, augmentation, rng);
+			int pick = rng.nextInt(samples.size());
+			Sample s = samples.get(pick);
+			byte[] fg = foregroundMaps == null ? null : foregroundMaps.get(pick);
+			Patch patch = PatchSampler.sample(s.image(), s.label(), fg, augmentation, rng);
 			System.arraycopy(patch.image(), 0, images, slot * channels * voxels, channels * voxels);
 			if (labeled) System.arraycopy(patch.labels(), 0, labels, slot * voxels, voxels);
 		}

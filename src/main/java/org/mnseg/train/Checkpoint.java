@@ -21,7 +21,11 @@ public final class Checkpoint {
 	private Checkpoint() {}
 
 	/** Saved state of a run. */
-	public record State(TrainingConfig config, int nextEpoch, double elapsedSeconds, double peakRssMb, JsonObject extra) {}
+	public record State(TrainingConfig config, int nextEpoch, double elapsedSeconds, double peakRssMb, JsonObject extra, java.util.Map<String, byte[]> blobs) {
+		public State(TrainingConfig config, int nextEpoch, double elapsedSeconds, double peakRssMb, JsonObject extra) {
+			this(config, nextEpoch, elapsedSeconds, peakRssMb, extra, java.util.Map.of());
+		}
+	}
 
 	public static void save(Path file, State state, List<ModelTrainer> trainers) {
 		ZipContainer zip = new ZipContainer();
@@ -40,6 +44,7 @@ public final class Checkpoint {
 			steps.addProperty(t.role(), t.optimizer().stepCount());
 		}
 		doc.add("optimizerSteps", steps);
+		if (state.blobs() != null) state.blobs().forEach((name, data) -> zip.putBytes("state/" + name, data));
 		zip.putJson("checkpoint.json", doc);
 		zip.write(file);
 	}
@@ -58,9 +63,12 @@ public final class Checkpoint {
 			o.asMap().forEach((name, tensor) -> state.put(name, tensor.data()));
 			t.optimizer().importState(state, doc.getAsJsonObject("optimizerSteps").get(t.role()).getAsLong());
 		}
+		java.util.Map<String, byte[]> blobs = new java.util.LinkedHashMap<>();
+		for (String name : zip.byteEntries())
+			if (name.startsWith("state/")) blobs.put(name.substring("state/".length()), zip.bytes(name));
 		return new State(Json.GSON.fromJson(doc.get("config"), TrainingConfig.class), doc.get("nextEpoch").getAsInt(),
 			doc.get("elapsedSeconds").getAsDouble(), doc.has("peakRssMb") ? doc.get("peakRssMb").getAsDouble() : 0,
-			doc.has("extra") ? doc.getAsJsonObject("extra") : null);
+			doc.has("extra") ? doc.getAsJsonObject("extra") : null, blobs);
 	}
 
 	/** Reads only the configuration (to rebuild the networks before loading their state). */

@@ -3,16 +3,22 @@ package org.mnseg.train;
 import org.mnseg.nn.AdamW;
 import org.mnseg.nn.Losses;
 import org.mnseg.nn.Network;
+import org.mnseg.nn.SliceWise;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
 /**
  * One network under training with its own optimiser, learning-rate schedule and epoch counter (M&N keeps one per
- * model). A step runs in its own sub-manager, closed at the end, so native memory stays flat over long runs.
+ * model). It works on 3-D patches whatever the network: a 2-D network sees their slices ({@link SliceWise}). A step
+ * runs in its own sub-manager, closed at the end, so native memory stays flat over long runs.
  */
 public final class ModelTrainer implements AutoCloseable {
 	private final String role;
@@ -48,31 +54,48 @@ public final class ModelTrainer implements AutoCloseable {
 	}
 
 	/**
-	 * One optimisation step on a batch with hard labels.
+	 * One optimisation step on a batch with hard labels only.
 	 *
-	 * @param images N x C x (spatial) values, C order
-	 * @param imageShape {N, C, spatial...}
-	 * @param labels N x (spatial) class indices
+	 * @param images N x C x Z x Y x X values, C order
+	 * @param imageShape {N, C, Z, Y, X}
+	 * @param labels N x Z x Y x X class indices
 	 * @return the loss before the update
 	 */
 	public double stepOnLabels(float[] images, long[] imageShape, byte[] labels, double lr) {
 		try (NDManager step = net.manager().newSubManager()) {
 			NDArray x = step.create(images, new Shape(imageShape));
-			long[] labelShape = new long[imageShape.length - 1];
-			labelShape[0] = imageShape[0];
-			System.arraycopy(imageShape, 2, labelShape, 1, imageShape.length - 2);
-			NDArray y = step.create(labels, new Shape(labelShape)).toType(ai.djl.ndarray.types.DataType.INT64, false);
-			NDArray target = Losses.oneHot(y, net.numClasses());
-			return optimise(x, target, lr);
+			return step(x, oneHot(step, labels, imageShape), (int) imageShape[0], lr);
 		}
 	}
 
-	/** Forward, loss, backward and update; the inputs live in the caller's step manager. */
-	double optimise(NDArray x, NDArray target, double lr) {
+	/** Labels N x Z x Y x X (bytes) as one-hot N x K x Z x Y x X floats in {@code m}. */
+	public NDArray oneHot(NDManager m, byte[] labels, long[] imageShape) {
+		NDArray y = m.create(labels, new Shape(imageShape[0], imageShape[2], imageShape[3], imageShape[4])).toType(DataType.INT64, false);
+		return Losses.oneHot(y, net.numClasses());
+	}
+
+	/**
+	 * One optimisation step with M&N's mixed loss: the first {@code nLabeled} patches of the batch have one-hot targets
+	 * (L_l), the rest soft pseudo-labels (L_u); L = b_l/B L_l + b_u/B L_u, each of the form w_ce KL + w_dice Dice.
+	 *
+	 * @param x N x C x Z x Y x X patches in the caller's step manager
+	 * @param target N x K x Z x Y x X targets (no gradient flows into them)
+	 * @return the loss before the update
+	 */
+	public double step(NDArray x, NDArray target, int nLabeled, double lr) {
+		long n = x.getShape().get(0);
 		double value;
 		try (GradientCollector gc = Engine.getEngine(net.manager().getEngine().getEngineName()).newGradientCollector()) {
-			NDArray logits = net.forward(x, true);
-			NDArray loss = labeledLoss(logits, target);
+			NDArray logits = SliceWise.forward(net, x, true);
+			NDArray loss;
+			if (nLabeled == n || nLabeled == 0) {
+				loss = partLoss(logits, target);
+			} else {
+				NDIndex lab = new NDIndex(":" + nLabeled);
+				NDIndex unl = new NDIndex(nLabeled + ":");
+				loss = partLoss(logits.get(lab), target.get(lab)).mul((float) nLabeled / n)
+					.add(partLoss(logits.get(unl), target.get(unl)).mul((float) (n - nLabeled) / n));
+			}
 			gc.backward(loss);
 			value = loss.getFloat();
 		}
@@ -80,13 +103,26 @@ public final class ModelTrainer implements AutoCloseable {
 		return value;
 	}
 
-	/** L_l = w_ce * KL(target || softmax) + w_dice * squared Dice, as the reference code computes it. */
-	public NDArray labeledLoss(NDArray logits, NDArray target) {
+	/** This network's class probabilities for patches (eval mode, no gradient): the pseudo-labels it teaches with. */
+	public NDArray teach(NDArray x) {
+		return SliceWise.forward(net, x, false).softmax(1).stopGradient();
+	}
+
+	/** L = w_ce * KL(target || softmax) + w_dice * squared Dice, as the reference code computes L_l and L_u. */
+	public NDArray partLoss(NDArray logits, NDArray target) {
 		return Losses.klDiv(logits, target).mul((float) weightCe).add(Losses.squaredDice(logits, target).mul((float) weightDice));
+	}
+
+	/** Keeps the given depth positions (slices along Z) of N x C x Z x Y x X patches. */
+	public static NDArray selectSlices(NDArray x, int[] z) {
+		NDList parts = new NDList();
+		for (int k : z) parts.add(x.get(new NDIndex(":, :, " + k + ":" + (k + 1))));
+		return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 2);
 	}
 
 	@Override
 	public void close() {
+		optimizer.close();
 		net.close();
 	}
 }

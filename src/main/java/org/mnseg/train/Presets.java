@@ -31,7 +31,10 @@ public final class Presets {
 				c.epochs = 4000;
 				c.iterationsPerEpoch = 8;
 				c.lr3d = 1e-4;
+				c.lr2d = 1e-3;
 				c.warmupEpochs = 50;
+				c.stageOneEpochs = 500;
+				c.slices2d = 0;
 				break;
 			case "cpu":
 				c.levels = 4;
@@ -43,7 +46,11 @@ public final class Presets {
 				c.iterationsPerEpoch = 8;
 				// ~800 steps instead of the paper's 32,000: a larger rate than the paper's 1e-4 is needed to converge
 				c.lr3d = 1e-3;
+				c.lr2d = 1e-3;
 				c.warmupEpochs = 5;
+				c.stageOneEpochs = -1;
+				// the 2-D model learns from 16 random slices of each batch instead of all of them
+				c.slices2d = 16;
 				break;
 			default:
 				throw new UserError("Unknown preset '" + name + "'. Choose one of: " + String.join(", ", NAMES) + ".");

@@ -22,6 +22,26 @@ public final class TrainingConfig {
 	public int levels = 4;
 	public int baseFilters = 16;
 
+	// 2-D network (methods mn, 2d-only, fixed-pseudo)
+	public String architecture2d = "deeplabv3plus-mnv2-ade20k";
+	/** lora, decoder or whole. */
+	public String fineTuning = "lora";
+	public int loraRank = 64;
+	public double loraAlpha = 64;
+	public double loraDropout = 0.1;
+	/** Extra options of the 2-D network as JSON, e.g. {"imagenet_normalization": true} (see mn models list). */
+	public String options2d = "";
+	/** Slices of each batch the 2-D model trains on per step (0: every slice, as the reference code). */
+	public int slices2d = 0;
+
+	// M&N co-training
+	/** Epochs of the labeled warm-up (stage 1) out of {@link #epochs}; -1: one eighth, as the paper's 500 of 4000. */
+	public int stageOneEpochs = -1;
+	/** Learning-rate-guided sampling: lr (the paper), linear (the reference code), uniform (ablation). */
+	public String lrg = "lr";
+	/** When the unlabeled volumes' foreground maps are re-predicted by the 3-D model, as fractions of the epochs. */
+	public String foregroundRefresh = "0.125,0.25,0.375,0.5,0.75";
+
 	// patches and batches
 	/** Patch size {x, y, z}. */
 	public int[] patch = { 64, 64, 32 };
@@ -31,6 +51,7 @@ public final class TrainingConfig {
 
 	// optimisation (AdamW, warm-up then cosine, stepped per epoch)
 	public double lr3d = 1e-3;
+	public double lr2d = 1e-3;
 	public double weightDecay = 0.01;
 	public int warmupEpochs = 5;
 
@@ -58,6 +79,12 @@ public final class TrainingConfig {
 
 	/** How often (epochs) a checkpoint is written; the last epoch always writes one. */
 	public int checkpointEvery = 1;
+
+	/** The warm-up length in epochs. */
+	public int stageOne() {
+		int e = stageOneEpochs < 0 ? Math.max(1, epochs / 8) : stageOneEpochs;
+		return Math.min(Math.max(1, e), epochs);
+	}
 
 	public TrainingConfig copy() {
 		return Json.GSON.fromJson(Json.GSON.toJson(this), TrainingConfig.class);

@@ -12,30 +12,47 @@ import org.mnseg.util.UserError;
 
 /**
  * The volumes a run trains on, read once, validated and normalised, kept in memory (patches are cut from them at
- * every step).
+ * every step): the labeled subset and, for semi-supervised methods, the unlabeled rest of the training split.
  */
 public final class TrainingData {
 	private final DatasetSpec spec;
 	private final List<Sample> labeled;
+	private final List<Sample> unlabeled;
 	private final int numClasses;
 
-	private TrainingData(DatasetSpec spec, List<Sample> labeled) {
+	private TrainingData(DatasetSpec spec, List<Sample> labeled, List<Sample> unlabeled) {
 		this.spec = spec;
 		this.labeled = labeled;
+		this.unlabeled = unlabeled;
 		this.numClasses = spec.numClasses();
 	}
 
-	/** Loads the labeled subset of size {@code n} (or every training case for n < 0). */
-	public static TrainingData load(DatasetSpec spec, int n, Normalization normalization, TrainingListener listener) {
+	/**
+	 * Loads the labeled subset of size {@code n} (every training case for n < 0) and, when asked, the unlabeled
+	 * volumes (the rest of the training split plus any unlabeled folder).
+	 */
+	public static TrainingData load(DatasetSpec spec, int n, boolean withUnlabeled, Normalization normalization, TrainingListener listener) {
 		List<Case> cases = n < 0 ? spec.train() : spec.labeled(n);
-		List<Sample> samples = new ArrayList<>();
+		List<Sample> labeled = new ArrayList<>();
 		for (Case c : cases) {
 			if (c.label() == null) throw new UserError("Case '" + c.id() + "' of " + spec.name() + " is listed as labeled but has no label file.");
-			listener.message("Reading " + c.id() + " (" + (samples.size() + 1) + "/" + cases.size() + ")");
-			samples.add(spec.load(c, normalization));
+			listener.message("Reading labeled " + c.id() + " (" + (labeled.size() + 1) + "/" + cases.size() + ")");
+			labeled.add(spec.load(c, normalization));
 		}
-		if (samples.isEmpty()) throw new UserError("The data set " + spec.name() + " has no labeled training volume.");
-		return new TrainingData(spec, samples);
+		if (labeled.isEmpty()) throw new UserError("The data set " + spec.name() + " has no labeled training volume.");
+		List<Sample> unlabeled = new ArrayList<>();
+		if (withUnlabeled) {
+			List<Case> rest = n < 0 ? List.of() : spec.unlabeled(n);
+			for (Case c : rest) {
+				listener.message("Reading unlabeled " + c.id() + " (" + (unlabeled.size() + 1) + "/" + rest.size() + ")");
+				Sample s = spec.load(c.withoutLabel(), normalization);
+				unlabeled.add(new Sample(s.id(), s.image(), null));
+			}
+			if (unlabeled.isEmpty())
+				throw new UserError("Semi-supervised training needs unlabeled volumes, but " + spec.name() + " has none besides the " + labeled.size()
+					+ " labeled ones. Use a smaller labeled subset, add an unlabeled/ folder, or train with --method labeled-only.");
+		}
+		return new TrainingData(spec, labeled, unlabeled);
 	}
 
 	public DatasetSpec spec() {
@@ -44,6 +61,10 @@ public final class TrainingData {
 
 	public List<Sample> labeled() {
 		return labeled;
+	}
+
+	public List<Sample> unlabeled() {
+		return unlabeled;
 	}
 
 	public int numClasses() {
@@ -79,6 +100,7 @@ public final class TrainingData {
 
 	@Override
 	public String toString() {
-		return labeled.size() + " labeled volumes, median shape " + Arrays.toString(medianShape());
+		return labeled.size() + " labeled" + (unlabeled.isEmpty() ? "" : " + " + unlabeled.size() + " unlabeled") + " volumes, median shape "
+			+ Arrays.toString(medianShape());
 	}
 }

@@ -17,7 +17,7 @@ import org.mnseg.nn.Network;
 import org.mnseg.models.NetworkFactory;
 import org.mnseg.train.Checkpoint;
 import org.mnseg.train.ConfigOverrides;
-import org.mnseg.train.LabeledOnlyTraining;
+import org.mnseg.train.TrainingRun;
 import org.mnseg.train.LrSchedule;
 import org.mnseg.train.ModelTrainer;
 import org.mnseg.train.Presets;
@@ -40,7 +40,7 @@ import ai.djl.ndarray.NDManager;
  */
 public final class TrainWorkflow {
 	public static final String BUNDLE_FILE = "model" + ModelBundle.FILE_EXTENSION;
-	public static final List<String> METHODS = List.of("labeled-only");
+	public static final List<String> METHODS = TrainingRun.METHODS;
 
 	/** What to run. {@code overrides} are option name to value, applied after the preset. */
 	public record Request(Path dataset, int labeled, String method, String preset, Map<String, String> overrides, Path runDir, boolean resume,
@@ -55,7 +55,7 @@ public final class TrainWorkflow {
 		Path ckpt = req.runDir().resolve(Checkpoint.FILE_NAME);
 		if (!req.resume() && Files.exists(ckpt))
 			throw new UserError("The run folder " + req.runDir() + " already holds a checkpoint. Add --resume to continue that run, or choose another --out folder.");
-		if (!METHODS.contains(req.method()))
+		if (!req.resume() && !METHODS.contains(req.method()))
 			throw new UserError("Unknown method '" + req.method() + "'. Available: " + String.join(", ", METHODS) + ".");
 
 		// check option names and values before spending time on reading data
@@ -67,7 +67,7 @@ public final class TrainWorkflow {
 		if (req.resume()) {
 			config = Checkpoint.readConfig(ckpt);
 			spec = DatasetSpec.open(Paths.get(config.dataset));
-			data = TrainingData.load(spec, config.labeled, Normalization.parse(config.normalization), listener);
+			data = TrainingData.load(spec, config.labeled, needsUnlabeled(config.method), Normalization.parse(config.normalization), listener);
 		} else {
 			spec = DatasetSpec.open(req.dataset());
 			config = new TrainingConfig();
@@ -79,7 +79,7 @@ public final class TrainWorkflow {
 			Map<String, String> overrides = new LinkedHashMap<>(req.overrides());
 			String norm = overrides.remove("normalization");
 			if (norm != null) config.normalization = Normalization.parse(norm).name().toLowerCase(java.util.Locale.ROOT);
-			data = TrainingData.load(spec, config.labeled, Normalization.parse(config.normalization), listener);
+			data = TrainingData.load(spec, config.labeled, needsUnlabeled(config.method), Normalization.parse(config.normalization), listener);
 			Presets.apply(req.preset(), config, data.medianShape());
 			ConfigOverrides.apply(config, overrides);
 		}
@@ -92,13 +92,22 @@ public final class TrainWorkflow {
 			+ config.epochs + " epochs");
 
 		try (NDManager manager = NDManager.newBaseManager(req.device())) {
-			Network net = NetworkFactory.create(config.architecture3d, unetConfig(config, data), manager, config.seed);
-			LrSchedule schedule = new LrSchedule(config.lr3d, config.warmupEpochs, config.epochs, config.epochs);
-			LabeledOnlyTraining.Outcome outcome;
-			try (ModelTrainer trainer = new ModelTrainer("3d", net, schedule, config.weightDecay, config.lossWeightCe, config.lossWeightDice)) {
-				outcome = new LabeledOnlyTraining(config, data, trainer, req.runDir(), listener, cancelled).run(req.resume());
+			ModelTrainer trainer3d = null;
+			ModelTrainer trainer2d = null;
+			try {
+				if (!config.method.equals("2d-only")) {
+					Network net = NetworkFactory.create(config.architecture3d, unetConfig(config, data), manager, config.seed);
+					trainer3d = new ModelTrainer("3d", net, schedule(config, config.lr3d), config.weightDecay, config.lossWeightCe, config.lossWeightDice);
+				}
+				if (!config.method.equals("labeled-only")) {
+					Network net = NetworkFactory.create(config.architecture2d, net2dConfig(config, data), manager, config.seed);
+					trainer2d = new ModelTrainer("2d", net, schedule(config, config.lr2d), config.weightDecay, config.lossWeightCe, config.lossWeightDice);
+				}
+				TrainingRun.Outcome outcome = new TrainingRun(config, data, trainer3d, trainer2d, req.runDir(), listener, cancelled).run(req.resume());
 				ModelBundle bundle = new ModelBundle(bundleInfo(config, spec, data));
-				bundle.put("3d", net);
+				if (trainer3d != null) bundle.put("3d", trainer3d.network());
+				if (trainer2d != null) bundle.put("2d", trainer2d.network());
+				bundle.info().defaultModel = trainer3d != null ? "3d" : "2d";
 				Path bundleFile = req.runDir().resolve(BUNDLE_FILE);
 				bundle.save(bundleFile);
 				listener.message("Saved " + bundleFile);
@@ -114,8 +123,36 @@ public final class TrainWorkflow {
 				}
 				Json.write(req.runDir().resolve("result.json"), summary);
 				return new Result(bundleFile, metricsFile, summary);
+			} finally {
+				if (trainer3d != null) trainer3d.close();
+				if (trainer2d != null) trainer2d.close();
 			}
 		}
+	}
+
+	static boolean needsUnlabeled(String method) {
+		return method.equals("mn") || method.equals("fixed-pseudo");
+	}
+
+	/** The reference schedule: warm-up then cosine over stage 1, restarted for stage 2 when the method has one. */
+	static LrSchedule schedule(TrainingConfig c, double lr) {
+		int stageOne = needsUnlabeled(c.method) ? c.stageOne() : c.epochs;
+		return new LrSchedule(lr, c.warmupEpochs, stageOne, c.epochs);
+	}
+
+	static Map<String, Object> net2dConfig(TrainingConfig c, TrainingData data) {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("in_channels", data.inChannels());
+		m.put("num_classes", data.numClasses());
+		if (c.options2d != null && !c.options2d.isBlank()) {
+			try {
+				Map<String, Object> extra = Json.GSON.fromJson(c.options2d, new com.google.gson.reflect.TypeToken<Map<String, Object>>() {}.getType());
+				m.putAll(extra);
+			} catch (com.google.gson.JsonParseException e) {
+				throw new UserError("--options2d must be a JSON object like {\"imagenet_normalization\": true}, got: " + c.options2d);
+			}
+		}
+		return m;
 	}
 
 	static Map<String, Object> unetConfig(TrainingConfig c, TrainingData data) {
@@ -159,7 +196,7 @@ public final class TrainWorkflow {
 		return info;
 	}
 
-	static JsonObject summary(TrainingConfig c, DatasetSpec spec, LabeledOnlyTraining.Outcome o) {
+	static JsonObject summary(TrainingConfig c, DatasetSpec spec, TrainingRun.Outcome o) {
 		JsonObject s = new JsonObject();
 		s.addProperty("dataset", spec.name());
 		s.addProperty("dataset_path", c.dataset);
@@ -172,7 +209,7 @@ public final class TrainWorkflow {
 		s.addProperty("seed", c.seed);
 		s.addProperty("train_seconds", Math.round(o.trainSeconds() * 10) / 10.0);
 		s.addProperty("peak_rss_mb", Math.round(o.peakRssMb()));
-		s.addProperty("final_loss", o.finalLoss());
+		o.finalLoss().forEach((model, loss) -> s.addProperty("final_loss_" + model, loss));
 		s.addProperty("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
 		s.addProperty("code_version", Version.describe());
 		s.add("config", Json.GSON.toJsonTree(c));

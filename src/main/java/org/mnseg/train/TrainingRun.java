@@ -1,0 +1,312 @@
+package org.mnseg.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+import org.mnseg.augment.AugmentationConfig;
+import org.mnseg.data.LabelVolume;
+import org.mnseg.data.Sample;
+import org.mnseg.inference.SlidingWindow;
+import org.mnseg.nn.SliceWise;
+import org.mnseg.util.MemoryUsage;
+import org.mnseg.util.UserError;
+
+import com.google.gson.JsonObject;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * A training run, epoch by epoch, for every method:
+ * <ul>
+ * <li>{@code labeled-only}: the 3-D model on labeled patches (the paper's baseline);</li>
+ * <li>{@code 2d-only}: the 2-D model on the slices of labeled patches;</li>
+ * <li>{@code mn}: both on labeled patches for the warm-up epochs (stage 1), then co-training (stage 2): each epoch
+ * the 2-D model learns from the 3-D model's soft pseudo-labels, then the 3-D model from the 2-D model's, on the same
+ * kind of mixed batches whose unlabeled share follows learning-rate-guided sampling;</li>
+ * <li>{@code fixed-pseudo}: the warm-up, then the 2-D model labels the unlabeled volumes once and the 3-D model trains on
+ * those fixed masks (the paper's ablation).</li>
+ * </ul>
+ * Every batch draws its randomness from (seed, stream, epoch, step), and every epoch ends with a checkpoint holding all
+ * state (weights, optimiser moments, foreground maps, pseudo-labels), so a resumed run ends exactly where an
+ * uninterrupted one would.
+ */
+public final class TrainingRun {
+	public static final List<String> METHODS = List.of("labeled-only", "2d-only", "mn", "fixed-pseudo");
+
+	// random streams
+	private static final long LABELED = 1, UNLABELED = 2, SAMPLING = 3, SLICES = 4;
+
+	private final TrainingConfig config;
+	private final TrainingData data;
+	private final ModelTrainer net3d;
+	private final ModelTrainer net2d;
+	private final Path runDir;
+	private final TrainingListener listener;
+	private final BooleanSupplier cancelled;
+	private final BatchAssembler batches;
+	private final LrgSampling lrg;
+	private final TreeSet<Integer> refreshEpochs = new TreeSet<>();
+
+	/** Where the unlabeled volumes' foreground is (the 3-D model's latest prediction), one mask per volume. */
+	private List<byte[]> foregroundMaps;
+	/** fixed-pseudo: the unlabeled volumes with the 2-D model's masks as labels. */
+	private List<Sample> pseudoLabeled;
+
+	/** What a finished run measured. */
+	public record Outcome(double trainSeconds, double peakRssMb, Map<String, Double> finalLoss) {}
+
+	/**
+	 * @param net3d the 3-D model's trainer, or null for 2d-only
+	 * @param net2d the 2-D model's trainer, or null for labeled-only
+	 */
+	public TrainingRun(TrainingConfig config, TrainingData data, ModelTrainer net3d, ModelTrainer net2d, Path runDir, TrainingListener listener,
+		BooleanSupplier cancelled) {
+		if (!METHODS.contains(config.method))
+			throw new UserError("Unknown method '" + config.method + "'. Available: " + String.join(", ", METHODS) + ".");
+		this.config = config;
+		this.data = data;
+		this.net3d = net3d;
+		this.net2d = net2d;
+		this.runDir = runDir;
+		this.listener = listener == null ? TrainingListener.NONE : listener;
+		this.cancelled = cancelled == null ? () -> false : cancelled;
+		this.batches = new BatchAssembler(augmentation(config), config.seed);
+		this.lrg = LrgSampling.parse(config.lrg);
+		if (semiSupervised()) {
+			refreshEpochs.add(config.stageOne());
+			for (String f : config.foregroundRefresh.split(",")) {
+				if (f.isBlank()) continue;
+				try {
+					refreshEpochs.add((int) Math.round(Double.parseDouble(f.trim()) * config.epochs));
+				} catch (NumberFormatException e) {
+					throw new UserError("--foreground-refresh expects fractions of the epochs like 0.25,0.5, got '" + config.foregroundRefresh + "'.");
+				}
+			}
+		}
+	}
+
+	private boolean semiSupervised() {
+		return config.method.equals("mn") || config.method.equals("fixed-pseudo");
+	}
+
+	/**
+	 * Trains to the last epoch, starting from the checkpoint in the run folder when {@code resume} is set.
+	 *
+	 * @throws CancellationException when cancelled; the last epoch's checkpoint stays for {@code --resume}
+	 */
+	public Outcome run(boolean resume) {
+		Path ckpt = runDir.resolve(Checkpoint.FILE_NAME);
+		TrainingLog log = new TrainingLog(runDir.resolve("log.csv"));
+		int startEpoch = 0;
+		double elapsedBefore = 0;
+		double peakBefore = 0;
+		if (resume) {
+			if (!Files.exists(ckpt)) throw new UserError("Cannot resume: " + ckpt + " does not exist. Start the run without --resume.");
+			Checkpoint.State s = Checkpoint.load(ckpt, trainers());
+			startEpoch = s.nextEpoch();
+			elapsedBefore = s.elapsedSeconds();
+			peakBefore = s.peakRssMb();
+			restoreState(s.blobs());
+			listener.message("Resuming at epoch " + (startEpoch + 1) + " of " + config.epochs);
+		}
+		log.resume(startEpoch);
+		long t0 = System.nanoTime();
+		Map<String, Double> lastLoss = new LinkedHashMap<>();
+		int stageOne = config.stageOne();
+		for (int epoch = startEpoch; epoch < config.epochs; epoch++) {
+			boolean coTraining = semiSupervised() && epoch >= stageOne;
+			if (coTraining) prepareUnlabeled(epoch);
+			List<TrainingListener.EpochReport> reports = new ArrayList<>();
+			switch (config.method) {
+				case "labeled-only":
+					reports.add(epoch(net3d, null, epoch, false, t0, elapsedBefore, startEpoch));
+					break;
+				case "2d-only":
+					reports.add(epoch(net2d, null, epoch, false, t0, elapsedBefore, startEpoch));
+					break;
+				case "mn":
+					if (coTraining) {
+						// one round: an epoch of the 2-D model taught by the 3-D model, then the reverse
+						reports.add(epoch(net2d, net3d, epoch, true, t0, elapsedBefore, startEpoch));
+						reports.add(epoch(net3d, net2d, epoch, true, t0, elapsedBefore, startEpoch));
+					} else {
+						reports.add(epoch(net3d, null, epoch, false, t0, elapsedBefore, startEpoch));
+						reports.add(epoch(net2d, null, epoch, false, t0, elapsedBefore, startEpoch));
+					}
+					break;
+				default: // fixed-pseudo
+					if (coTraining) {
+						reports.add(epoch(net3d, null, epoch, true, t0, elapsedBefore, startEpoch));
+					} else {
+						reports.add(epoch(net3d, null, epoch, false, t0, elapsedBefore, startEpoch));
+						reports.add(epoch(net2d, null, epoch, false, t0, elapsedBefore, startEpoch));
+					}
+			}
+			double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
+			for (TrainingListener.EpochReport r : reports) {
+				log.add(r);
+				lastLoss.put(r.model(), r.loss());
+			}
+			if ((epoch + 1) % Math.max(1, config.checkpointEvery) == 0 || epoch == config.epochs - 1)
+				Checkpoint.save(ckpt, new Checkpoint.State(config, epoch + 1, elapsed, Math.max(peakBefore, MemoryUsage.peakRssMb()), new JsonObject(),
+					saveState()), trainers());
+			for (TrainingListener.EpochReport r : reports) listener.epochFinished(r);
+		}
+		return new Outcome(elapsedBefore + (System.nanoTime() - t0) / 1e9, Math.max(peakBefore, MemoryUsage.peakRssMb()), lastLoss);
+	}
+
+	private List<ModelTrainer> trainers() {
+		List<ModelTrainer> t = new ArrayList<>();
+		if (net3d != null) t.add(net3d);
+		if (net2d != null) t.add(net2d);
+		return t;
+	}
+
+	/**
+	 * One epoch of {@code student}: {@code iterationsPerEpoch} steps. With {@code mixed}, a step's batch holds b_u
+	 * unlabeled patches (pseudo-labeled by {@code teacher}, or by the fixed masks) besides b_l labeled ones.
+	 */
+	private TrainingListener.EpochReport epoch(ModelTrainer student, ModelTrainer teacher, int epoch, boolean mixed, long t0, double elapsedBefore,
+		int startEpoch) {
+		double lr = student.schedule().lr(epoch);
+		long roleKey = student.role().hashCode();
+		double sum = 0;
+		for (int step = 0; step < config.iterationsPerEpoch; step++) {
+			if (cancelled.getAsBoolean()) throw new CancellationException("Training cancelled during epoch " + (epoch + 1)
+				+ "; the checkpoint of epoch " + epoch + " is kept. Run again with --resume to continue.");
+			int bu = 0;
+			if (mixed) {
+				SplittableRandom r = StepRandom.of(config.seed, SAMPLING, roleKey, epoch, step);
+				List<Sample> pool = unlabeledPool();
+				bu = lrg.unlabeledCount(config.batchSize, lr, student.schedule().initial(), student.schedule().finalLr(), epoch, config.stageOne(),
+					config.epochs, data.labeled().size(), pool.size(), r);
+			}
+			sum += step(student, teacher, epoch, step, config.batchSize - bu, bu, lr, roleKey);
+			listener.stepFinished(epoch, step, config.iterationsPerEpoch);
+		}
+		double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
+		double perEpoch = (System.nanoTime() - t0) / 1e9 / (epoch - startEpoch + 1);
+		return new TrainingListener.EpochReport(student.role(), epoch, config.epochs, sum / config.iterationsPerEpoch, lr, elapsed,
+			perEpoch * (config.epochs - epoch - 1), MemoryUsage.rssMb());
+	}
+
+	private List<Sample> unlabeledPool() {
+		return config.method.equals("fixed-pseudo") ? pseudoLabeled : data.unlabeled();
+	}
+
+	private double step(ModelTrainer student, ModelTrainer teacher, int epoch, int step, int bl, int bu, double lr, long roleKey) {
+		BatchAssembler.Batch lab = batches.assemble(data.labeled(), bl, LABELED * 31 + roleKey, epoch, step);
+		BatchAssembler.Batch unl = batches.assemble(unlabeledPool(), foregroundMaps, bu, UNLABELED * 31 + roleKey, epoch, step);
+		try (NDManager m = student.network().manager().newSubManager()) {
+			NDList xs = new NDList();
+			NDList targets = new NDList();
+			if (bl > 0) {
+				xs.add(m.create(lab.images(), new Shape(lab.imageShape())));
+				targets.add(student.oneHot(m, lab.labels(), lab.imageShape()));
+			}
+			if (bu > 0) {
+				NDArray xu = m.create(unl.images(), new Shape(unl.imageShape()));
+				xs.add(xu);
+				// soft pseudo-labels from the other model, made for this very (augmented) patch; fixed masks otherwise
+				targets.add(teacher != null ? teacher.teach(xu) : student.oneHot(m, unl.labels(), unl.imageShape()));
+			}
+			NDArray x = xs.size() == 1 ? xs.get(0) : NDArrays.concat(xs, 0);
+			NDArray target = targets.size() == 1 ? targets.get(0) : NDArrays.concat(targets, 0);
+			if (student.network().spatialDims() == 2 && config.slices2d > 0 && config.slices2d < x.getShape().get(2)) {
+				int[] z = chooseSlices((int) x.getShape().get(2), config.slices2d, StepRandom.of(config.seed, SLICES, roleKey, epoch, step));
+				x = ModelTrainer.selectSlices(x, z);
+				target = ModelTrainer.selectSlices(target, z);
+			}
+			// dropout and drop-path draw from the engine's generator: seed it per step so a resumed run repeats them
+			ai.djl.engine.Engine.getInstance().setRandomSeed((int) StepRandom.of(config.seed, SLICES + 1, roleKey, epoch, step).nextLong());
+			return student.step(x, target, bl, lr);
+		}
+	}
+
+	static int[] chooseSlices(int depth, int count, SplittableRandom rng) {
+		int[] all = new int[depth];
+		for (int i = 0; i < depth; i++) all[i] = i;
+		for (int i = 0; i < count; i++) {
+			int j = i + rng.nextInt(depth - i);
+			int t = all[i];
+			all[i] = all[j];
+			all[j] = t;
+		}
+		int[] z = Arrays.copyOf(all, count);
+		Arrays.sort(z);
+		return z;
+	}
+
+	/** Foreground maps (and, for fixed-pseudo, the pseudo-labels) as the co-training epoch needs them. */
+	private void prepareUnlabeled(int epoch) {
+		if (config.method.equals("fixed-pseudo") && pseudoLabeled == null) {
+			listener.message("Labeling " + data.unlabeled().size() + " unlabeled volumes once with the 2-D model");
+			pseudoLabeled = new ArrayList<>();
+			for (Sample s : data.unlabeled()) pseudoLabeled.add(new Sample(s.id(), s.image(), predict(net2d, s)));
+			foregroundMaps = null; // the fixed masks say where the foreground is
+		}
+		if (config.method.equals("mn") && (foregroundMaps == null || refreshEpochs.contains(epoch))) {
+			listener.message("Predicting the foreground of " + data.unlabeled().size() + " unlabeled volumes with the 3-D model (epoch " + (epoch + 1) + ")");
+			List<byte[]> maps = new ArrayList<>();
+			for (Sample s : data.unlabeled()) {
+				byte[] labels = predict(net3d, s).data();
+				byte[] fg = new byte[labels.length];
+				for (int i = 0; i < labels.length; i++) fg[i] = labels[i] != 0 ? (byte) 1 : 0;
+				maps.add(fg);
+			}
+			foregroundMaps = maps;
+		}
+	}
+
+	private LabelVolume predict(ModelTrainer model, Sample s) {
+		try (NDManager m = model.network().manager().newSubManager()) {
+			SlidingWindow w = SlidingWindow.builder(config.patch).overlap(config.overlap).batchSize(config.windowBatch).build();
+			return w.segment(s.image(), x -> SliceWise.forward(model.network(), x, false), m, false).labels();
+		}
+	}
+
+	private Map<String, byte[]> saveState() {
+		Map<String, byte[]> blobs = new LinkedHashMap<>();
+		if (foregroundMaps != null)
+			for (int i = 0; i < foregroundMaps.size(); i++) blobs.put(String.format(Locale.ROOT, "foreground/%05d", i), foregroundMaps.get(i));
+		if (pseudoLabeled != null)
+			for (int i = 0; i < pseudoLabeled.size(); i++) blobs.put(String.format(Locale.ROOT, "pseudo/%05d", i), pseudoLabeled.get(i).label().data());
+		return blobs;
+	}
+
+	private void restoreState(Map<String, byte[]> blobs) {
+		List<byte[]> fg = new ArrayList<>();
+		List<Sample> pseudo = new ArrayList<>();
+		for (int i = 0; i < data.unlabeled().size(); i++) {
+			byte[] f = blobs.get(String.format(Locale.ROOT, "foreground/%05d", i));
+			if (f != null) fg.add(f);
+			byte[] p = blobs.get(String.format(Locale.ROOT, "pseudo/%05d", i));
+			if (p != null) {
+				Sample s = data.unlabeled().get(i);
+				pseudo.add(new Sample(s.id(), s.image(), LabelVolume.wrap(p, s.image().shape(), s.image().geometry())));
+			}
+		}
+		foregroundMaps = fg.isEmpty() ? null : fg;
+		pseudoLabeled = pseudo.isEmpty() ? null : pseudo;
+	}
+
+	/** The augmentation settings of a training configuration. */
+	public static AugmentationConfig augmentation(TrainingConfig c) {
+		return AugmentationConfig.builder(c.patch).foregroundProbability(c.foregroundProbability).zoom(c.zoomMin, c.zoomMax).zoom(c.zoom)
+			.gamma(c.gammaMin, c.gammaMax).gamma(c.gamma).build();
+	}
+}

@@ -1,0 +1,122 @@
+package org.mnseg.workflow;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.mnseg.bundle.ModelBundle;
+import org.mnseg.data.Volume;
+import org.mnseg.inference.Segmentation;
+import org.mnseg.io.VolumeIO;
+import org.mnseg.testutil.SyntheticDataset;
+import org.mnseg.train.TrainingListener;
+
+import ai.djl.Device;
+
+/**
+ * M&N and its ablations on a small synthetic data set with a tiny SegFormer as the 2-D model (random initialisation,
+ * so no pretrained file is needed): every method runs, a run cancelled during co-training resumes to exactly the
+ * uninterrupted result for both models, and bundles hold what each method trains.
+ */
+public class CoTrainingTest {
+	@ClassRule
+	public static TemporaryFolder tmp = new TemporaryFolder();
+	private static Path dataset;
+
+	@BeforeClass
+	public static void writeData() throws Exception {
+		dataset = SyntheticDataset.write(tmp.newFolder("data").toPath(), 2, 4, 1, 21);
+	}
+
+	static Map<String, String> tiny(String method, int epochs) {
+		Map<String, String> o = new LinkedHashMap<>();
+		o.put("levels", "2");
+		o.put("base-filters", "4");
+		o.put("patch", "16,16,8");
+		o.put("batch-size", "3");
+		o.put("epochs", Integer.toString(epochs));
+		o.put("stage-one-epochs", "2");
+		o.put("iterations-per-epoch", "2");
+		o.put("warmup-epochs", "1");
+		o.put("slices2d", "4");
+		o.put("foreground-refresh", "0.75");
+		o.put("architecture2d", "segformer");
+		o.put("options2d", "{\"hidden_sizes\":[8,16,24,32],\"depths\":[1,1,1,1],\"num_attention_heads\":[1,1,2,2],\"sr_ratios\":[4,2,1,1],"
+			+ "\"patch_sizes\":[7,3,3,3],\"strides\":[4,2,2,2],\"mlp_ratios\":[4,4,4,4],\"decoder_hidden_size\":16}");
+		return o;
+	}
+
+	static TrainWorkflow.Request request(String method, Path run, Map<String, String> o, boolean resume, boolean evaluate) {
+		return new TrainWorkflow.Request(dataset, 2, method, "cpu", o, run, resume, evaluate, Device.cpu());
+	}
+
+	@Test
+	public void mnResumedDuringCoTrainingEqualsUninterrupted() throws Exception {
+		Path whole = tmp.newFolder("mn-whole").toPath();
+		TrainWorkflow.run(request("mn", whole, tiny("mn", 4), false, false), TrainingListener.NONE, () -> false);
+
+		Path parts = tmp.newFolder("mn-parts").toPath();
+		AtomicInteger steps = new AtomicInteger();
+		TrainingListener counter = new TrainingListener() {
+			@Override
+			public void stepFinished(int epoch, int step, int stepsPerEpoch) {
+				steps.incrementAndGet();
+			}
+		};
+		try {
+			// 2 warm-up epochs x 2 models x 2 steps = 8 steps; stop inside the first co-training epoch
+			TrainWorkflow.run(request("mn", parts, tiny("mn", 4), false, false), counter, () -> steps.get() >= 9);
+			fail("expected cancellation");
+		} catch (CancellationException e) {
+			// the checkpoint of epoch 2 stays
+		}
+		TrainWorkflow.run(request("mn", parts, Map.of(), true, false), TrainingListener.NONE, () -> false);
+
+		ModelBundle a = ModelBundle.load(whole.resolve(TrainWorkflow.BUNDLE_FILE));
+		ModelBundle b = ModelBundle.load(parts.resolve(TrainWorkflow.BUNDLE_FILE));
+		assertEquals(List.of("3d", "2d"), List.copyOf(a.models().keySet()));
+		for (String role : List.of("3d", "2d"))
+			a.models().get(role).weights().asMap().forEach((name, t) ->
+				assertArrayEquals(role + " " + name, t.data(), b.models().get(role).weights().get(name).data(), 0f));
+		List<String> log = Files.readAllLines(parts.resolve("log.csv"));
+		assertEquals("header + 2 rows per epoch: " + log, 9, log.size());
+		// co-training epochs: the 2-D model first, then the 3-D model
+		assertTrue(log.get(5), log.get(5).startsWith("2d,2,"));
+		assertTrue(log.get(6), log.get(6).startsWith("3d,2,"));
+	}
+
+	@Test
+	public void everyMethodTrainsWhatItShouldAndSegments() throws Exception {
+		for (String method : List.of("2d-only", "fixed-pseudo")) {
+			Path run = tmp.newFolder(method).toPath();
+			TrainWorkflow.Result r = TrainWorkflow.run(request(method, run, tiny(method, 3), false, true), TrainingListener.NONE, () -> false);
+			ModelBundle bundle = ModelBundle.load(r.bundle());
+			assertEquals(method, bundle.info().method);
+			if (method.equals("2d-only")) {
+				assertEquals(List.of("2d"), List.copyOf(bundle.models().keySet()));
+				assertEquals("2d", bundle.defaultRole());
+			} else {
+				assertEquals("3d", bundle.defaultRole());
+			}
+			assertTrue(r.summary().has("mean"));
+			Volume image = VolumeIO.readImage(dataset.resolve("test/images/test00.nii.gz"));
+			try (Segmenter s = new Segmenter(bundle, null, Device.cpu(), Segmenter.defaultWindow(bundle.info()))) {
+				Segmentation seg = s.segment(image);
+				assertArrayEquals(image.shape(), seg.labels().shape());
+			}
+		}
+	}
+}
