@@ -2,7 +2,8 @@
 //
 // Run it from Fiji (Plugins > Macros > Run...) after editing the paths below, or headless with arguments:
 //   ImageJ --headless -batch train_and_segment.ijm "dataset=[/data/set] images=[/data/new] out=[/results]"
-// Optional arguments: epochs=N (0: the preset's), subset=all|N, options=[name=value ...] (any training setting).
+// Optional arguments: epochs=N (0: the preset's), subset=all|N, options=[name=value ...] (any training setting),
+// single=[file] (the image for the one-image part; default: the first file of images).
 //
 // Every run(...) line below is what the macro recorder writes for the dialogs (Plugins > Macros > Record...).
 
@@ -13,6 +14,7 @@ out = argument("out", "/path/to/results");
 epochs = argument("epochs", "0");
 subset = argument("subset", "all");
 options = argument("options", "");
+single = argument("single", "");
 
 setBatchMode(true);
 runFolder = out + File.separator + "run";
@@ -24,8 +26,11 @@ if (!File.exists(model)) exit("Training did not produce " + model);
 run("M&N Segment", "model=[" + model + "] input=folder folder=[" + images + "] output=[" + out + File.separator + "labels]");
 
 // one open image: the label image opens as <title>-labels, calibrated like the image; save it as TIFF
-list = getFileList(images);
-open(images + File.separator + list[0]);
+if (single == "") {
+	list = getFileList(images);
+	single = images + File.separator + list[0];
+}
+open(single);
 run("M&N Segment", "model=[" + model + "] input=[current image] probability");
 saveAs("Tiff", out + File.separator + getTitle() + ".tif");
 print("M&N example done: " + out);

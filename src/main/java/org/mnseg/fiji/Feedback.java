@@ -24,15 +24,15 @@ public final class Feedback {
 		return GraphicsEnvironment.isHeadless() || Interpreter.isBatchMode();
 	}
 
-	/** A line in the log (stdout when headless). */
+	/** A line in the log window; stdout when headless or when ImageJ has no main window (batch runs, scripts). */
 	public static void log(String text) {
-		if (GraphicsEnvironment.isHeadless()) System.out.println(text);
+		if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) System.out.println(text);
 		else IJ.log(text);
 	}
 
 	/** A status-bar message; also logged where there is no status bar. */
 	public static void status(String text) {
-		if (GraphicsEnvironment.isHeadless()) System.out.println(text);
+		if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) System.out.println(text);
 		else IJ.showStatus(text);
 	}
 
