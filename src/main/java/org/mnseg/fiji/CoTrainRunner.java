@@ -1,0 +1,150 @@
+package org.mnseg.fiji;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import org.mnseg.train.Checkpoint;
+import org.mnseg.train.ConfigOverrides;
+import org.mnseg.util.Devices;
+import org.mnseg.util.UserError;
+import org.mnseg.workflow.TrainWorkflow;
+
+import ij.gui.Roi;
+import ij.plugin.frame.RoiManager;
+
+/**
+ * "M&amp;N Co-Train" without its dialog: gathers the labeled and unlabeled data into a data set folder inside the
+ * run folder (unless a data set folder is used as it is), then runs {@link TrainWorkflow} with progress and
+ * cancellation. The run folder ends with {@code model.mnmodel}; a cancelled run keeps its checkpoint for Resume.
+ */
+public final class CoTrainRunner {
+	/** The plot of the losses, saved in the run folder. */
+	public static final String PLOT_FILE = "loss-plot.png";
+
+	private CoTrainRunner() {}
+
+	/**
+	 * Trains; returns the result of the workflow.
+	 *
+	 * @param rois the ROI Manager's ROIs (used when labeled = ROI Manager; may be null otherwise)
+	 * @throws java.util.concurrent.CancellationException when cancelled (the checkpoint stays)
+	 */
+	public static TrainWorkflow.Result run(CoTrainSettings s, Roi[] rois, TrainingProgress progress, BooleanSupplier cancelled) {
+		if (s.output() == null || s.output().toString().isBlank())
+			throw new UserError("Choose an output folder: the model, the training log and the checkpoint are saved there.");
+		check(CoTrainSettings.methods().contains(s.method()), "Method '" + s.method() + "' is unknown. Choose one of " + CoTrainSettings.methods() + ".");
+		check(CoTrainSettings.architectures().contains(s.architecture()),
+			"Architecture '" + s.architecture() + "' is unknown. Choose one of " + CoTrainSettings.architectures() + ".");
+		check(CoTrainSettings.presets().contains(s.preset()), "Preset '" + s.preset() + "' is unknown. Choose one of " + CoTrainSettings.presets() + ".");
+		check(s.epochs() >= 0, "Epochs must be 0 (the preset's number) or more.");
+		boolean hasCheckpoint = Files.exists(s.output().resolve(Checkpoint.FILE_NAME));
+		if (s.resume() && !hasCheckpoint)
+			throw new UserError("Resume is ticked but " + s.output() + " holds no checkpoint. Untick Resume to start a new run there.");
+		if (!s.resume() && hasCheckpoint)
+			throw new UserError("The output folder " + s.output() + " holds the checkpoint of an earlier run. Tick Resume to continue it, or choose "
+				+ "another output folder.");
+
+		Map<String, String> overrides = parseOptions(s.options());
+		if (s.epochs() > 0) overrides.put("epochs", Integer.toString(s.epochs()));
+		overrides.putIfAbsent("architecture3d", s.architecture());
+
+		Path dataset = null;
+		int labeled = -1;
+		if (!s.resume()) {
+			DataChoice data = gather(s, rois, overrides);
+			dataset = data.dataset();
+			labeled = data.labeled();
+		}
+		EngineThreads.prepare();
+		TrainWorkflow.Request request = new TrainWorkflow.Request(dataset, labeled, s.method(), s.preset(), overrides, s.output(), s.resume(),
+			true, Devices.resolve("auto"));
+		try {
+			TrainWorkflow.Result result = TrainWorkflow.run(request, progress, cancelled);
+			Feedback.log("M&N Co-Train: model saved as " + result.bundle());
+			return result;
+		} finally {
+			progress.savePlot(s.output().resolve(PLOT_FILE));
+		}
+	}
+
+	private record DataChoice(Path dataset, int labeled) {}
+
+	/** Where the core reads the data from: the data set folder itself, or a folder written from Fiji's data. */
+	private static DataChoice gather(CoTrainSettings s, Roi[] rois, Map<String, String> overrides) {
+		int subset = subset(s.subset());
+		boolean extraUnlabeled = !TrainingSetWriter.titles(s.unlabeled()).isEmpty() || s.unlabeledFolder() != null;
+		if (CoTrainSettings.FOLDER.equals(s.labeled())) {
+			if (s.dataset() == null) throw new UserError("Labeled data is 'folder': choose the data set folder (images/ and labels/, or a dataset.json).");
+			if (!extraUnlabeled) return new DataChoice(s.dataset(), subset > 0 ? subset : allLabeled(s.dataset()));
+		}
+		TrainingSetWriter writer = new TrainingSetWriter(s.output());
+		switch (s.labeled()) {
+			case CoTrainSettings.PAIRS -> writer.addPairs(s.images(), s.labels());
+			case CoTrainSettings.ROIS -> writer.addRois(s.images(), rois == null ? new Roi[0] : rois);
+			case CoTrainSettings.FOLDER -> writer.addDataset(s.dataset(), subset);
+			default -> throw new UserError("Labeled data '" + s.labeled() + "' is unknown. Choose one of " + CoTrainSettings.SOURCES + ".");
+		}
+		writer.addUnlabeledImages(s.unlabeled());
+		if (s.unlabeledFolder() != null) writer.addUnlabeledFolder(s.unlabeledFolder());
+		// images from Fiji have no modality: z-scores per volume suit MRI and microscopy alike
+		overrides.putIfAbsent("normalization", "mri");
+		return new DataChoice(writer.root(), -1);
+	}
+
+	/** "all" labeled cases: every training case where all have labels, else the number of labeled ones. */
+	private static int allLabeled(Path dataset) {
+		java.util.List<org.mnseg.data.Case> train = org.mnseg.data.DatasetSpec.open(dataset).train();
+		long labeled = train.stream().filter(org.mnseg.data.Case::hasLabel).count();
+		return labeled == train.size() ? -1 : (int) labeled;
+	}
+
+	/** The ROI Manager's ROIs, or none when there is no ROI Manager. */
+	public static Roi[] roiManagerRois() {
+		RoiManager rm = RoiManager.getInstance();
+		if (rm == null && ij.macro.Interpreter.isBatchModeRoiManager()) rm = ij.macro.Interpreter.getBatchModeRoiManager();
+		return rm == null ? new Roi[0] : rm.getRoisAsArray();
+	}
+
+	/** "name=value name=value" (also "--name value") into option names and values; names are checked by the core. */
+	static Map<String, String> parseOptions(String text) {
+		Map<String, String> m = new LinkedHashMap<>();
+		if (text == null || text.isBlank()) return m;
+		String[] parts = text.trim().split("\\s+");
+		for (int i = 0; i < parts.length; i++) {
+			String p = parts[i].startsWith("--") ? parts[i].substring(2) : parts[i];
+			int eq = p.indexOf('=');
+			String name, value;
+			if (eq > 0) {
+				name = p.substring(0, eq);
+				value = p.substring(eq + 1);
+			}
+			else if (parts[i].startsWith("--") && i + 1 < parts.length) {
+				name = p;
+				value = parts[++i];
+			}
+			else throw new UserError("Options: '" + parts[i] + "' is not name=value. Write e.g. 'lr3d=3e-4 patch=48,48,32'.");
+			if (!ConfigOverrides.isOption(name))
+				throw new UserError("Options: '" + name + "' is not a training setting. Known settings: " + String.join(", ", ConfigOverrides.options().keySet()) + ".");
+			m.put(name, value);
+		}
+		return m;
+	}
+
+	static int subset(String text) {
+		if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("all")) return -1;
+		try {
+			int n = Integer.parseInt(text.trim());
+			if (n < 1) throw new NumberFormatException();
+			return n;
+		} catch (NumberFormatException e) {
+			throw new UserError("Subset '" + text + "': write 'all' or a number of labeled cases (1 or more).");
+		}
+	}
+
+	private static void check(boolean ok, String message) {
+		if (!ok) throw new UserError(message);
+	}
+}

@@ -1,0 +1,20 @@
+package org.mnseg.fiji;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * PyTorch's autograd switch is per thread and on by default; DJL turns it off only on the thread that starts the
+ * engine, and its gradient collector leaves it on when it found it on. Fiji runs commands on threads of its own
+ * (ImageJ's "Run$_" threads, SciJava's pool), where the optimiser's in-place weight updates would then be refused
+ * ("a leaf Variable that requires grad is being used in an in-place operation"). Every command therefore starts
+ * its work by putting its thread into the state the core expects.
+ */
+final class EngineThreads {
+	private EngineThreads() {}
+
+	static void prepare() {
+		Engine.getEngine("PyTorch");
+		JniUtils.setGradMode(false);
+	}
+}

@@ -1,0 +1,78 @@
+package org.mnseg.fiji;
+
+import java.awt.GraphicsEnvironment;
+import java.util.concurrent.CancellationException;
+
+import org.mnseg.util.UserError;
+
+import ij.IJ;
+import ij.Macro;
+import ij.macro.Interpreter;
+
+/**
+ * How the commands talk to the user: message dialogs with a GUI, the log when headless or in a batch-mode macro.
+ * User mistakes ({@link UserError}) show their message only, never a stack trace; a running macro is aborted after
+ * an error so that its next line does not run on a missing result.
+ */
+public final class Feedback {
+	static final String TITLE = "M&N";
+
+	private Feedback() {}
+
+	/** True where no window may be opened: a headless JVM or a batch-mode macro. */
+	public static boolean quiet() {
+		return GraphicsEnvironment.isHeadless() || Interpreter.isBatchMode();
+	}
+
+	/** A line in the log window; stdout when headless or when ImageJ has no main window (batch runs, scripts). */
+	public static void log(String text) {
+		if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) System.out.println(text);
+		else IJ.log(text);
+	}
+
+	/** A status-bar message; also logged where there is no status bar. */
+	public static void status(String text) {
+		if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) System.out.println(text);
+		else IJ.showStatus(text);
+	}
+
+	/**
+	 * Reports a failure of a command: user mistakes and cancellation as plain messages, anything else (a bug) with
+	 * its stack trace through ImageJ's exception handler.
+	 */
+	public static void report(String command, Throwable t) {
+		if (t instanceof CancellationException) {
+			String msg = command + " cancelled. " + (t.getMessage() == null ? "" : t.getMessage());
+			status(msg);
+			log(msg);
+			return;
+		}
+		UserError user = userError(t);
+		if (user != null) error(command, user.getMessage());
+		else {
+			if (GraphicsEnvironment.isHeadless()) t.printStackTrace();
+			else IJ.handleException(t);
+		}
+		abortMacro();
+	}
+
+	/** An error message: a dialog with a GUI, the log otherwise. */
+	public static void error(String command, String message) {
+		if (quiet()) log(command + " error: " + message);
+		else IJ.error(command, message);
+	}
+
+	private static UserError userError(Throwable t) {
+		for (Throwable c = t; c != null; c = c.getCause())
+			if (c instanceof UserError u) return u;
+		return null;
+	}
+
+	/** Stops the macro that called the command, if any (the macro's next line would work on a missing result). */
+	private static void abortMacro() {
+		if (Macro.getOptions() != null || Interpreter.getInstance() != null) {
+			Interpreter interp = Interpreter.getInstance();
+			if (interp != null) interp.abortMacro();
+		}
+	}
+}

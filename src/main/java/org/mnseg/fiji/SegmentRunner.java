@@ -1,0 +1,129 @@
+package org.mnseg.fiji;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.mnseg.bundle.ModelBundle;
+import org.mnseg.data.Volume;
+import org.mnseg.inference.Segmentation;
+import org.mnseg.io.ImagePlusConverter;
+import org.mnseg.train.TrainingListener;
+import org.mnseg.util.AtomicFiles;
+import org.mnseg.util.Devices;
+import org.mnseg.util.UserError;
+import org.mnseg.workflow.SegmentWorkflow;
+import org.mnseg.workflow.Segmenter;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.io.FileSaver;
+import ij.io.RoiEncoder;
+import ij.plugin.frame.RoiManager;
+
+/**
+ * "M&amp;N Segment" without its dialog: a bundle applied to an open image (label image, optional probability map
+ * and ROIs) or to every volume of a folder (files written exactly as {@code mn segment} writes them).
+ */
+public final class SegmentRunner {
+	private SegmentRunner() {}
+
+	/** What one image gave. {@code probability} and {@code rois} are null/empty when not asked for. */
+	public record Result(ImagePlus labels, ImagePlus probability, List<Roi> rois, List<Path> written) {}
+
+	/** Checks the settings before any work, with messages that say which field to change. */
+	public static void validate(SegmentSettings s, ImagePlus image) {
+		if (s.model() == null || s.model().toString().isBlank())
+			throw new UserError("Choose the model: a " + ModelBundle.FILE_EXTENSION + " file written by M&N Co-Train or 'mn train'.");
+		if (!Files.isRegularFile(s.model()))
+			throw new UserError("The model file " + s.model() + " does not exist. Choose the " + ModelBundle.FILE_EXTENSION + " file of a finished training.");
+		if (!SegmentSettings.INPUTS.contains(s.input()))
+			throw new UserError("Input '" + s.input() + "' is unknown; choose '" + SegmentSettings.CURRENT_IMAGE + "' or '" + SegmentSettings.FOLDER + "'.");
+		if (s.batch()) {
+			if (s.folder() == null || !Files.isDirectory(s.folder()))
+				throw new UserError("Input is 'folder' but the folder '" + s.folder() + "' does not exist. Choose the folder of images to segment.");
+			if (s.output() == null || s.output().toString().isBlank())
+				throw new UserError("Segmenting a folder writes one label file per image: choose an output folder.");
+		}
+		else if (image == null) throw new UserError("There is no open image to segment. Open an image, or set Input to 'folder'.");
+	}
+
+	/** Segments according to the settings; {@code image} is the current image (ignored for a folder). */
+	public static Result run(SegmentSettings s, ImagePlus image, AtomicBoolean cancel) {
+		validate(s, image);
+		EngineThreads.prepare();
+		ModelBundle bundle = ModelBundle.load(s.model());
+		try (Segmenter segmenter = new Segmenter(bundle, null, Devices.resolve("auto"), Segmenter.defaultWindow(bundle.info()))) {
+			if (s.batch()) {
+				TrainingListener listener = new TrainingListener() {
+					@Override
+					public void message(String text) {
+						Feedback.status("M&N Segment: " + text);
+					}
+				};
+				List<Path> written = SegmentWorkflow.run(segmenter, s.folder(), s.output(), s.probability(), listener, cancel::get);
+				for (Path p : written) Feedback.log("M&N Segment wrote " + p);
+				return new Result(null, null, List.of(), written);
+			}
+			return segmentImage(segmenter, s, image, cancel);
+		}
+	}
+
+	private static Result segmentImage(Segmenter segmenter, SegmentSettings s, ImagePlus image, AtomicBoolean cancel) {
+		Volume volume = ImagePlusConverter.toVolume(image);
+		Feedback.status("M&N Segment: " + image.getTitle());
+		Segmentation seg = segmenter.segment(volume, s.probability(), (done, total) -> IJ.showProgress(done, total), cancel::get);
+		IJ.showProgress(1.0);
+		ImagePlus labels = LabelImages.labels(seg.labels(), image);
+		ImagePlus probability = s.probability() ? LabelImages.foregroundProbability(seg.probabilities()[0], image, volume.shape()) : null;
+		List<Roi> rois = s.rois() ? ClassRois.toRois(seg.labels(), segmenter.info().classNames) : List.of();
+		List<Path> written = new ArrayList<>();
+		if (s.output() != null && !s.output().toString().isBlank()) {
+			written.add(saveTiff(labels, s.output()));
+			if (probability != null) written.add(saveTiff(probability, s.output()));
+			if (!rois.isEmpty()) written.add(saveRois(rois, s.output().resolve(labels.getTitle() + "-rois.zip")));
+		}
+		Feedback.status("M&N Segment: " + labels.getTitle() + " done");
+		return new Result(labels, probability, rois, written);
+	}
+
+	/** Shows the results: images as windows (or batch-mode images in a macro) and ROIs in the ROI Manager. */
+	public static void show(Result r) {
+		if (r.probability() != null) r.probability().show();
+		if (r.labels() != null) r.labels().show();
+		if (!r.rois().isEmpty()) {
+			if (java.awt.GraphicsEnvironment.isHeadless()) {
+				Feedback.log("M&N Segment: " + r.rois().size() + " ROIs made; the ROI Manager needs a display, so give an output folder to keep them as a .zip.");
+				return;
+			}
+			RoiManager rm = RoiManager.getRoiManager();
+			for (Roi roi : r.rois()) rm.addRoi(roi);
+		}
+	}
+
+	private static Path saveTiff(ImagePlus imp, Path folder) {
+		Path target = folder.resolve(imp.getTitle() + ".tif");
+		AtomicFiles.writeVia(target, tmp -> {
+			if (!new FileSaver(imp).saveAsTiffStack(tmp.toString())) throw new java.io.IOException("ImageJ could not write " + tmp);
+		});
+		return target;
+	}
+
+	private static Path saveRois(List<Roi> rois, Path target) {
+		AtomicFiles.write(target, out -> {
+			java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out);
+			java.io.DataOutputStream data = new java.io.DataOutputStream(zip);
+			RoiEncoder encoder = new RoiEncoder(data);
+			for (Roi roi : rois) {
+				zip.putNextEntry(new java.util.zip.ZipEntry(roi.getName() + ".roi"));
+				encoder.write(roi);
+				data.flush();
+			}
+			zip.finish();
+		});
+		return target;
+	}
+}

@@ -1,0 +1,173 @@
+package org.mnseg.fiji;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.mnseg.data.Case;
+import org.mnseg.data.DatasetSpec;
+import org.mnseg.data.LabelVolume;
+import org.mnseg.data.Volume;
+import org.mnseg.io.ImagePlusConverter;
+import org.mnseg.io.VolumeIO;
+import org.mnseg.util.UserError;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.WindowManager;
+import ij.gui.Roi;
+
+/**
+ * Turns what the user has in Fiji (open images, label images, ROIs, folders) into the plain folder data set the core
+ * trains on ({@code images/}, {@code labels/}, {@code unlabeled/}, see {@link DatasetSpec}), inside the run folder,
+ * so that the run is reproducible and resumable after Fiji is closed.
+ */
+public final class TrainingSetWriter {
+	/** The data set folder inside the run folder. */
+	public static final String FOLDER = "data";
+
+	private final Path root;
+	private int written;
+
+	public TrainingSetWriter(Path runDir) {
+		this.root = runDir.resolve(FOLDER);
+		if (Files.exists(root.resolve("images")))
+			throw new UserError("The output folder " + runDir + " already holds training data from an earlier run (" + root
+				+ "). Choose another output folder, or tick Resume to continue that run.");
+	}
+
+	public Path root() {
+		return root;
+	}
+
+	/** Number of labeled cases written. */
+	public int labeledCount() {
+		return written;
+	}
+
+	/** Image/label pairs of open images, by title lists in the same order. */
+	public void addPairs(String imageTitles, String labelTitles) {
+		List<String> images = titles(imageTitles), labels = titles(labelTitles);
+		if (images.isEmpty()) throw new UserError("Name the labeled images in 'Images' (titles of open images, comma separated).");
+		if (images.size() != labels.size())
+			throw new UserError("'Images' names " + images.size() + " image(s) but 'Labels' names " + labels.size()
+				+ ". Give one label image per image, in the same order.");
+		for (int i = 0; i < images.size(); i++) {
+			ImagePlus image = open(images.get(i), "Images"), label = open(labels.get(i), "Labels");
+			Volume v = ImagePlusConverter.toVolume(image);
+			LabelVolume l = ImagePlusConverter.toLabels(label);
+			if (!Arrays.equals(v.shape(), l.shape()))
+				throw new UserError("Image '" + image.getTitle() + "' is " + shape(v.shape()) + " but its labels '" + label.getTitle() + "' are "
+					+ shape(l.shape()) + ". A label image must have the size and slices of its image.");
+			writeLabeled(image.getTitle(), v, LabelVolume.wrap(l.data(), l.shape(), v.geometry()));
+		}
+	}
+
+	/** The ROI Manager's ROIs drawn on one open image; only the annotated slices become the labeled case. */
+	public void addRois(String imageTitle, Roi[] rois) {
+		List<String> titles = titles(imageTitle);
+		ImagePlus image = titles.isEmpty() ? WindowManager.getCurrentImage() : open(titles.get(0), "Images");
+		if (image == null) throw new UserError("Name the image the ROIs are drawn on in 'Images', or make it the current image.");
+		Volume full = ImagePlusConverter.toVolume(image);
+		int[] s = full.shape();
+		ClassRois.Annotation a = ClassRois.toLabels(rois, s, full.geometry(), image.getTitle());
+		ImageStack sub = new ImageStack(s[0], s[1]);
+		for (int z : a.slices()) sub.addSlice(image.getStack().getProcessor(image.getStackIndex(1, z, 1)).duplicate());
+		ImagePlus subImage = new ImagePlus(image.getTitle(), sub);
+		subImage.setCalibration(image.getCalibration().copy());
+		if (image.getNChannels() > 1)
+			throw new UserError("Training from ROIs supports single-channel images; '" + image.getTitle() + "' has " + image.getNChannels()
+				+ " channels. Use labeled image pairs instead.");
+		writeLabeled(image.getTitle(), ImagePlusConverter.toVolume(subImage), a.labels());
+		Feedback.log("M&N Co-Train: " + rois.length + " ROIs on " + a.slices().length + " slice(s) of '" + image.getTitle() + "', classes "
+			+ (a.classes().isEmpty() ? "by group or number" : a.classes()));
+	}
+
+	/** The labeled cases of a data set folder (the first {@code n}, or all for n &lt; 0) and its unlabeled images. */
+	public void addDataset(Path dataset, int n) {
+		DatasetSpec spec = DatasetSpec.open(dataset);
+		List<Case> labeled = spec.train().stream().filter(Case::hasLabel).toList();
+		if (n > 0) labeled = spec.labeled(n);
+		for (Case c : labeled) {
+			copy(c.image(), root.resolve("images"), c.id());
+			copy(c.label(), root.resolve("labels"), c.id());
+			written++;
+		}
+		List<Case> unlabeled;
+		try {
+			unlabeled = spec.unlabeled(n > 0 ? n : labeled.size());
+		} catch (UserError noSuchSubset) {
+			// "all" of a dataset.json without a subset of that size: its training cases without labels
+			unlabeled = spec.train().stream().filter(c -> !c.hasLabel()).toList();
+		}
+		for (Case c : unlabeled)
+			copy(c.image(), root.resolve("unlabeled"), c.id());
+	}
+
+	/** Open images without labels. */
+	public void addUnlabeledImages(String imageTitles) {
+		for (String t : titles(imageTitles)) {
+			ImagePlus image = open(t, "Unlabeled images");
+			VolumeIO.writeImage(ImagePlusConverter.toVolume(image), root.resolve("unlabeled").resolve(safe(t) + ".nii.gz"));
+		}
+	}
+
+	/** Every volume file of a folder, as unlabeled images. */
+	public void addUnlabeledFolder(Path folder) {
+		if (!Files.isDirectory(folder)) throw new UserError("The folder of unlabeled images " + folder + " does not exist.");
+		try (Stream<Path> files = Files.list(folder)) {
+			for (Path f : (Iterable<Path>) files.filter(VolumeIO::isVolumeFile).sorted()::iterator)
+				copy(f, root.resolve("unlabeled"), "u_" + VolumeIO.baseName(f));
+		} catch (IOException e) {
+			throw new UserError("Cannot list the folder " + folder + ": " + e.getMessage(), e);
+		}
+	}
+
+	private void writeLabeled(String title, Volume image, LabelVolume labels) {
+		String id = String.format("case_%03d_%s", written + 1, safe(LabelImages.baseTitle(title)));
+		VolumeIO.writeImage(image, root.resolve("images").resolve(id + ".nii.gz"));
+		VolumeIO.writeLabels(labels, root.resolve("labels").resolve(id + ".nii.gz"));
+		written++;
+	}
+
+	private static void copy(Path file, Path folder, String id) {
+		String name = file.getFileName().toString();
+		String ext = name.substring(VolumeIO.baseName(file).length());
+		try {
+			Files.createDirectories(folder);
+			Files.copy(file, folder.resolve(id + ext));
+		} catch (IOException e) {
+			throw new UserError("Cannot copy " + file + " into " + folder + ": " + e.getMessage(), e);
+		}
+	}
+
+	static List<String> titles(String list) {
+		List<String> out = new ArrayList<>();
+		if (list == null) return out;
+		for (String t : list.split(","))
+			if (!t.isBlank()) out.add(t.trim());
+		return out;
+	}
+
+	private static ImagePlus open(String title, String field) {
+		ImagePlus imp = WindowManager.getImage(title);
+		if (imp == null) {
+			String[] open = WindowManager.getImageTitles();
+			throw new UserError("'" + field + "' names '" + title + "', which is not an open image. Open images: "
+				+ (open.length == 0 ? "none" : String.join(", ", open)) + ".");
+		}
+		return imp;
+	}
+
+	private static String safe(String s) {
+		return s.replaceAll("[^A-Za-z0-9._-]+", "_");
+	}
+
+	private static String shape(int[] s) {
+		return s[0] + " x " + s[1] + " x " + s[2];
+	}
+}

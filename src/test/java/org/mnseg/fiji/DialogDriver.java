@@ -1,0 +1,116 @@
+package org.mnseg.fiji;
+
+import java.awt.Button;
+import java.awt.Checkbox;
+import java.awt.Choice;
+import java.awt.EventQueue;
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.TextField;
+import java.awt.Window;
+import java.awt.event.ActionEvent;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.util.Arrays;
+
+import javax.imageio.ImageIO;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import ij.plugin.frame.Recorder;
+
+/**
+ * Drives the real dialogs on a (virtual) display, as a user would: opens an image, starts "M&amp;N Segment" from
+ * ImageJ's command table with the macro recorder on, fills the dialog's fields, takes a screenshot, presses OK,
+ * reads the line the recorder wrote, replays it with the image selected again, and prints whether both label images
+ * are equal. Also photographs the "M&amp;N Co-Train" dialog. Run in its own JVM by {@link RecordedMacroTest}.
+ * <p>
+ * Arguments: image model screenshotDir
+ */
+public final class DialogDriver {
+	public static void main(String[] args) throws Exception {
+		String image = args[0], model = args[1];
+		File shots = new File(args[2]);
+		shots.mkdirs();
+		new ij.ImageJ(ij.ImageJ.NO_SHOW);
+		new Recorder(false);
+		Recorder.record = true;
+		ImagePlus imp = IJ.openImage(image);
+		imp.show();
+
+		// as a menu click: ImageJ runs the command on its own thread and records it
+		IJ.doCommand("M&N Segment");
+		GenericDialog gd = waitForDialog("M&N Segment");
+		EventQueue.invokeAndWait(() -> {
+			((TextField) gd.getStringFields().get(0)).setText(model);
+			((Choice) gd.getChoices().get(0)).select(SegmentSettings.CURRENT_IMAGE);
+			((TextField) gd.getStringFields().get(1)).setText("");
+			((TextField) gd.getStringFields().get(2)).setText("");
+			((Checkbox) gd.getCheckboxes().get(0)).setState(true);
+			((Checkbox) gd.getCheckboxes().get(1)).setState(false);
+		});
+		screenshot(gd, new File(shots, "segment-dialog.png"));
+		press(gd, 0);
+		String title = imp.getShortTitle() + LabelImages.LABELS_SUFFIX;
+		for (int i = 0; i < 1200 && WindowManager.getImage(title) == null; i++) Thread.sleep(100);
+		Thread.sleep(1000); // the recorder writes the line when the command returns
+		String recorded = Arrays.stream(Recorder.getInstance().getText().split("\n")).filter(l -> l.startsWith("run(\"M&N Segment\"")).findFirst()
+			.orElse("none");
+		System.out.println("RECORDED " + recorded);
+		if (recorded.equals("none")) {
+			System.out.println("recorder text: " + Recorder.getInstance().getText());
+			System.exit(1);
+		}
+		ImagePlus first = WindowManager.getImage(imp.getShortTitle() + LabelImages.LABELS_SUFFIX);
+		System.out.println("FIRST " + (first == null ? "none" : first.getTitle()));
+		byte[] a = labels(first);
+		first.close();
+
+		// replay the recorded line with the same image selected, as a macro does
+		Recorder.record = false;
+		IJ.selectWindow(imp.getID());
+		IJ.runMacro(recorded);
+		ImagePlus second = WindowManager.getImage(imp.getShortTitle() + LabelImages.LABELS_SUFFIX);
+		System.out.println("REPLAY_EQUAL " + (second != null && Arrays.equals(a, labels(second))));
+
+		// the Co-Train dialog, photographed and cancelled
+		IJ.doCommand("M&N Co-Train");
+		GenericDialog cd = waitForDialog("M&N Co-Train");
+		screenshot(cd, new File(shots, "cotrain-dialog.png"));
+		press(cd, 1);
+		System.out.println("DRIVER DONE");
+		System.exit(0);
+	}
+
+	private static byte[] labels(ImagePlus imp) {
+		return org.mnseg.io.ImagePlusConverter.toLabels(imp).data();
+	}
+
+	private static GenericDialog waitForDialog(String title) throws InterruptedException {
+		for (int i = 0; i < 600; i++) {
+			for (Window w : Window.getWindows())
+				if (w instanceof GenericDialog gd && w.isShowing() && title.equals(gd.getTitle())) {
+					Thread.sleep(500); // let it paint
+					return gd;
+				}
+			Thread.sleep(100);
+		}
+		throw new IllegalStateException("no dialog " + title);
+	}
+
+	private static void screenshot(Window w, File file) throws Exception {
+		Rectangle r = w.getBounds();
+		w.toFront();
+		Thread.sleep(400);
+		BufferedImage img = new Robot().createScreenCapture(r);
+		ImageIO.write(img, "png", file);
+	}
+
+	/** Presses OK (0) or Cancel (1) as a click would. */
+	private static void press(GenericDialog gd, int which) throws Exception {
+		Button b = gd.getButtons()[which];
+		EventQueue.invokeAndWait(() -> gd.actionPerformed(new ActionEvent(b, ActionEvent.ACTION_PERFORMED, b.getLabel())));
+	}
+}

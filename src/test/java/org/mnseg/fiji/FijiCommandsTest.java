@@ -1,0 +1,240 @@
+package org.mnseg.fiji;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.mnseg.bundle.ModelBundle;
+import org.mnseg.data.Geometry;
+import org.mnseg.data.LabelVolume;
+import org.mnseg.io.ImagePlusConverter;
+import org.mnseg.io.VolumeIO;
+import org.mnseg.train.Checkpoint;
+import org.mnseg.util.Devices;
+import org.mnseg.util.UserError;
+import org.mnseg.workflow.SegmentWorkflow;
+import org.mnseg.workflow.Segmenter;
+import org.mnseg.workflow.TrainWorkflow;
+import org.scijava.Context;
+import org.scijava.command.CommandService;
+import org.scijava.module.ModuleService;
+
+import ij.ImagePlus;
+import ij.Macro;
+import ij.gui.Roi;
+
+/**
+ * The Fiji commands in a headless JVM, as Fiji runs them with --headless: the ImageJ 1.x plugins read their macro
+ * options, the SciJava commands run through a CommandService, and both give what the command line gives.
+ */
+public class FijiCommandsTest {
+	@ClassRule
+	public static TemporaryFolder tmp = new TemporaryFolder();
+
+	/** Runs an ImageJ 1.x plugin with macro options on this thread, as run("...", options) does. */
+	static void runWithOptions(ij.plugin.PlugIn plugin, String options) throws InterruptedException {
+		// ImageJ hands macro options only to threads named "Run$_...", the threads it runs commands on
+		Thread t = new Thread(() -> {
+			Macro.setOptions(Thread.currentThread(), options);
+			try {
+				plugin.run("");
+			} finally {
+				Macro.setOptions(Thread.currentThread(), null);
+			}
+		}, "Run$_test");
+		t.start();
+		t.join();
+	}
+
+	@Test
+	public void segmentPluginWritesTheLabelsOfTheCommandLine() throws Exception {
+		Path bundle = TinyModel.bundle();
+		Path input = TinyModel.dataset().resolve("images/case00.nii.gz");
+		Path cli = tmp.newFolder().toPath();
+		ModelBundle b = ModelBundle.load(bundle);
+		try (Segmenter s = new Segmenter(b, null, Devices.resolve("cpu"), Segmenter.defaultWindow(b.info()))) {
+			SegmentWorkflow.run(s, input, cli, false, org.mnseg.train.TrainingListener.NONE, null);
+		}
+		LabelVolume expected = VolumeIO.readLabels(cli.resolve("case00.nii.gz"));
+
+		// the current image: a macro opens the file, so the plugin sees an ImagePlus with the file's calibration
+		ImagePlus image = ImagePlusConverter.fromVolume(VolumeIO.readImage(input), "case00.nii.gz");
+		SegmentSettings settings = new SegmentSettings(bundle, SegmentSettings.CURRENT_IMAGE, null, null, true, true);
+		SegmentRunner.Result r = SegmentRunner.run(settings, image, new AtomicBoolean());
+		assertEquals("case00-labels", r.labels().getTitle());
+		assertArrayEquals(expected.data(), ImagePlusConverter.toLabels(r.labels()).data());
+		assertEquals(image.getCalibration().pixelDepth, r.labels().getCalibration().pixelDepth, 0);
+		assertEquals(2.0, r.labels().getCalibration().pixelDepth, 0);
+		assertTrue("label LUT", r.labels().getProcessor().getLut().getRGB(1) != r.labels().getProcessor().getLut().getRGB(2));
+		assertEquals("case00-foreground-probability", r.probability().getTitle());
+		assertEquals(32, r.probability().getBitDepth());
+		// ROIs: one per class and slice, and they rebuild the labels exactly on every slice they cover
+		assertFalse(r.rois().isEmpty());
+		for (Roi roi : r.rois()) assertTrue(roi.getName(), roi.getGroup() >= 1 && roi.getPosition() >= 1);
+
+		// the folder, through the plugin and its macro options: the same files as mn segment
+		Path out = tmp.newFolder().toPath();
+		runWithOptions(new SegmentPlugin(), "model=[" + bundle + "] input=folder folder=[" + input.getParent() + "] output=[" + out + "]");
+		for (Path f : SegmentWorkflow.inputs(input.getParent())) {
+			Path written = SegmentWorkflow.outputFor(f, out, "");
+			assertTrue(written.toString(), Files.exists(written));
+		}
+		assertArrayEquals(expected.data(), VolumeIO.readLabels(out.resolve("case00.nii.gz")).data());
+	}
+
+	@Test
+	public void roisRebuildTheLabelsTheyWereMadeFrom() throws Exception {
+		LabelVolume labels = VolumeIO.readLabels(TinyModel.dataset().resolve("labels/case01.nii.gz"));
+		List<Roi> rois = ClassRois.toRois(labels, List.of("background", "ball", "box"));
+		int[] s = labels.shape();
+		ClassRois.Annotation a = ClassRois.toLabels(rois.toArray(new Roi[0]), s, labels.geometry(), "case01");
+		int plane = s[0] * s[1];
+		for (int i = 0; i < a.slices().length; i++) {
+			int z = a.slices()[i] - 1;
+			for (int p = 0; p < plane; p++) assertEquals("slice " + (z + 1) + " pixel " + p, labels.data()[z * plane + p], a.labels().data()[i * plane + p]);
+		}
+		// every slice holding a class is annotated, and only those
+		for (int z = 0; z < s[2]; z++) {
+			boolean any = false;
+			for (int p = 0; p < plane; p++) any |= labels.data()[z * plane + p] != 0;
+			assertEquals("slice " + (z + 1), any, contains(a.slices(), z + 1));
+		}
+	}
+
+	private static boolean contains(int[] a, int v) {
+		for (int x : a)
+			if (x == v) return true;
+		return false;
+	}
+
+	@Test
+	public void roiClassesComeFromGroupsNumbersOrNames() {
+		Roi a = new Roi(0, 0, 2, 2), b = new Roi(2, 2, 2, 2), c = new Roi(0, 2, 1, 1), d = new Roi(3, 0, 1, 1);
+		a.setName("tumour");
+		b.setName("2 posterior");
+		c.setName("oedema");
+		d.setName("x");
+		d.setGroup(5);
+		ClassRois.Annotation r = ClassRois.toLabels(new Roi[] { a, b, c, d }, new int[] { 4, 4, 1 }, new Geometry(new double[] { 1, 1, 1 }, null), "img");
+		byte[] l = r.labels().data();
+		assertEquals(1, l[0]); // first distinct name
+		assertEquals(2, l[2 * 4 + 2]); // leading number
+		assertEquals(2, l[2 * 4 + 0]); // "oedema", the second distinct name
+		assertEquals(5, l[3]); // group
+		assertEquals(0, l[3 * 4 + 0]); // outside every ROI: background
+		try {
+			Roi noSlice = new Roi(0, 0, 1, 1);
+			noSlice.setName("1");
+			ClassRois.toLabels(new Roi[] { noSlice }, new int[] { 4, 4, 3 }, new Geometry(new double[] { 1, 1, 1 }, null), "stack");
+			fail("a ROI without slice on a stack must be refused");
+		} catch (UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("Associate with slices"));
+		}
+	}
+
+	@Test
+	public void coTrainCommandTrainsThroughSciJavaAndSavesTheLossPlot() throws Exception {
+		Path run = tmp.newFolder().toPath().resolve("run");
+		try (Context context = new Context(CommandService.class)) {
+			// a DynamicCommand: the ModuleService's Future waits for it (CommandService.run gives none)
+			context.service(ModuleService.class).run(context.service(CommandService.class).getCommand(CoTrainCommand.class), false, "labeled", "folder", "dataset", TinyModel.dataset().toFile(), "subset",
+				"all", "method", "labeled-only", "architecture", "unet3d", "preset", "cpu", "epochs", 2, "output", run.toFile(), "resume", false,
+				"options", TinyModel.OPTIONS).get();
+		}
+		assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
+		assertTrue(Files.size(run.resolve(CoTrainRunner.PLOT_FILE)) > 1000);
+		assertEquals(2, ModelBundle.load(run.resolve(TrainWorkflow.BUNDLE_FILE)).info().epochs);
+	}
+
+	@Test
+	public void cancelKeepsACheckpointThatResumes() throws Exception {
+		Path run = tmp.newFolder().toPath().resolve("run");
+		// labeled data as open image pairs: written into the run folder as a data set
+		ImagePlus image = ImagePlusConverter.fromVolume(VolumeIO.readImage(TinyModel.dataset().resolve("images/case00.nii.gz")), "img0");
+		ImagePlus labels = ImagePlusConverter.fromLabels(VolumeIO.readLabels(TinyModel.dataset().resolve("labels/case00.nii.gz")), "lab0");
+		// headless there are no windows: a batch-mode macro's images are what WindowManager finds
+		ij.macro.Interpreter.batchMode = true;
+		ij.macro.Interpreter.addBatchModeImage(image);
+		ij.macro.Interpreter.addBatchModeImage(labels);
+		AtomicInteger epochs = new AtomicInteger();
+		TrainingProgress progress = new TrainingProgress() {
+			@Override
+			public void epochFinished(EpochReport r) {
+				super.epochFinished(r);
+				epochs.incrementAndGet();
+			}
+		};
+		CoTrainSettings s = new CoTrainSettings(CoTrainSettings.PAIRS, "img0", "lab0", null, "", null, "labeled-only", "unet3d", "cpu", 3, "all", run,
+			false, TinyModel.OPTIONS);
+		try {
+			CoTrainRunner.run(s, null, progress, () -> epochs.get() >= 1);
+			fail("cancel must stop the run");
+		} catch (CancellationException expected) {
+			// stopped after the first epoch
+		}
+		assertTrue(Files.exists(run.resolve(Checkpoint.FILE_NAME)));
+		assertFalse(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
+		assertTrue(Files.exists(run.resolve("data/images")));
+		try {
+			CoTrainRunner.run(s, null, new TrainingProgress(), () -> false);
+			fail("starting again over a checkpoint must be refused");
+		} catch (UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("Tick Resume"));
+		}
+		CoTrainSettings resume = new CoTrainSettings(CoTrainSettings.PAIRS, "", "", null, "", null, "labeled-only", "unet3d", "cpu", 0, "all", run, true, "");
+		CoTrainRunner.run(resume, null, progress, () -> false);
+		assertEquals(3, epochs.get());
+		assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
+		ij.macro.Interpreter.removeBatchModeImage(image);
+		ij.macro.Interpreter.removeBatchModeImage(labels);
+		ij.macro.Interpreter.batchMode = false;
+	}
+
+	@Test
+	public void userMistakesAreMessagesWithoutStackTraces() throws Exception {
+		PrintStream old = System.out, oldErr = System.err;
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		System.setOut(new PrintStream(out, true));
+		System.setErr(new PrintStream(out, true));
+		try {
+			runWithOptions(new SegmentPlugin(), "model=[/no/such/model.mnmodel] input=[current image]");
+			runWithOptions(new CoTrainPlugin(), "labeled=folder output=[" + tmp.newFolder() + "] options=[learning-rate=3]");
+		} finally {
+			System.setOut(old);
+			System.setErr(oldErr);
+		}
+		String log = out.toString();
+		assertTrue(log, log.contains("M&N Segment error: The model file /no/such/model.mnmodel does not exist"));
+		assertTrue(log, log.contains("M&N Co-Train error: Options: 'learning-rate' is not a training setting"));
+		assertFalse(log, log.contains("\tat "));
+	}
+
+	@Test
+	public void optionsParseAsTheCommandLineDoes() {
+		assertEquals("48,48,32", CoTrainRunner.parseOptions("patch=48,48,32 --lr3d 3e-4").get("patch"));
+		assertEquals("3e-4", CoTrainRunner.parseOptions("patch=48,48,32 --lr3d 3e-4").get("lr3d"));
+		assertEquals(-1, CoTrainRunner.subset("all"));
+		assertEquals(4, CoTrainRunner.subset("4"));
+		try {
+			CoTrainRunner.subset("four");
+			fail();
+		} catch (UserError e) {
+			assertNotNull(e.getMessage());
+		}
+	}
+}

@@ -1,0 +1,45 @@
+package org.mnseg.fiji;
+
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.mnseg.io.VolumeIO;
+
+/**
+ * The real dialog on a virtual display, with ImageJ's macro recorder on: the line recorded from a dialog run replays
+ * to the same label image, and it names every option. The screenshots it takes are those of docs/fiji.md
+ * (target/screenshots; copy them to docs/images after a change to the dialogs).
+ */
+public class RecordedMacroTest {
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	@Test
+	public void recordedSegmentLineReplaysToTheSameLabels() throws Exception {
+		Path fiji = tmp.newFolder("fiji").toPath();
+		List<String> cp = new ArrayList<>(ImageJProcess.libraryJars());
+		cp.add(ImageJProcess.pluginJar(fiji).toString());
+		cp.add(Paths.get("target/test-classes").toAbsolutePath().toString());
+		Path image = tmp.getRoot().toPath().resolve("case02.tif");
+		VolumeIO.writeImage(VolumeIO.readImage(TinyModel.dataset().resolve("images/case02.nii.gz")), image);
+		Path shots = Paths.get("target/screenshots").toAbsolutePath();
+		ImageJProcess.Result r = ImageJProcess.run(cp, fiji, null, 150, DialogDriver.class.getName(), image.toString(), TinyModel.bundle().toString(),
+			shots.toString());
+		String out = r.output();
+		assertTrue(out, out.contains("DRIVER DONE"));
+		assertTrue(out, out.contains("RECORDED run(\"M&N Segment\", \"model=" + TinyModel.bundle() + " input=[current image]"));
+		assertTrue(out, out.contains(" probability"));
+		assertTrue(out, out.contains("FIRST case02-labels"));
+		assertTrue(out, out.contains("REPLAY_EQUAL true"));
+		assertTrue(Files.size(shots.resolve("segment-dialog.png")) > 5000);
+		assertTrue(Files.size(shots.resolve("cotrain-dialog.png")) > 5000);
+	}
+}

@@ -1,0 +1,108 @@
+package org.mnseg.fiji;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.script.ScriptEngine;
+import javax.script.ScriptEngineManager;
+import javax.script.SimpleBindings;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.mnseg.bundle.ModelBundle;
+import org.mnseg.data.LabelVolume;
+import org.mnseg.io.VolumeIO;
+import org.mnseg.train.TrainingListener;
+import org.mnseg.util.Devices;
+import org.mnseg.workflow.SegmentWorkflow;
+import org.mnseg.workflow.Segmenter;
+import org.scijava.Context;
+import org.scijava.command.CommandService;
+import org.scijava.module.ModuleService;
+
+import ij.IJ;
+import ij.ImagePlus;
+
+/**
+ * The examples in scripts/examples, run as users run them, on real hippocampus MRI: the ImageJ macro in an ImageJ 1.x
+ * JVM (its run(...) lines dispatched through plugins.config), the Groovy script through its JSR-223 engine against
+ * the SciJava commands. Both train a tiny model and segment a folder; the label files must be exactly what the
+ * command line's segmentation gives with the model they trained.
+ */
+public class ScriptExamplesTest {
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	private static final Path EXAMPLES = Paths.get("scripts/examples");
+
+	@Test
+	public void macroTrainsAndSegmentsInBatch() throws Exception {
+		HippocampusSample data = HippocampusSample.link(tmp.newFolder("in").toPath());
+		Path fiji = tmp.newFolder("fiji").toPath();
+		List<String> cp = new ArrayList<>(ImageJProcess.libraryJars());
+		cp.add(ImageJProcess.pluginJar(fiji).toString());
+		Path out = tmp.newFolder("out").toPath();
+		// plain ImageJ 1.x opens TIFF (Fiji also opens NIfTI): the one-image part gets a TIFF copy of the first image
+		String first = HippocampusSample.TEST.get(0);
+		Path tiff = tmp.newFolder("tiff").toPath().resolve(first + ".tif");
+		VolumeIO.writeImage(VolumeIO.readImage(data.images.resolve(first + ".nii.gz")), tiff);
+		String args = "dataset=[" + data.dataset + "] images=[" + data.images + "] out=[" + out + "] epochs=2 options=[" + TinyModel.OPTIONS
+			+ "] single=[" + tiff + "]";
+		ImageJProcess.Result r = ImageJProcess.run(cp, fiji, null, 300, "ij.ImageJ", "-batch", EXAMPLES.resolve("train_and_segment.ijm").toAbsolutePath().toString(), args);
+		assertTrue(r.output(), r.output().contains("M&N example done"));
+		assertSameAsCommandLine(out.resolve("run/model.mnmodel"), data.images, out.resolve("labels"));
+		// the single open image: its label image saved by the macro, with the original title in its name
+		ImagePlus single = IJ.openImage(out.resolve(first + "-labels.tif").toString());
+		assertEquals(1.0, single.getCalibration().pixelDepth, 1e-6);
+		assertArrayEquals(VolumeIO.readLabels(out.resolve("labels/" + first + ".nii.gz")).data(),
+			org.mnseg.io.ImagePlusConverter.toLabels(single).data());
+	}
+
+	@Test
+	public void groovyScriptTrainsAndSegmentsInBatch() throws Exception {
+		HippocampusSample data = HippocampusSample.link(tmp.newFolder("in").toPath());
+		Path out = tmp.newFolder("out").toPath();
+		ScriptEngine groovy = new ScriptEngineManager().getEngineByName("groovy");
+		try (Context context = new Context(CommandService.class)) {
+			SimpleBindings b = new SimpleBindings();
+			// what Fiji's script framework does with the #@ lines: fill these variables
+			b.put("command", context.service(CommandService.class));
+			b.put("modules", context.service(ModuleService.class));
+			b.put("dataset", data.dataset.toFile());
+			b.put("images", data.images.toFile());
+			b.put("out", out.toFile());
+			b.put("epochs", 2);
+			b.put("options", TinyModel.OPTIONS);
+			String script = Files.readString(EXAMPLES.resolve("train_and_segment.groovy")).replaceAll("(?m)^#@", "//#@");
+			groovy.eval(script, b);
+		}
+		assertSameAsCommandLine(out.resolve("run/model.mnmodel"), data.images, out.resolve("labels"));
+	}
+
+	/** Every input has a label file, equal to what {@code mn segment} writes with the same bundle. */
+	static void assertSameAsCommandLine(Path bundle, Path images, Path written) throws Exception {
+		assertTrue("no model " + bundle, Files.exists(bundle));
+		Path cli = Files.createTempDirectory("mn-cli");
+		ModelBundle b = ModelBundle.load(bundle);
+		EngineThreads.prepare();
+		try (Segmenter s = new Segmenter(b, null, Devices.resolve("cpu"), Segmenter.defaultWindow(b.info()))) {
+			SegmentWorkflow.run(s, images, cli, false, TrainingListener.NONE, null);
+		}
+		for (Path f : SegmentWorkflow.inputs(images)) {
+			Path name = SegmentWorkflow.outputFor(f, cli, "").getFileName();
+			LabelVolume expected = VolumeIO.readLabels(cli.resolve(name));
+			LabelVolume actual = VolumeIO.readLabels(written.resolve(name));
+			assertArrayEquals(expected.shape(), actual.shape());
+			assertArrayEquals(name.toString(), expected.data(), actual.data());
+			assertEquals(VolumeIO.readImage(f).shape()[2], actual.shape()[2]);
+		}
+	}
+}

@@ -1,0 +1,47 @@
+package org.mnseg.fiji;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.mnseg.testutil.SyntheticDataset;
+import org.mnseg.train.TrainingListener;
+import org.mnseg.workflow.TrainWorkflow;
+
+import ai.djl.Device;
+
+/** A bundle from a tiny training run on synthetic data, made once per test JVM (seconds), for the Fiji tests. */
+final class TinyModel {
+	private static Path bundle, dataset;
+
+	private TinyModel() {}
+
+	/** Training options small enough for a test: a 2-level UNet with 4 filters, two epochs of two steps. */
+	static final String OPTIONS = "levels=2 base-filters=4 patch=16,16,8 iterations-per-epoch=2 warmup-epochs=1";
+
+	static Map<String, String> overrides(int epochs) {
+		Map<String, String> m = new LinkedHashMap<>(CoTrainRunner.parseOptions(OPTIONS));
+		m.put("epochs", Integer.toString(epochs));
+		return m;
+	}
+
+	static synchronized Path dataset() throws Exception {
+		if (dataset == null) {
+			Path dir = Files.createTempDirectory("mn-fiji-data");
+			dir.toFile().deleteOnExit();
+			dataset = SyntheticDataset.write(dir, 4, 1, 7);
+		}
+		return dataset;
+	}
+
+	static synchronized Path bundle() throws Exception {
+		if (bundle == null) {
+			Path run = Files.createTempDirectory("mn-fiji-model");
+			TrainWorkflow.Result r = TrainWorkflow.run(new TrainWorkflow.Request(dataset(), 4, "labeled-only", "cpu", overrides(2), run, false, false,
+				Device.cpu()), TrainingListener.NONE, () -> false);
+			bundle = r.bundle();
+		}
+		return bundle;
+	}
+}
