@@ -1,5 +1,7 @@
 package org.mnseg.fiji;
 
+import org.mnseg.nn.EngineThreads;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

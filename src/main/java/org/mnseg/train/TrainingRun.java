@@ -17,6 +17,7 @@ import org.mnseg.augment.AugmentationConfig;
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Sample;
 import org.mnseg.inference.SlidingWindow;
+import org.mnseg.nn.EngineThreads;
 import org.mnseg.nn.SliceWise;
 import org.mnseg.util.MemoryUsage;
 import org.mnseg.util.UserError;
@@ -109,6 +110,7 @@ public final class TrainingRun {
 	 * @throws CancellationException when cancelled; the last epoch's checkpoint stays for {@code --resume}
 	 */
 	public Outcome run(boolean resume) {
+		EngineThreads.prepare();
 		Path ckpt = runDir.resolve(Checkpoint.FILE_NAME);
 		TrainingLog log = new TrainingLog(runDir.resolve("log.csv"));
 		int startEpoch = 0;

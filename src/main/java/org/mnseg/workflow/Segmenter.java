@@ -8,6 +8,7 @@ import org.mnseg.data.Normalization;
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
 import org.mnseg.inference.SlidingWindow;
+import org.mnseg.nn.EngineThreads;
 import org.mnseg.nn.Network;
 import org.mnseg.nn.SliceWise;
 import org.mnseg.util.UserError;
@@ -58,6 +59,7 @@ public final class Segmenter implements AutoCloseable {
 	public Segmentation segment(Volume raw, boolean probabilities, SlidingWindow.Progress progress, BooleanSupplier cancelled) {
 		if (raw.channels() != info.inChannels)
 			throw new UserError("The image has " + raw.channels() + " channel(s); the model was trained on " + info.inChannels + ".");
+		EngineThreads.prepare();
 		Volume input = normalization.apply(raw);
 		SlidingWindow.Builder b = windowSettings;
 		if (progress != null) b = b.progress(progress);

@@ -1,5 +1,7 @@
 package org.mnseg.fiji;
 
+import org.mnseg.nn.EngineThreads;
+
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
