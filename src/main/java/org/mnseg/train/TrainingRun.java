@@ -274,9 +274,22 @@ public final class TrainingRun {
 		}
 	}
 
+	/**
+	 * A whole-volume prediction for foreground maps and fixed pseudo-labels. The networks are fully convolutional, so
+	 * one window the size of the volume (rounded up to a multiple of 16 for the 3-D UNet, of 32 across the slices of
+	 * the 2-D models) replaces the many overlapping training-size windows: several times less work for these
+	 * frequent, internal predictions.
+	 */
 	private LabelVolume predict(ModelTrainer model, Sample s) {
+		int[] shape = s.image().shape();
+		int[] window = new int[3];
+		boolean slices = model.network().spatialDims() == 2;
+		for (int a = 0; a < 3; a++) {
+			int multiple = slices ? (a == 2 ? 1 : 32) : 16;
+			window[a] = Math.min(4 * config.patch[a], (shape[a] + multiple - 1) / multiple * multiple);
+		}
 		try (NDManager m = model.network().manager().newSubManager()) {
-			SlidingWindow w = SlidingWindow.builder(config.patch).overlap(config.overlap).batchSize(config.windowBatch).build();
+			SlidingWindow w = SlidingWindow.builder(window).overlap(config.overlap).batchSize(1).build();
 			return w.segment(s.image(), x -> SliceWise.forward(model.network(), x, false), m, false).labels();
 		}
 	}
