@@ -19,12 +19,14 @@ import ij.io.FileSaver;
 
 /**
  * Training progress the Fiji way: epoch, loss and time left in the status bar, a progress bar over all steps, and a
- * live {@link Plot} of the loss per epoch (one curve per network). Headless, or in a batch-mode macro, each epoch is a
+ * live {@link Plot} of the loss per epoch (one curve per network) and of the validation Dice when volumes are held
+ * out. Headless, or in a batch-mode macro, each epoch is a
  * log line instead. The plot is also saved as {@code loss-plot.png} in the run folder at the end.
  */
 public class TrainingProgress implements TrainingListener {
 	private static final Color[] COLORS = { Color.BLUE, Color.RED, new Color(0, 150, 0), Color.MAGENTA };
 
+	private static final String VALIDATION = "validation Dice";
 	private final boolean quiet;
 	private final Map<String, List<double[]>> losses = new LinkedHashMap<>();
 	private PlotWindow window;
@@ -51,6 +53,18 @@ public class TrainingProgress implements TrainingListener {
 		}
 	}
 
+	/** Validation Dice joins the plot as its own curve (on held-out volumes, with --validation / options validation=K). */
+	@Override
+	public void validated(int epoch, double dice) {
+		losses.computeIfAbsent(VALIDATION, k -> new ArrayList<>()).add(new double[] { epoch + 1, dice });
+		String line = String.format(Locale.ROOT, "M&N Co-Train: validation Dice %.4f after epoch %d", dice, epoch + 1);
+		if (quiet) Feedback.log(line);
+		else {
+			IJ.showStatus(line);
+			showPlot();
+		}
+	}
+
 	@Override
 	public void message(String text) {
 		Feedback.status("M&N Co-Train: " + text);
@@ -61,7 +75,7 @@ public class TrainingProgress implements TrainingListener {
 	/** The current loss plot (null before the first epoch). */
 	public Plot plot() {
 		if (losses.isEmpty()) return null;
-		Plot plot = new Plot("M&N Co-Train loss", "epoch", "loss (cross-entropy + Dice)");
+		Plot plot = new Plot("M&N Co-Train loss", "epoch", "loss (cross-entropy + Dice); validation Dice");
 		int c = 0;
 		StringBuilder legend = new StringBuilder();
 		for (Map.Entry<String, List<double[]>> e : losses.entrySet()) {
@@ -69,7 +83,7 @@ public class TrainingProgress implements TrainingListener {
 			double[] y = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
 			plot.setColor(COLORS[c++ % COLORS.length]);
 			plot.add(x.length > 1 ? "line" : "circle", x, y);
-			legend.append(legend.length() == 0 ? "" : "\n").append(e.getKey()).append(" network");
+			legend.append(legend.length() == 0 ? "" : "\n").append(e.getKey().equals(VALIDATION) ? VALIDATION : e.getKey() + " network loss");
 		}
 		plot.setLimitsToFit(false);
 		plot.addLegend(legend.toString());

@@ -77,6 +77,14 @@ public final class TrainingConfig {
 	public String blend = "uniform";
 	public int windowBatch = 8;
 
+	/**
+	 * Labeled training volumes held out for validation (never trained on, not even as unlabeled): the last ones of the
+	 * training split outside the labeled subset that have label files. 0: no validation.
+	 */
+	public int validation = 0;
+	/** Validate every this many epochs (0: ten times per run); the last epoch always validates. */
+	public int validateEvery = 0;
+
 	/** How often (epochs) a checkpoint is written; the last epoch always writes one. */
 	public int checkpointEvery = 1;
 

@@ -18,12 +18,14 @@ public final class TrainingData {
 	private final DatasetSpec spec;
 	private final List<Sample> labeled;
 	private final List<Sample> unlabeled;
+	private final List<Sample> validation;
 	private final int numClasses;
 
-	private TrainingData(DatasetSpec spec, List<Sample> labeled, List<Sample> unlabeled) {
+	private TrainingData(DatasetSpec spec, List<Sample> labeled, List<Sample> unlabeled, List<Sample> validation) {
 		this.spec = spec;
 		this.labeled = labeled;
 		this.unlabeled = unlabeled;
+		this.validation = validation;
 		this.numClasses = spec.numClasses();
 	}
 
@@ -32,6 +34,15 @@ public final class TrainingData {
 	 * volumes (the rest of the training split plus any unlabeled folder).
 	 */
 	public static TrainingData load(DatasetSpec spec, int n, boolean withUnlabeled, Normalization normalization, TrainingListener listener) {
+		return load(spec, n, withUnlabeled, 0, normalization, listener);
+	}
+
+	/**
+	 * As {@link #load(DatasetSpec, int, boolean, Normalization, TrainingListener)}, holding out the last
+	 * {@code validation} labeled volumes of the training split outside the labeled subset for validation.
+	 */
+	public static TrainingData load(DatasetSpec spec, int n, boolean withUnlabeled, int validation, Normalization normalization,
+		TrainingListener listener) {
 		List<Case> cases = n < 0 ? spec.train() : spec.labeled(n);
 		List<Sample> labeled = new ArrayList<>();
 		for (Case c : cases) {
@@ -40,9 +51,24 @@ public final class TrainingData {
 			labeled.add(spec.load(c, normalization));
 		}
 		if (labeled.isEmpty()) throw new UserError("The data set " + spec.name() + " has no labeled training volume.");
+		List<Sample> held = new ArrayList<>();
+		java.util.Set<String> heldIds = new java.util.HashSet<>();
+		if (validation > 0) {
+			java.util.Set<String> labeledIds = new java.util.HashSet<>();
+			for (Case c : cases) labeledIds.add(c.id());
+			List<Case> candidates = spec.train().stream().filter(c -> c.label() != null && !labeledIds.contains(c.id())).toList();
+			if (candidates.size() < validation)
+				throw new UserError("--validation " + validation + " asks for more held-out labeled volumes than " + spec.name() + " has outside the "
+					+ "labeled subset (" + candidates.size() + ").");
+			for (Case c : candidates.subList(candidates.size() - validation, candidates.size())) {
+				listener.message("Reading validation " + c.id());
+				held.add(spec.load(c, normalization));
+				heldIds.add(c.id());
+			}
+		}
 		List<Sample> unlabeled = new ArrayList<>();
 		if (withUnlabeled) {
-			List<Case> rest = n < 0 ? List.of() : spec.unlabeled(n);
+			List<Case> rest = n < 0 ? List.of() : spec.unlabeled(n).stream().filter(c -> !heldIds.contains(c.id())).toList();
 			for (Case c : rest) {
 				listener.message("Reading unlabeled " + c.id() + " (" + (unlabeled.size() + 1) + "/" + rest.size() + ")");
 				Sample s = spec.load(c.withoutLabel(), normalization);
@@ -52,7 +78,7 @@ public final class TrainingData {
 				throw new UserError("Semi-supervised training needs unlabeled volumes, but " + spec.name() + " has none besides the " + labeled.size()
 					+ " labeled ones. Use a smaller labeled subset, add an unlabeled/ folder, or train with --method labeled-only.");
 		}
-		return new TrainingData(spec, labeled, unlabeled);
+		return new TrainingData(spec, labeled, unlabeled, held);
 	}
 
 	public DatasetSpec spec() {
@@ -65,6 +91,11 @@ public final class TrainingData {
 
 	public List<Sample> unlabeled() {
 		return unlabeled;
+	}
+
+	/** Held-out labeled volumes for validation (empty unless asked for). */
+	public List<Sample> validation() {
+		return validation;
 	}
 
 	public int numClasses() {

@@ -12,6 +12,9 @@ public interface TrainingListener {
 
 	default void epochFinished(EpochReport report) {}
 
+	/** Mean Dice over foreground classes on the held-out validation volumes after {@code epoch}. */
+	default void validated(int epoch, double dice) {}
+
 	/** A step inside an epoch, for fine-grained progress. */
 	default void stepFinished(int epoch, int step, int stepsPerEpoch) {}
 

@@ -17,8 +17,11 @@ import org.mnseg.augment.AugmentationConfig;
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Sample;
 import org.mnseg.inference.SlidingWindow;
+import org.mnseg.metrics.CaseResult;
+import org.mnseg.metrics.Evaluation;
 import org.mnseg.nn.EngineThreads;
 import org.mnseg.nn.SliceWise;
+import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.MemoryUsage;
 import org.mnseg.util.UserError;
 
@@ -167,8 +170,47 @@ public final class TrainingRun {
 				Checkpoint.save(ckpt, new Checkpoint.State(config, epoch + 1, elapsed, Math.max(peakBefore, MemoryUsage.peakRssMb()), new JsonObject(),
 					saveState()), trainers());
 			for (TrainingListener.EpochReport r : reports) listener.epochFinished(r);
+			if (!data.validation().isEmpty() && ((epoch + 1) % validateEvery() == 0 || epoch == config.epochs - 1)) validate(epoch);
 		}
 		return new Outcome(elapsedBefore + (System.nanoTime() - t0) / 1e9, Math.max(peakBefore, MemoryUsage.peakRssMb()), lastLoss);
+	}
+
+	private int validateEvery() {
+		return config.validateEvery > 0 ? config.validateEvery : Math.max(1, config.epochs / 10);
+	}
+
+	/** Mean foreground Dice of the evaluated model (the 3-D one when there is one) on the held-out volumes. */
+	private void validate(int epoch) {
+		ModelTrainer model = net3d != null ? net3d : net2d;
+		double sum = 0;
+		for (Sample s : data.validation()) {
+			CaseResult r = Evaluation.evaluate(s.id(), predict(model, s), s.label(), data.numClasses());
+			double dice = 0;
+			for (int c = 1; c < data.numClasses(); c++) dice += r.forClass(c).dice();
+			sum += dice / (data.numClasses() - 1);
+		}
+		double dice = sum / data.validation().size();
+		AtomicFiles.writeString(runDir.resolve("validation.csv"), validationLog(epoch, dice));
+		listener.validated(epoch, dice);
+	}
+
+	private final java.util.TreeMap<Integer, Double> validationDice = new java.util.TreeMap<>();
+
+	private String validationLog(int epoch, double dice) {
+		if (validationDice.isEmpty() && Files.exists(runDir.resolve("validation.csv"))) {
+			try {
+				for (String line : Files.readAllLines(runDir.resolve("validation.csv"))) {
+					String[] f = line.split(",");
+					if (f.length == 2 && !f[0].equals("epoch") && Integer.parseInt(f[0]) < epoch) validationDice.put(Integer.parseInt(f[0]), Double.parseDouble(f[1]));
+				}
+			} catch (java.io.IOException | NumberFormatException e) {
+				// rebuilt from here on
+			}
+		}
+		validationDice.put(epoch, dice);
+		StringBuilder b = new StringBuilder("epoch,dice\n");
+		validationDice.forEach((e, d) -> b.append(e).append(',').append(String.format(Locale.ROOT, "%.6f", d)).append('\n'));
+		return b.toString();
 	}
 
 	private List<ModelTrainer> trainers() {

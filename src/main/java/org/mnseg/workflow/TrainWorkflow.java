@@ -67,7 +67,7 @@ public final class TrainWorkflow {
 		if (req.resume()) {
 			config = Checkpoint.readConfig(ckpt);
 			spec = DatasetSpec.open(Paths.get(config.dataset));
-			data = TrainingData.load(spec, config.labeled, needsUnlabeled(config.method), Normalization.parse(config.normalization), listener);
+			data = TrainingData.load(spec, config.labeled, needsUnlabeled(config.method), config.validation, Normalization.parse(config.normalization), listener);
 		} else {
 			spec = DatasetSpec.open(req.dataset());
 			config = new TrainingConfig();
@@ -79,7 +79,9 @@ public final class TrainWorkflow {
 			Map<String, String> overrides = new LinkedHashMap<>(req.overrides());
 			String norm = overrides.remove("normalization");
 			if (norm != null) config.normalization = Normalization.parse(norm).name().toLowerCase(java.util.Locale.ROOT);
-			data = TrainingData.load(spec, config.labeled, needsUnlabeled(config.method), Normalization.parse(config.normalization), listener);
+			if (overrides.containsKey("validation")) ConfigOverrides.apply(config, Map.of("validation", overrides.get("validation")));
+			data = TrainingData.load(spec, config.labeled, needsUnlabeled(config.method), config.validation, Normalization.parse(config.normalization),
+				listener);
 			Presets.apply(req.preset(), config, data.medianShape());
 			ConfigOverrides.apply(config, overrides);
 		}

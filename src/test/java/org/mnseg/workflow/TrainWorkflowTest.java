@@ -133,6 +133,39 @@ public class TrainWorkflowTest {
 	}
 
 	@Test
+	public void heldOutVolumesAreValidatedAndNeverTrainedOn() throws Exception {
+		Path run = tmp.newFolder("validation").toPath();
+		Map<String, String> o = tiny(4);
+		o.put("validation", "1");
+		o.put("validate-every", "2");
+		List<Double> seen = new java.util.ArrayList<>();
+		TrainingListener l = new TrainingListener() {
+			@Override
+			public void validated(int epoch, double dice) {
+				seen.add(dice);
+			}
+		};
+		TrainWorkflow.run(new TrainWorkflow.Request(dataset, 2, "labeled-only", "cpu", o, run, false, false, Device.cpu()), l, () -> false);
+		assertEquals(2, seen.size());
+		for (double d : seen) assertTrue("Dice in [0, 1]: " + d, d >= 0 && d <= 1);
+		List<String> csv = Files.readAllLines(run.resolve("validation.csv"));
+		assertEquals(List.of("epoch,dice", String.format(java.util.Locale.ROOT, "1,%.6f", seen.get(0)), String.format(java.util.Locale.ROOT, "3,%.6f", seen.get(1))), csv);
+		// the held-out volume is the last labeled case outside the subset, and is not among the trained ones
+		ModelBundle b = ModelBundle.load(run.resolve(TrainWorkflow.BUNDLE_FILE));
+		assertTrue(b.info().labeledCases.toString(), !b.info().labeledCases.contains("case03"));
+
+		try {
+			Map<String, String> tooMany = tiny(1);
+			tooMany.put("validation", "5");
+			TrainWorkflow.run(new TrainWorkflow.Request(dataset, 2, "labeled-only", "cpu", tooMany, tmp.newFolder("v2").toPath(), false, false,
+				Device.cpu()), TrainingListener.NONE, () -> false);
+			fail();
+		} catch (UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("--validation 5"));
+		}
+	}
+
+	@Test
 	public void refusesToOverwriteARunWithoutResume() throws Exception {
 		Path run = tmp.newFolder("twice").toPath();
 		TrainWorkflow.run(request(run, tiny(1), false, false), TrainingListener.NONE, () -> false);
