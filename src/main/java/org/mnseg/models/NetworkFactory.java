@@ -1,11 +1,14 @@
 package org.mnseg.models;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.mnseg.finetune.FineTuner;
+import org.mnseg.finetune.FineTuning;
 import org.mnseg.nn.Network;
 import org.mnseg.nn.UNet3D;
 import org.mnseg.nn2d.mobilenet.Pretrained2dFactory;
@@ -36,10 +39,24 @@ public final class NetworkFactory {
 	 * A freshly initialised network whose parameters live in a new sub-manager of {@code parent}.
 	 *
 	 * @param config for {@code unet3d}: {@code in_channels} and {@code num_classes} (required), {@code levels}
-	 *            (default 5), {@code base_filters} (default 32)
+	 *            (default 5), {@code base_filters} (default 32). A 2-D network's config may hold a
+	 *            {@link FineTuning#CONFIG_KEY} entry (as a fine-tuned network records it): the network is then
+	 *            returned with its fine-tuning structure (adapters, trainable flags) re-created, ready for a
+	 *            bundle's weights
 	 * @throws UserError for an unknown architecture, an unknown or missing option or a non-integral number
 	 */
 	public static Network create(String architecture, Map<String, Object> config, NDManager parent, long seed) {
+		if (config != null && config.containsKey(FineTuning.CONFIG_KEY)) {
+			Map<String, Object> plain = new LinkedHashMap<>(config);
+			Object fineTuning = plain.remove(FineTuning.CONFIG_KEY);
+			Network base = create(architecture, plain, parent, seed);
+			try {
+				return FineTuner.restore(base, fineTuning, seed);
+			} catch (RuntimeException e) {
+				base.close();
+				throw e;
+			}
+		}
 		if (UNet3D.ARCHITECTURE.equals(architecture)) {
 			Options o = new Options(architecture, config, Set.of("in_channels", "num_classes", "levels", "base_filters"));
 			return new UNet3D(parent, o.integer("in_channels", null), o.integer("num_classes", null),

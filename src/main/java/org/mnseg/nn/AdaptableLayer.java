@@ -128,7 +128,7 @@ public final class AdaptableLayer {
 			low = Conv2d.conv2d(h, aw).singletonOrThrow();
 			up = Conv2d.conv2d(low, bw).singletonOrThrow();
 		}
-		return y.add(up.mul(scale));
+		return y.add(up.mul(EngineScalar.of(up, scale)));
 	}
 
 	private NDArray base(NDArray x) {
@@ -144,8 +144,10 @@ public final class AdaptableLayer {
 	public void mergeAdapter() {
 		if (loraA == null) return;
 		try (NDManager scratch = weight.array().getManager().newSubManager()) {
-			NDArray delta = loraB.array().matMul(loraA.array()).mul(scale);
-			delta.attach(scratch);
+			// the product lands in the parameters' manager: move it to scratch before deriving more from it
+			NDArray product = loraB.array().matMul(loraA.array());
+			product.attach(scratch);
+			NDArray delta = product.mul(scale);
 			float[] merged = weight.array().toFloatArray();
 			float[] d = delta.toFloatArray();
 			for (int i = 0; i < merged.length; i++) merged[i] += d[i];

@@ -49,7 +49,9 @@ public final class Losses {
 			NDArray p = x.softmax(1);
 			NDArray intersection = perChannelSum(p.mul(t), channels);
 			NDArray denominator = perChannelSum(p.square(), channels).add(perChannelSum(t.square(), channels));
-			NDArray dice = intersection.mul(2f).div(denominator.maximum(DICE_DENOMINATOR_MIN));
+			// engine-owned scalars: see EngineScalar (these factors are read again by backward)
+			NDArray dice = intersection.mul(EngineScalar.of(intersection, 2f))
+					.div(denominator.maximum(EngineScalar.of(denominator, DICE_DENOMINATOR_MIN)));
 			return dice.mean().neg().add(1f);
 		});
 	}
@@ -59,7 +61,10 @@ public final class Losses {
 		checkShapes(logits, target);
 		long channels = logits.getShape().get(1);
 		return Ops.scoped(logits,
-				(x, scratch) -> x.logSoftmax(1).mul(constant(target, scratch)).sum().div(-(float) (x.size() / channels)));
+				(x, scratch) -> {
+					NDArray sum = x.logSoftmax(1).mul(constant(target, scratch)).sum();
+					return sum.div(EngineScalar.of(sum, -(float) (x.size() / channels)));
+				});
 	}
 
 	/**

@@ -27,13 +27,27 @@ public final class Resize2d {
 		Shape s = x.getShape();
 		int inH = (int) s.get(2);
 		int inW = (int) s.get(3);
-		if (inH == outH && inW == outW) return x.duplicate();
+		// a copy that stays in the autograd graph (DJL's duplicate() detaches, which cut gradients here); adding a number
+		// is safe where multiplying is not, see EngineScalar
+		if (inH == outH && inW == outW) return x.add(0f);
 		NDManager m = x.getManager();
-		NDArray rh = m.create(matrix(inH, outH, mode), new Shape(outH, inH));
-		NDArray rwT = m.create(matrix(inW, outW, mode), new Shape(outW, inW)).transpose();
+		NDArray rh = engineOwned(m, matrix(inH, outH, mode), new Shape(outH, inH));
+		NDArray rwT = engineOwned(m, matrix(inW, outW, mode), new Shape(outW, inW)).transpose();
 		// (N*C*H) x W times W x outW, then rows: outH x H times (N*C) x H x outW
 		NDArray alongW = x.reshape(-1, inW).matMul(rwT).reshape(s.get(0) * s.get(1), inH, outW);
 		return rh.matMul(alongW).reshape(s.get(0), s.get(1), outH, outW);
+	}
+
+	/**
+	 * An array whose memory the engine owns. DJL's create(float[]) wraps a Java buffer that is freed once its handle
+	 * is closed and collected, but autograd keeps the matrices for the backward pass: a caller that closes a scratch
+	 * manager before backward (SegFormer's decoder does) would otherwise leave backward reading freed memory.
+	 */
+	private static NDArray engineOwned(NDManager m, float[] values, Shape shape) {
+		NDArray wrapped = m.create(values, shape);
+		NDArray owned = wrapped.duplicate();
+		wrapped.close();
+		return owned;
 	}
 
 	/** The out x in interpolation matrix of one axis (rows sum to 1). */

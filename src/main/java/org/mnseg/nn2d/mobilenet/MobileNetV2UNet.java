@@ -102,6 +102,12 @@ public final class MobileNetV2UNet extends TfliteSegmenter {
 		return v;
 	}
 
+	/** The UNet decoder is newly initialised: fine-tuning trains it in full, like the head. */
+	@Override
+	public boolean hasPretrainedDecoder() {
+		return false;
+	}
+
 	@Override
 	public int sizeDivisor() {
 		return 32;

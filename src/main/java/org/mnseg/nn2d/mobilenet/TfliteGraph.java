@@ -500,7 +500,9 @@ public final class TfliteGraph {
 	private static final class IdentityNode extends Node {
 		@Override
 		NDArray apply(OperatorInfo op, Map<Integer, NDArray> values, boolean training) {
-			return values.get(op.input(0)).duplicate();
+			// a copy that stays in the autograd graph (DJL's duplicate() detaches, which cut gradients here); adding a
+			// number is safe where multiplying is not, see org.mnseg.nn.EngineScalar
+			return values.get(op.input(0)).add(0f);
 		}
 	}
 

@@ -2,12 +2,14 @@ package org.mnseg.nn2d.mobilenet;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.mnseg.nn.AdaptableLayer;
-import org.mnseg.nn.Network;
+import org.mnseg.nn.FineTunable;
 import org.mnseg.nn.Param;
 import org.mnseg.nn2d.StrideHead;
 import org.mnseg.pretrained.PretrainedModel;
@@ -25,8 +27,14 @@ import ai.djl.ndarray.types.Shape;
  * it (at stride s) go through a {@link StrideHead} to {@code numClasses} logits at the input's resolution. A 1-channel
  * slice is repeated to 3 channels and scaled as {@link InputScaling} says; the head sees the repeated slice unscaled.
  * The original classifier stays available through {@link #classifierLogits} (exactness checks).
+ *
+ * <p>Parts for fine-tuning ({@link FineTunable}): the encoder is every pretrained operator up to the backbone's
+ * output (the input of the graph's first global pooling, DeepLab's image-pooling branch or MobileNetV2's classifier
+ * pooling); the rest of the pretrained graph that the segmentation uses (ASPP, DeepLab decoder) and the parameters
+ * a subclass adds are the decoder; the original classifier is fixed. Batch norm is folded into the convolutions, so
+ * no parameter is a normalisation. LoRA targets are the encoder's pointwise convolutions.
  */
-public abstract class TfliteSegmenter implements Network {
+public abstract class TfliteSegmenter implements FineTunable {
 	private final String architecture;
 	private final PretrainedModel weights;
 	private final NDManager manager;
@@ -35,6 +43,10 @@ public abstract class TfliteSegmenter implements Network {
 	private final int numClasses;
 	private final InputScaling scaling;
 	private final List<Param> extraParams = new ArrayList<>();
+	/** The pretrained parameters segmentation does not use (identity set). */
+	private final Set<Param> unused = new HashSet<>();
+	/** The backbone's parameters (identity set), found on first use. */
+	private Set<Param> encoder;
 	private StrideHead head;
 
 	protected TfliteSegmenter(String architecture, PretrainedModel weights, TfliteModel model, NDManager parent, int inChannels,
@@ -56,7 +68,10 @@ public abstract class TfliteSegmenter implements Network {
 	 * gradient and the optimiser leaves them alone, but stay for {@link #classifierLogits}.
 	 */
 	protected final void freezeAllBut(int[] featureTensors) {
-		for (Param p : graph.paramsNotNeededFor(featureTensors)) p.setTrainable(false);
+		for (Param p : graph.paramsNotNeededFor(featureTensors)) {
+			p.setTrainable(false);
+			unused.add(p);
+		}
 	}
 
 	/** Adds the head once the subclass knows its features' channels and stride. */
@@ -157,6 +172,53 @@ public abstract class TfliteSegmenter implements Network {
 	/** Every 1x1 convolution of the pretrained network (LoRA targets). */
 	public List<AdaptableLayer> adaptableLayers() {
 		return graph.adaptableLayers();
+	}
+
+	@Override
+	public Part part(Param param) {
+		if (unused.contains(param)) return Part.FIXED;
+		if (head.params().contains(param)) return Part.HEAD;
+		if (encoderParams().contains(param)) return Part.ENCODER;
+		if (graph.params().contains(param) || extraParams.contains(param)) return Part.DECODER;
+		throw new IllegalArgumentException("'" + param.name() + "' is not a parameter of this " + architecture + " network");
+	}
+
+	/** Batch norm is folded into the pretrained convolutions; the decoders added here normalise without affine. */
+	@Override
+	public boolean isNormalization(Param param) {
+		return false;
+	}
+
+	/** The pretrained networks' own decoders (DeepLab's) are pretrained; a subclass that adds one says otherwise. */
+	@Override
+	public boolean hasPretrainedDecoder() {
+		return true;
+	}
+
+	/** The encoder's pointwise convolutions (the original classifier and DeepLab's decoder are not targets). */
+	@Override
+	public List<AdaptableLayer> loraTargets() {
+		List<AdaptableLayer> targets = new ArrayList<>();
+		for (AdaptableLayer layer : graph.adaptableLayers())
+			if (encoderParams().contains(layer.weight())) targets.add(layer);
+		return targets;
+	}
+
+	private Set<Param> encoderParams() {
+		if (encoder == null) {
+			Set<Param> outside = new HashSet<>(graph.paramsNotNeededFor(new int[] { backboneOutput(graph) }));
+			encoder = new HashSet<>();
+			for (Param p : graph.params())
+				if (!outside.contains(p) && !unused.contains(p)) encoder.add(p);
+		}
+		return encoder;
+	}
+
+	/** The backbone's output: the input of the first global pooling, or the graph's logits where none pools. */
+	private static int backboneOutput(TfliteGraph g) {
+		for (OperatorInfo op : g.model().operators())
+			if (op.op() == BuiltinOp.MEAN || op.op() == BuiltinOp.AVERAGE_POOL_2D) return op.input(0);
+		return g.logitsTensor();
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.mnseg.nn.AdaptableLayer;
+import org.mnseg.nn.EngineScalar;
 import org.mnseg.nn2d.Resize2d;
 
 import ai.djl.ndarray.NDArray;
@@ -57,7 +58,8 @@ final class DecodeHead {
 				maps.add(Resize2d.bilinear(mapped, h, w, Resize2d.Mode.HALF_PIXEL));
 			}
 			NDArray fused = fuse.apply(NDArrays.concat(maps, 1), training);
-			NDArray out = batchNorm.apply(fused, training).maximum(0f);
+			NDArray normed = batchNorm.apply(fused, training);
+			NDArray out = normed.maximum(EngineScalar.of(normed, 0f));
 			out.attach(home);
 			return out;
 		}

@@ -1,6 +1,7 @@
 package org.mnseg.nn2d.segformer;
 
 import org.mnseg.nn.AdaptableLayer;
+import org.mnseg.nn.EngineScalar;
 
 import ai.djl.ndarray.NDArray;
 
@@ -50,7 +51,8 @@ final class EfficientSelfAttention {
 			NDArray q = query.apply(in, training).reshape(b, n, heads, d).transpose(0, 2, 1, 3);
 			NDArray kT = key.apply(context, training).reshape(b, m, heads, d).transpose(0, 2, 3, 1);
 			NDArray v = value.apply(context, training).reshape(b, m, heads, d).transpose(0, 2, 1, 3);
-			NDArray probabilities = q.matMul(kT).div((float) Math.sqrt(d)).softmax(-1);
+			NDArray scores = q.matMul(kT);
+			NDArray probabilities = scores.div(EngineScalar.of(scores, (float) Math.sqrt(d))).softmax(-1);
 			NDArray attended = probabilities.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, c);
 			return output.apply(attended, training);
 		});

@@ -1,5 +1,7 @@
 package org.mnseg.nn2d.segformer;
 
+import org.mnseg.nn.EngineScalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
@@ -38,6 +40,6 @@ final class EncoderLayer {
 		// floor(keep + U[0,1)) is 1 with probability keep: one draw per sample
 		NDArray mask = branch.getManager().randomUniform(0f, 1f, new Shape(branch.getShape().get(0), 1, 1)).add(keep)
 				.floor();
-		return branch.mul(mask).div(keep);
+		return branch.mul(mask).div(EngineScalar.of(branch, keep));
 	}
 }

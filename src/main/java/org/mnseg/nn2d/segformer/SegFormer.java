@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.mnseg.nn.AdaptableLayer;
+import org.mnseg.nn.FineTunable;
 import org.mnseg.nn.Network;
 import org.mnseg.nn.Param;
 import org.mnseg.nn2d.StrideHead;
@@ -37,13 +38,19 @@ import ai.djl.nn.norm.Dropout;
  *
  * <p>Every linear layer and 1x1 convolution is an {@link AdaptableLayer} named by its Hugging Face module path, so
  * LoRA adapters attach by name; {@link #loraTargets()} lists the reference code's targets.
+ *
+ * <p>Parts for fine-tuning ({@link FineTunable}): {@code segformer.encoder.*} is the encoder, {@code decode_head.*}
+ * the decoder (its BatchNorm running statistics are fixed), {@code head.*} the head; normalisation parameters are
+ * the LayerNorms ({@code *.layer_norm*}) and the decode head's BatchNorm affine ({@code decode_head.batch_norm}).
  */
-public final class SegFormer implements Network {
+public final class SegFormer implements FineTunable {
 	/** Architecture name of a network whose sizes are not one of the presets (its sizes are in its config). */
 	public static final String CUSTOM_ARCHITECTURE = "segformer";
 	private static final double INIT_STD = 0.02; // Hugging Face's initializer_range
 	private static final float[] IMAGENET_MEAN = { 0.485f, 0.456f, 0.406f };
 	private static final float[] IMAGENET_STD = { 0.229f, 0.224f, 0.225f };
+	private static final String ENCODER_PREFIX = "segformer.encoder.";
+	private static final String DECODER_PREFIX = "decode_head.";
 
 	private final SegFormerConfig config;
 	private final int inChannels;
@@ -219,6 +226,7 @@ public final class SegFormer implements Network {
 	 * The reference code's LoRA targets: the encoder's attention query, key, value and output dense layers and the
 	 * Mix-FFN dense1 and dense2 layers.
 	 */
+	@Override
 	public List<AdaptableLayer> loraTargets() {
 		List<AdaptableLayer> targets = new ArrayList<>();
 		for (AdaptableLayer layer : params.denseLayers())
@@ -233,6 +241,36 @@ public final class SegFormer implements Network {
 				|| layerName.endsWith(".attention.self.key") || layerName.endsWith(".attention.self.value")
 				|| layerName.endsWith(".attention.output.dense") || layerName.endsWith(".mlp.dense1")
 				|| layerName.endsWith(".mlp.dense2"));
+	}
+
+	@Override
+	public Part part(Param param) {
+		String name = param.name();
+		if (name.startsWith(ENCODER_PREFIX))
+			return Part.ENCODER;
+		if (name.startsWith(DECODER_PREFIX)) {
+			DecoderBatchNorm bn = decoder.batchNorm();
+			return param == bn.runningMean() || param == bn.runningVar() ? Part.FIXED : Part.DECODER;
+		}
+		if (head.params().contains(param))
+			return Part.HEAD;
+		throw new IllegalArgumentException("'" + name + "' is not a parameter of this " + architecture() + " network");
+	}
+
+	@Override
+	public boolean isNormalization(Param param) {
+		if (part(param) == Part.FIXED)
+			return false;
+		for (String module : param.name().split("\\."))
+			if (module.startsWith("layer_norm") || module.equals("batch_norm"))
+				return true;
+		return false;
+	}
+
+	/** The decode head is pretrained in the reference code's checkpoint (ADE20K); see {@link #loadHuggingFace}. */
+	@Override
+	public boolean hasPretrainedDecoder() {
+		return true;
 	}
 
 	public SegFormerConfig segformerConfig() {
