@@ -58,7 +58,8 @@ public final class Ops {
 
 	/** ReLU. */
 	public static NDArray relu(NDArray x) {
-		return x.maximum(0f);
+		// the native relu: maximum(0f) would keep a Java-backed scalar that backward reads after it is freed (EngineScalar)
+		return ai.djl.nn.Activation.relu(x);
 	}
 
 	/** 2 x 2 x 2 max pooling with stride 2 (odd sizes are floored), as {@code F.max_pool3d(x, 2)}. */
@@ -94,9 +95,11 @@ public final class Ops {
 		return scoped(x, (in, scratch) -> {
 			NDArray previous = n == 1 ? in : slice(in, axis, 0, 1).concat(slice(in, axis, 0, n - 1), axis);
 			NDArray next = n == 1 ? in : slice(in, axis, 1, n).concat(slice(in, axis, n - 1, n), axis);
-			NDArray centre = in.mul(0.75f);
-			NDArray even = centre.add(previous.mul(0.25f));
-			NDArray odd = centre.add(next.mul(0.25f));
+			NDArray threeQuarters = EngineScalar.of(in, 0.75f);
+			NDArray quarter = EngineScalar.of(in, 0.25f);
+			NDArray centre = in.mul(threeQuarters);
+			NDArray even = centre.add(previous.mul(quarter));
+			NDArray odd = centre.add(next.mul(quarter));
 			// Stacking behind the axis and merging the two interleaves even and odd samples.
 			return even.stack(odd, axis + 1).reshape(new Shape(dims));
 		});

@@ -1,6 +1,7 @@
 package org.mnseg.train;
 
 import org.mnseg.nn.AdamW;
+import org.mnseg.nn.EngineScalar;
 import org.mnseg.nn.Losses;
 import org.mnseg.nn.Network;
 import org.mnseg.nn.SliceWise;
@@ -93,8 +94,8 @@ public final class ModelTrainer implements AutoCloseable {
 			} else {
 				NDIndex lab = new NDIndex(":" + nLabeled);
 				NDIndex unl = new NDIndex(nLabeled + ":");
-				loss = partLoss(logits.get(lab), target.get(lab)).mul((float) nLabeled / n)
-					.add(partLoss(logits.get(unl), target.get(unl)).mul((float) (n - nLabeled) / n));
+				loss = partLoss(logits.get(lab), target.get(lab)).mul(EngineScalar.of(logits, (float) nLabeled / n))
+					.add(partLoss(logits.get(unl), target.get(unl)).mul(EngineScalar.of(logits, (float) (n - nLabeled) / n)));
 			}
 			gc.backward(loss);
 			value = loss.getFloat();
@@ -110,7 +111,9 @@ public final class ModelTrainer implements AutoCloseable {
 
 	/** L = w_ce * KL(target || softmax) + w_dice * squared Dice, as the reference code computes L_l and L_u. */
 	public NDArray partLoss(NDArray logits, NDArray target) {
-		return Losses.klDiv(logits, target).mul((float) weightCe).add(Losses.squaredDice(logits, target).mul((float) weightDice));
+		// engine-owned scalars: a Java-backed one would be freed before backward reads it (see EngineScalar)
+		return Losses.klDiv(logits, target).mul(EngineScalar.of(logits, (float) weightCe))
+			.add(Losses.squaredDice(logits, target).mul(EngineScalar.of(logits, (float) weightDice)));
 	}
 
 	/** Keeps the given depth positions (slices along Z) of N x C x Z x Y x X patches. */

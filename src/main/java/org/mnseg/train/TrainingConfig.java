@@ -29,6 +29,10 @@ public final class TrainingConfig {
 	public int loraRank = 64;
 	public double loraAlpha = 64;
 	public double loraDropout = 0.1;
+	/** Fold LoRA adapters into the base weights when the bundle is saved (same output, plain network at inference). */
+	public boolean loraMerge = false;
+	/** Start the 2-D model from its pretrained weights (false: the same network from random initialisation). */
+	public boolean pretrained2d = true;
 	/** Extra options of the 2-D network as JSON, e.g. {"imagenet_normalization": true} (see mn models list). */
 	public String options2d = "";
 	/** Slices of each batch the 2-D model trains on per step (0: every slice, as the reference code). */

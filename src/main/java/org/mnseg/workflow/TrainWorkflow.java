@@ -13,6 +13,9 @@ import org.mnseg.bundle.BundleInfo;
 import org.mnseg.bundle.ModelBundle;
 import org.mnseg.data.DatasetSpec;
 import org.mnseg.data.Normalization;
+import org.mnseg.finetune.FineTuner;
+import org.mnseg.finetune.FineTuning;
+import org.mnseg.models.RandomInitialisation;
 import org.mnseg.nn.Network;
 import org.mnseg.models.NetworkFactory;
 import org.mnseg.train.Checkpoint;
@@ -103,12 +106,15 @@ public final class TrainWorkflow {
 				}
 				if (!config.method.equals("labeled-only")) {
 					Network net = NetworkFactory.create(config.architecture2d, net2dConfig(config, data), manager, config.seed);
+					if (!config.pretrained2d) RandomInitialisation.apply(net, config.seed);
+					net = FineTuner.apply(net, new FineTuning(FineTuning.Strategy.parse(config.fineTuning), config.loraRank, config.loraAlpha,
+						config.loraDropout, config.loraMerge), config.seed);
 					trainer2d = new ModelTrainer("2d", net, schedule(config, config.lr2d), config.weightDecay, config.lossWeightCe, config.lossWeightDice);
 				}
 				TrainingRun.Outcome outcome = new TrainingRun(config, data, trainer3d, trainer2d, req.runDir(), listener, cancelled).run(req.resume());
 				ModelBundle bundle = new ModelBundle(bundleInfo(config, spec, data));
 				if (trainer3d != null) bundle.put("3d", trainer3d.network());
-				if (trainer2d != null) bundle.put("2d", trainer2d.network());
+				if (trainer2d != null) bundle.put("2d", FineTuner.prepareForSaving(trainer2d.network()));
 				bundle.info().defaultModel = trainer3d != null ? "3d" : "2d";
 				Path bundleFile = req.runDir().resolve(BUNDLE_FILE);
 				bundle.save(bundleFile);
