@@ -36,7 +36,14 @@ public final class ResultsTable {
 		try (Stream<Path> files = Files.walk(dir)) {
 			for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
 				JsonElement e = Json.read(f);
-				if (e.isJsonObject() && e.getAsJsonObject().has("mean") && e.getAsJsonObject().has("method")) rows.add(e.getAsJsonObject());
+				if (e.isJsonObject() && e.getAsJsonObject().has("mean") && e.getAsJsonObject().has("method")) {
+					JsonObject o = e.getAsJsonObject().deepCopy();
+					// short names: the folder results/<dataset>/ and the variant in the file name
+					o.addProperty("dataset", f.getParent().getFileName().toString());
+					String file = f.getFileName().toString();
+					o.addProperty("method", file.substring(0, file.indexOf("-labeled")));
+					rows.add(o);
+				}
 			}
 		}
 		rows.sort(Comparator.comparing((JsonObject o) -> o.get("dataset").getAsString()).thenComparingInt(o -> o.get("labeled").getAsInt())
