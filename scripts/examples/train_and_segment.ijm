@@ -18,7 +18,7 @@ single = argument("single", "");
 
 setBatchMode(true);
 runFolder = out + File.separator + "run";
-run("M&N Co-Train", "labeled=folder dataset=[" + dataset + "] subset=" + subset + " method=labeled-only architecture=unet3d preset=cpu epochs=" + epochs + " output=[" + runFolder + "] options=[" + options + "]");
+run("M&N Co-Train", "labeled=folder dataset=[" + dataset + "] subset=" + subset + " method=labeled-only architecture=unet3d model2d=deeplabv3plus-mnv2-ade20k finetuning=lora preset=cpu epochs=" + epochs + " output=[" + runFolder + "] options=[" + options + "]");
 model = runFolder + File.separator + "model.mnmodel";
 if (!File.exists(model)) exit("Training did not produce " + model);
 

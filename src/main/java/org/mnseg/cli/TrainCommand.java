@@ -43,7 +43,7 @@ final class TrainCommand {
 		Path dataset = resume && !a.has("dataset") ? null : a.path("dataset", "the data set: a dataset.json or a folder");
 		String labeledText = a.get("labeled", "8");
 		int labeled = labeledText.equalsIgnoreCase("all") ? -1 : a.integer("labeled", 8);
-		String method = a.get("method", "labeled-only");
+		String method = a.get("method", TrainWorkflow.METHODS.get(0));
 		String preset = a.get("preset", "cpu");
 		String device = a.get("device", "auto");
 		a.get("threads", null); // applied by Main before the engine starts

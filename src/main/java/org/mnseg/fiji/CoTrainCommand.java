@@ -43,6 +43,12 @@ public class CoTrainCommand extends DynamicCommand {
 	@Parameter(label = "Architecture (3D)", description = "The 3-D network trained from scratch.")
 	private String architecture;
 
+	@Parameter(label = "2D model", description = "The 2-D network pretrained on natural images (M&N, 2d-only, fixed-pseudo).")
+	private String model2d;
+
+	@Parameter(label = "Fine-tuning", description = "How the 2-D network adapts: LoRA adapters (the paper), its decoder only, or the whole network.")
+	private String finetuning;
+
 	@Parameter(label = "Preset", description = "cpu: minutes on a laptop; paper: the paper's settings (GPU).")
 	private String preset;
 
@@ -65,6 +71,8 @@ public class CoTrainCommand extends DynamicCommand {
 	protected void initChoices() {
 		choices("method", CoTrainSettings.methods());
 		choices("architecture", CoTrainSettings.architectures());
+		choices("model2d", CoTrainSettings.models2d());
+		choices("finetuning", CoTrainSettings.fineTunings());
 		choices("preset", CoTrainSettings.presets());
 	}
 
@@ -87,6 +95,7 @@ public class CoTrainCommand extends DynamicCommand {
 	CoTrainSettings settings() {
 		return new CoTrainSettings(labeled, images, labels, dataset == null ? null : dataset.toPath(), unlabeled, folder == null ? null : folder.toPath(),
 			method == null ? CoTrainSettings.methods().get(0) : method, architecture == null ? CoTrainSettings.architectures().get(0) : architecture,
+			model2d == null ? CoTrainSettings.models2d().get(0) : model2d, finetuning == null ? CoTrainSettings.fineTunings().get(0) : finetuning,
 			preset == null ? "cpu" : preset, epochs, subset, output == null ? null : output.toPath(), resume, options);
 	}
 }

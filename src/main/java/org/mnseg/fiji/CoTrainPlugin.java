@@ -80,6 +80,10 @@ public class CoTrainPlugin implements PlugIn {
 			"How the networks learn; co-training methods also use the unlabeled images.");
 		d.addChoice("Architecture (3D)", CoTrainSettings.architectures(), pref("architecture", CoTrainSettings.architectures().get(0)),
 			"The 3-D network trained from scratch.");
+		d.addChoice("2D model", CoTrainSettings.models2d(), pref("model2d", CoTrainSettings.models2d().get(0)),
+			"The 2-D network pretrained on natural images (M&N, 2d-only, fixed-pseudo).");
+		d.addChoice("Fine-tuning", CoTrainSettings.fineTunings(), pref("finetuning", CoTrainSettings.fineTunings().get(0)),
+			"How the 2-D network adapts: LoRA adapters (the paper), its decoder only, or the whole network.");
 		d.addChoice("Preset", CoTrainSettings.presets(), pref("preset", "cpu"), "cpu: minutes on a laptop; paper: the paper's settings (GPU).");
 		d.addNumber("Epochs", pref("epochs", 0), "0 keeps the preset's number of epochs.");
 		d.addString("Subset", pref("subset", "all"), "For 'folder': 'all' or how many labeled cases to use.");
@@ -89,7 +93,7 @@ public class CoTrainPlugin implements PlugIn {
 		d.setHelp(Help.CO_TRAIN);
 		if (!d.show()) return null;
 		CoTrainSettings s = new CoTrainSettings(d.nextChoice(), d.nextString(), d.nextString(), SegmentPlugin.path(d.nextString()), d.nextString(),
-			SegmentPlugin.path(d.nextString()), d.nextChoice(), d.nextChoice(), d.nextChoice(), (int) d.nextNumber(), d.nextString(),
+			SegmentPlugin.path(d.nextString()), d.nextChoice(), d.nextChoice(), d.nextChoice(), d.nextChoice(), d.nextChoice(), (int) d.nextNumber(), d.nextString(),
 			SegmentPlugin.path(d.nextString()), d.nextBoolean(), d.nextString());
 		Prefs.set(PREF + "labeled", s.labeled());
 		Prefs.set(PREF + "images", s.images());
@@ -99,6 +103,8 @@ public class CoTrainPlugin implements PlugIn {
 		Prefs.set(PREF + "folder", SegmentPlugin.text(s.unlabeledFolder()));
 		Prefs.set(PREF + "method", s.method());
 		Prefs.set(PREF + "architecture", s.architecture());
+		Prefs.set(PREF + "model2d", s.model2d());
+		Prefs.set(PREF + "finetuning", s.finetuning());
 		Prefs.set(PREF + "preset", s.preset());
 		Prefs.set(PREF + "epochs", s.epochs());
 		Prefs.set(PREF + "subset", s.subset());

@@ -40,6 +40,10 @@ public final class CoTrainRunner {
 		check(CoTrainSettings.methods().contains(s.method()), "Method '" + s.method() + "' is unknown. Choose one of " + CoTrainSettings.methods() + ".");
 		check(CoTrainSettings.architectures().contains(s.architecture()),
 			"Architecture '" + s.architecture() + "' is unknown. Choose one of " + CoTrainSettings.architectures() + ".");
+		check(CoTrainSettings.models2d().contains(s.model2d()),
+			"2D model '" + s.model2d() + "' is unknown. Choose one of " + CoTrainSettings.models2d() + ".");
+		check(CoTrainSettings.fineTunings().contains(s.finetuning()),
+			"Fine-tuning '" + s.finetuning() + "' is unknown. Choose one of " + CoTrainSettings.fineTunings() + ".");
 		check(CoTrainSettings.presets().contains(s.preset()), "Preset '" + s.preset() + "' is unknown. Choose one of " + CoTrainSettings.presets() + ".");
 		check(s.epochs() >= 0, "Epochs must be 0 (the preset's number) or more.");
 		boolean hasCheckpoint = Files.exists(s.output().resolve(Checkpoint.FILE_NAME));
@@ -52,6 +56,8 @@ public final class CoTrainRunner {
 		Map<String, String> overrides = parseOptions(s.options());
 		if (s.epochs() > 0) overrides.put("epochs", Integer.toString(s.epochs()));
 		overrides.putIfAbsent("architecture3d", s.architecture());
+		overrides.putIfAbsent("architecture2d", s.model2d());
+		overrides.putIfAbsent("fine-tuning", s.finetuning());
 
 		Path dataset = null;
 		int labeled = -1;

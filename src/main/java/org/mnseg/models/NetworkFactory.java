@@ -24,6 +24,10 @@ import ai.djl.ndarray.NDManager;
 public final class NetworkFactory {
 	/** Architectures this factory builds. */
 	public static final List<String> ARCHITECTURES = all();
+	/** The 3-D architectures (trained from scratch). */
+	public static final List<String> ARCHITECTURES_3D = List.of(UNet3D.ARCHITECTURE);
+	/** The 2-D architectures (pretrained on natural images, or custom SegFormer sizes), the first being the default. */
+	public static final List<String> ARCHITECTURES_2D = ARCHITECTURES.stream().filter(a -> !ARCHITECTURES_3D.contains(a)).toList();
 
 	private static List<String> all() {
 		List<String> a = new ArrayList<>(List.of(UNet3D.ARCHITECTURE));

@@ -11,7 +11,7 @@ import com.google.gson.reflect.TypeToken;
  * the whole object is stored in checkpoints and bundles so a run can be resumed and its model traced.
  */
 public final class TrainingConfig {
-	public String method = "labeled-only";
+	public String method = "mn";
 	public String preset = "cpu";
 	/** Path of the data set (dataset.json or folder) and the labeled subset size (-1: every training case). */
 	public String dataset;

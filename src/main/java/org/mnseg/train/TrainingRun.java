@@ -49,7 +49,8 @@ import ai.djl.ndarray.types.Shape;
  * uninterrupted one would.
  */
 public final class TrainingRun {
-	public static final List<String> METHODS = List.of("labeled-only", "2d-only", "mn", "fixed-pseudo");
+	/** The methods; the first is the default. */
+	public static final List<String> METHODS = List.of("mn", "labeled-only", "2d-only", "fixed-pseudo");
 
 	// random streams
 	private static final long LABELED = 1, UNLABELED = 2, SAMPLING = 3, SLICES = 4;

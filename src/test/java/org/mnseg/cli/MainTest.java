@@ -43,7 +43,7 @@ public class MainTest {
 	public static void trainTinyModel() throws Exception {
 		data = SyntheticDataset.write(tmp.newFolder("data").toPath(), 3, 0, 2, 5);
 		run = tmp.getRoot().toPath().resolve("run");
-		Outcome o = mn("train", "--dataset", data.toString(), "--labeled", "3", "--out", run.toString(), "--levels", "2", "--base-filters", "4", "--patch",
+		Outcome o = mn("train", "--dataset", data.toString(), "--labeled", "3", "--method", "labeled-only", "--out", run.toString(), "--levels", "2", "--base-filters", "4", "--patch",
 			"16,16,8", "--epochs", "3", "--iterations-per-epoch", "2", "--threads", "2");
 		assertEquals(o.err(), 0, o.code());
 		assertTrue(o.out(), o.out().contains("Model bundle:") && o.out().contains("mean over foreground classes"));

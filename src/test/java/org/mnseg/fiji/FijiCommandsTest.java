@@ -179,7 +179,7 @@ public class FijiCommandsTest {
 				epochs.incrementAndGet();
 			}
 		};
-		CoTrainSettings s = new CoTrainSettings(CoTrainSettings.PAIRS, "img0", "lab0", null, "", null, "labeled-only", "unet3d", "cpu", 3, "all", run,
+		CoTrainSettings s = new CoTrainSettings(CoTrainSettings.PAIRS, "img0", "lab0", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k", "lora", "cpu", 3, "all", run,
 			false, TinyModel.OPTIONS);
 		try {
 			CoTrainRunner.run(s, null, progress, () -> epochs.get() >= 1);
@@ -196,7 +196,7 @@ public class FijiCommandsTest {
 		} catch (UserError e) {
 			assertTrue(e.getMessage(), e.getMessage().contains("Tick Resume"));
 		}
-		CoTrainSettings resume = new CoTrainSettings(CoTrainSettings.PAIRS, "", "", null, "", null, "labeled-only", "unet3d", "cpu", 0, "all", run, true, "");
+		CoTrainSettings resume = new CoTrainSettings(CoTrainSettings.PAIRS, "", "", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k", "lora", "cpu", 0, "all", run, true, "");
 		CoTrainRunner.run(resume, null, progress, () -> false);
 		assertEquals(3, epochs.get());
 		assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
