@@ -5,7 +5,6 @@ import java.nio.file.Paths;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import ij.ImagePlus;
-import ij.Prefs;
 import ij.WindowManager;
 import ij.plugin.PlugIn;
 
@@ -15,7 +14,7 @@ import ij.plugin.PlugIn;
  */
 public class SegmentPlugin implements PlugIn {
 	static final String COMMAND = "M&N Segment";
-	private static final String PREF = "mnseg.segment.";
+	private static final DialogMemory MEMORY = new DialogMemory("mnseg.segment.");
 
 	/** The dialog of the last run, for screenshots and tests. */
 	OptionsDialog lastDialog;
@@ -32,44 +31,28 @@ public class SegmentPlugin implements PlugIn {
 		}
 	}
 
-	/**
-	 * The remembered value of a field, or {@code def} when a macro passes options: a macro line must mean the same
-	 * thing every time, whatever the dialog was last used with.
-	 */
-	private static String pref(String key, String def) {
-		return ij.Macro.getOptions() != null ? def : Prefs.get(PREF + key, def);
-	}
-
-	private static boolean pref(String key, boolean def) {
-		return ij.Macro.getOptions() != null ? def : Prefs.get(PREF + key, def);
-	}
-
-	private static double pref(String key, double def) {
-		return ij.Macro.getOptions() != null ? def : Prefs.get(PREF + key, def);
-	}
-
 	/** Shows the dialog (or reads the macro options); null when cancelled. */
 	SegmentSettings ask() {
 		OptionsDialog d = new OptionsDialog(COMMAND);
 		lastDialog = d;
-		d.addFile("Model", pref("model", ""), "The .mnmodel file that M&N Co-Train (or 'mn train') saved.");
-		d.addChoice("Input", SegmentSettings.INPUTS, pref("input", SegmentSettings.CURRENT_IMAGE),
+		d.addFile("Model", MEMORY.get("model", ""), "The .mnmodel file that M&N Co-Train (or 'mn train') saved.");
+		d.addChoice("Input", SegmentSettings.INPUTS, MEMORY.get("input", SegmentSettings.CURRENT_IMAGE),
 			"'current image': the active image; 'folder': every volume in the folder below.");
-		d.addDirectory("Folder", pref("folder", ""), "Only for Input = folder: the images to segment (.tif, .nii.gz, .h5).");
-		d.addDirectory("Output", pref("output", ""),
+		d.addDirectory("Folder", MEMORY.get("folder", ""), "Only for Input = folder: the images to segment (.tif, .nii.gz, .h5).");
+		d.addDirectory("Output", MEMORY.get("output", ""),
 			"Where label files are saved. Required for a folder; optional for the current image.");
-		d.addCheckbox("Probability map", pref("probability", false), "Also make the foreground probability (0 to 1) as a 32-bit image.");
-		d.addCheckbox("ROIs per class and slice", pref("rois", false), "Also add one ROI per class and slice to the ROI Manager.");
+		d.addCheckbox("Probability map", MEMORY.get("probability", false), "Also make the foreground probability (0 to 1) as a 32-bit image.");
+		d.addCheckbox("ROIs per class and slice", MEMORY.get("rois", false), "Also add one ROI per class and slice to the ROI Manager.");
 		d.setHelp(Help.SEGMENT);
 		if (!d.show()) return null;
 		SegmentSettings s = new SegmentSettings(path(d.nextString()), d.nextChoice(), path(d.nextString()), path(d.nextString()), d.nextBoolean(),
 			d.nextBoolean());
-		Prefs.set(PREF + "model", text(s.model()));
-		Prefs.set(PREF + "input", s.input());
-		Prefs.set(PREF + "folder", text(s.folder()));
-		Prefs.set(PREF + "output", text(s.output()));
-		Prefs.set(PREF + "probability", s.probability());
-		Prefs.set(PREF + "rois", s.rois());
+		MEMORY.set("model", text(s.model()));
+		MEMORY.set("input", s.input());
+		MEMORY.set("folder", text(s.folder()));
+		MEMORY.set("output", text(s.output()));
+		MEMORY.set("probability", s.probability());
+		MEMORY.set("rois", s.rois());
 		return s;
 	}
 
