@@ -18,6 +18,8 @@ import ai.djl.nn.pooling.Pool;
 public final class Ops {
 	/** PyTorch's default epsilon for instance norm. */
 	public static final float NORM_EPS = 1e-5f;
+	/** DJL's code for bilinear interpolation (align_corners=false on the PyTorch engine). */
+	private static final int BILINEAR = 1;
 
 	private Ops() {
 	}
@@ -74,7 +76,14 @@ public final class Ops {
 	 */
 	public static NDArray upsampleTrilinear2x(NDArray x) {
 		requireDims(x, 5, "upsampleTrilinear2x");
-		return scoped(x, (in, scratch) -> upsampleLinear2x(upsampleLinear2x(upsampleLinear2x(in, 2), 3), 4));
+		// H and W in one native bilinear kernel (DJL's interpolation works on 4-D: depth joins the channels), then
+		// depth by the separable construction; several times fewer operations than three separable passes
+		Shape s = x.getShape();
+		return scoped(x, (in, scratch) -> {
+			NDArray planes = in.reshape(s.get(0), s.get(1) * s.get(2), s.get(3), s.get(4)).getNDArrayInternal()
+				.interpolation(new long[] { 2 * s.get(3), 2 * s.get(4) }, BILINEAR, false);
+			return upsampleLinear2x(planes.reshape(s.get(0), s.get(1), s.get(2), 2 * s.get(3), 2 * s.get(4)), 2);
+		});
 	}
 
 	/** Bilinear 2x upsampling with align_corners=false on N x C x H x W, as PyTorch's {@code bilinear} mode. */
