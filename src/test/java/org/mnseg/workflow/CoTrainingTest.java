@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -21,6 +20,7 @@ import org.mnseg.bundle.ModelBundle;
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
 import org.mnseg.io.VolumeIO;
+import org.mnseg.testutil.StepCounter;
 import org.mnseg.testutil.SyntheticDataset;
 import org.mnseg.train.TrainingListener;
 
@@ -69,16 +69,10 @@ public class CoTrainingTest {
 		TrainWorkflow.run(request("mn", whole, tiny("mn", 4), false, false), TrainingListener.NONE, () -> false);
 
 		Path parts = tmp.newFolder("mn-parts").toPath();
-		AtomicInteger steps = new AtomicInteger();
-		TrainingListener counter = new TrainingListener() {
-			@Override
-			public void stepFinished(int epoch, int step, int stepsPerEpoch) {
-				steps.incrementAndGet();
-			}
-		};
+		StepCounter counter = new StepCounter();
 		try {
 			// 2 warm-up epochs x 2 models x 2 steps = 8 steps; stop inside the first co-training epoch
-			TrainWorkflow.run(request("mn", parts, tiny("mn", 4), false, false), counter, () -> steps.get() >= 9);
+			TrainWorkflow.run(request("mn", parts, tiny("mn", 4), false, false), counter, counter.cancelAfter(9));
 			fail("expected cancellation");
 		} catch (CancellationException e) {
 			// the checkpoint of epoch 2 stays

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -19,6 +18,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.mnseg.bundle.ModelBundle;
 import org.mnseg.bundle.TensorStore;
+import org.mnseg.testutil.StepCounter;
 import org.mnseg.testutil.SyntheticDataset;
 import org.mnseg.train.TrainingListener;
 import org.mnseg.util.Json;
@@ -72,16 +72,10 @@ public class TrainWorkflowTest {
 		TrainWorkflow.run(request(whole, tiny(4), false, false), TrainingListener.NONE, () -> false);
 
 		Path parts = tmp.newFolder("parts").toPath();
-		AtomicInteger steps = new AtomicInteger();
-		TrainingListener counter = new TrainingListener() {
-			@Override
-			public void stepFinished(int epoch, int step, int stepsPerEpoch) {
-				steps.incrementAndGet();
-			}
-		};
+		StepCounter counter = new StepCounter();
 		try {
 			// cancel in the middle of the third epoch (after 5 of its 8 steps)
-			TrainWorkflow.run(request(parts, tiny(4), false, false), counter, () -> steps.get() >= 5);
+			TrainWorkflow.run(request(parts, tiny(4), false, false), counter, counter.cancelAfter(5));
 			fail("expected cancellation");
 		} catch (CancellationException e) {
 			assertTrue(e.getMessage(), e.getMessage().contains("--resume"));
