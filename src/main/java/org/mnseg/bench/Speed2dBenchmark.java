@@ -175,7 +175,9 @@ public final class Speed2dBenchmark {
 						logits.close();
 					}
 				});
-				double[] train = timed(warmup, repeats, () -> trainer.stepOnLabels(x, shape, y, LR));
+				// the trainer works on 3-D patches and gives a 2-D network their slices: one patch of `batch` slices
+				long[] patch = { 1, 1, s.batch(), s.height(), s.width() };
+				double[] train = timed(warmup, repeats, () -> trainer.stepOnLabels(x, patch, y, LR));
 				return new Times(forward, train, trainable);
 			}
 		}

@@ -38,7 +38,12 @@ public final class Main {
 			return argv.length == 0 ? 2 : 0;
 		}
 		if (argv[0].equals("--version")) {
-			out.println(Version.describe());
+			// also starts the engine: the first call unpacks the PyTorch natives from their jar into the cache
+			configureThreads(List.of());
+			ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
+			out.println("M&N for Fiji " + Version.describe() + "; PyTorch " + engine.getVersion() + " through DJL "
+				+ ai.djl.engine.Engine.getDjlVersion() + ", " + (engine.getGpuCount() > 0 ? engine.getGpuCount() + " GPU(s)" : "CPU") + ", "
+				+ System.getProperty("ai.djl.pytorch.num_threads") + " threads");
 			return 0;
 		}
 		List<String> rest = Arrays.asList(argv).subList(1, argv.length);
