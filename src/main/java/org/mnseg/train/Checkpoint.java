@@ -21,11 +21,8 @@ public final class Checkpoint {
 	private Checkpoint() {}
 
 	/** Saved state of a run. */
-	public record State(TrainingConfig config, int nextEpoch, double elapsedSeconds, double peakRssMb, JsonObject extra, java.util.Map<String, byte[]> blobs) {
-		public State(TrainingConfig config, int nextEpoch, double elapsedSeconds, double peakRssMb, JsonObject extra) {
-			this(config, nextEpoch, elapsedSeconds, peakRssMb, extra, java.util.Map.of());
-		}
-	}
+	/** Saved state of a run; {@code blobs} hold run state besides the networks (foreground maps, pseudo-labels). */
+	public record State(TrainingConfig config, int nextEpoch, double elapsedSeconds, double peakRssMb, java.util.Map<String, byte[]> blobs) {}
 
 	public static void save(Path file, State state, List<ModelTrainer> trainers) {
 		ZipContainer zip = new ZipContainer();
@@ -34,7 +31,6 @@ public final class Checkpoint {
 		doc.addProperty("nextEpoch", state.nextEpoch());
 		doc.addProperty("elapsedSeconds", state.elapsedSeconds());
 		doc.addProperty("peakRssMb", state.peakRssMb());
-		if (state.extra() != null) doc.add("extra", state.extra());
 		JsonObject steps = new JsonObject();
 		for (ModelTrainer t : trainers) {
 			zip.putTensors("models/" + t.role(), TensorStore.of(t.network().params()));
@@ -68,7 +64,7 @@ public final class Checkpoint {
 			if (name.startsWith("state/")) blobs.put(name.substring("state/".length()), zip.bytes(name));
 		return new State(Json.GSON.fromJson(doc.get("config"), TrainingConfig.class), doc.get("nextEpoch").getAsInt(),
 			doc.get("elapsedSeconds").getAsDouble(), doc.has("peakRssMb") ? doc.get("peakRssMb").getAsDouble() : 0,
-			doc.has("extra") ? doc.getAsJsonObject("extra") : null, blobs);
+			blobs);
 	}
 
 	/** Reads only the configuration (to rebuild the networks before loading their state). */

@@ -1,6 +1,5 @@
 package org.mnseg.train;
 
-import java.util.Arrays;
 import java.util.List;
 
 import org.mnseg.util.UserError;
@@ -68,9 +67,5 @@ public final class Presets {
 			p[a] = Math.max(multiple, (limit / multiple) * multiple);
 		}
 		return p;
-	}
-
-	public static String describe(int[] patch) {
-		return Arrays.toString(patch);
 	}
 }

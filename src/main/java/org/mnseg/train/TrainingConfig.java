@@ -98,10 +98,6 @@ public final class TrainingConfig {
 		return Math.min(Math.max(1, e), epochs);
 	}
 
-	public TrainingConfig copy() {
-		return Json.GSON.fromJson(Json.GSON.toJson(this), TrainingConfig.class);
-	}
-
 	public Map<String, Object> asMap() {
 		return Json.GSON.fromJson(Json.GSON.toJson(this), new TypeToken<Map<String, Object>>() {}.getType());
 	}

@@ -25,8 +25,6 @@ import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.MemoryUsage;
 import org.mnseg.util.UserError;
 
-import com.google.gson.JsonObject;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -168,7 +166,7 @@ public final class TrainingRun {
 				lastLoss.put(r.model(), r.loss());
 			}
 			if ((epoch + 1) % Math.max(1, config.checkpointEvery) == 0 || epoch == config.epochs - 1)
-				Checkpoint.save(ckpt, new Checkpoint.State(config, epoch + 1, elapsed, Math.max(peakBefore, MemoryUsage.peakRssMb()), new JsonObject(),
+				Checkpoint.save(ckpt, new Checkpoint.State(config, epoch + 1, elapsed, Math.max(peakBefore, MemoryUsage.peakRssMb()),
 					saveState()), trainers());
 			for (TrainingListener.EpochReport r : reports) listener.epochFinished(r);
 			if (!data.validation().isEmpty() && ((epoch + 1) % validateEvery() == 0 || epoch == config.epochs - 1)) validate(epoch);

@@ -93,7 +93,7 @@ public final class TrainWorkflow {
 		} catch (java.io.IOException e) {
 			throw new UserError("Cannot create the run folder " + req.runDir() + ": " + e.getMessage(), e);
 		}
-		listener.message("Training " + config.method + " on " + spec.name() + ": " + data + ", patch " + Presets.describe(config.patch) + ", "
+		listener.message("Training " + config.method + " on " + spec.name() + ": " + data + ", patch " + java.util.Arrays.toString(config.patch) + ", "
 			+ config.epochs + " epochs");
 
 		try (NDManager manager = NDManager.newBaseManager(req.device())) {
