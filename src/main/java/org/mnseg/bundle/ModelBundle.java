@@ -1,12 +1,17 @@
 package org.mnseg.bundle;
 
+import java.io.IOException;
 import java.lang.reflect.Type;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.mnseg.nn.Network;
 import org.mnseg.models.NetworkFactory;
+import org.mnseg.nn2d.mobilenet.Pretrained2dFactory;
+import org.mnseg.pretrained.PretrainedModel;
+import org.mnseg.pretrained.WeightsSource;
 import org.mnseg.util.Json;
 import org.mnseg.util.UserError;
 
@@ -20,18 +25,22 @@ import ai.djl.ndarray.NDManager;
  * A trained model as one portable file ({@code .mnmodel}): what the networks are (architecture and
  * hyper-parameters per role, e.g. "3d" and "2d"), their weights, and everything needed to apply them to a new
  * volume the way they were trained (classes, patch size, normalisation, spacing), plus where they came from
- * (preset, data set, split, seed, code version).
+ * (preset, data set, split, seed, code version). A network built on a published pretrained file (the TFLite
+ * graphs) carries that file too, so the bundle opens on a computer that is offline and has never fetched it.
  */
 public final class ModelBundle {
 	public static final int FORMAT_VERSION = 1;
 	public static final String FILE_EXTENSION = ".mnmodel";
 	private static final String INFO = "bundle.json";
+	private static final String PRETRAINED = "pretrained/";
 
 	/** One network in the bundle. */
 	public record Entry(String architecture, Map<String, Object> config, TensorStore weights) {}
 
 	private final BundleInfo info;
 	private final Map<String, Entry> models = new LinkedHashMap<>();
+	/** Published pretrained files the networks are built on, by file name. */
+	private final Map<String, byte[]> pretrainedFiles = new LinkedHashMap<>();
 
 	public ModelBundle(BundleInfo info) {
 		this.info = info;
@@ -43,6 +52,21 @@ public final class ModelBundle {
 
 	public void put(String role, Network net) {
 		models.put(role, new Entry(net.architecture(), new LinkedHashMap<>(net.config()), TensorStore.of(net.params())));
+		if (Pretrained2dFactory.builds(net.architecture())) {
+			// the network was just built from this file, so it is on this computer (cache or shared folder)
+			PretrainedModel model = Pretrained2dFactory.weightsOf(net.architecture());
+			Path file = WeightsSource.defaults(null).resolve(model);
+			try {
+				pretrainedFiles.put(model.fileName(), Files.readAllBytes(file));
+			} catch (IOException e) {
+				throw new UserError("Cannot read the pretrained file " + file + " to put it in the model bundle: " + e.getMessage(), e);
+			}
+		}
+	}
+
+	/** File names of the pretrained files this bundle carries. */
+	public java.util.Set<String> pretrainedFiles() {
+		return java.util.Collections.unmodifiableSet(pretrainedFiles.keySet());
 	}
 
 	public Map<String, Entry> models() {
@@ -58,6 +82,7 @@ public final class ModelBundle {
 	public Network instantiate(String role, NDManager parent) {
 		Entry e = models.get(role);
 		if (e == null) throw new UserError("The model bundle has no '" + role + "' model; it has: " + String.join(", ", models.keySet()) + ".");
+		installPretrainedFile(e.architecture());
 		Network net = NetworkFactory.create(e.architecture(), e.config(), parent, info.seed);
 		try {
 			e.weights().loadInto(net.params(), "The model bundle's '" + role + "' model");
@@ -66,6 +91,14 @@ public final class ModelBundle {
 			throw ex;
 		}
 		return net;
+	}
+
+	/** Puts the carried pretrained file of an architecture into the cache folder (checked), where the factory finds it. */
+	private void installPretrainedFile(String architecture) {
+		if (!Pretrained2dFactory.builds(architecture)) return;
+		PretrainedModel model = Pretrained2dFactory.weightsOf(architecture);
+		byte[] data = pretrainedFiles.get(model.fileName());
+		if (data != null) WeightsSource.defaults(null).install(model, data);
 	}
 
 	public void save(Path file) {
@@ -83,6 +116,7 @@ public final class ModelBundle {
 			roles.add(m.getKey(), o);
 			zip.putTensors("models/" + m.getKey(), m.getValue().weights());
 		}
+		for (Map.Entry<String, byte[]> f : pretrainedFiles.entrySet()) zip.putBytes(PRETRAINED + f.getKey(), f.getValue());
 		doc.add("models", roles);
 		zip.putJson(INFO, doc);
 		return zip;
@@ -110,6 +144,8 @@ public final class ModelBundle {
 			Map<String, Object> config = Json.GSON.fromJson(o.get("config"), mapType);
 			b.models.put(r.getKey(), new Entry(o.get("architecture").getAsString(), config, w));
 		}
+		for (String name : zip.byteEntries())
+			if (name.startsWith(PRETRAINED)) b.pretrainedFiles.put(name.substring(PRETRAINED.length()), zip.bytes(name));
 		return b;
 	}
 }

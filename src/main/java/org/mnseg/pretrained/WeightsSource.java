@@ -104,6 +104,24 @@ public final class WeightsSource {
 		return cached;
 	}
 
+	/**
+	 * Puts a copy of a pretrained file (carried by a model bundle) into the cache folder, unless a good copy is
+	 * there already. The bytes must match the registry's SHA-256.
+	 *
+	 * @return the cached file
+	 */
+	public Path install(PretrainedModel model, byte[] data) {
+		Path cached = cacheDir.resolve(model.fileName());
+		if (Files.isRegularFile(cached) && sha256(cached).equals(model.sha256())) return cached;
+		MessageDigest digest = sha256Digest();
+		String got = HexFormat.of().formatHex(digest.digest(data));
+		if (!got.equals(model.sha256()))
+			throw new UserError("The copy of " + model.id() + " inside the model bundle is damaged (SHA-256 " + got + ", expected " + model.sha256()
+					+ "). Fetch " + model.url() + " yourself and save it as " + cached + ".");
+		AtomicFiles.writeVia(cached, tmp -> Files.write(tmp, data));
+		return cached;
+	}
+
 	private String missingMessage(PretrainedModel model, Path cached, String why) {
 		return "The pretrained model " + model.id() + " (" + model.fileName() + ") is not on this computer and " + why
 				+ ". Download " + model.url() + " yourself (licence " + model.licence() + ") and save it as " + cached

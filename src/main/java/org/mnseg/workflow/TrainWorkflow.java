@@ -157,7 +157,7 @@ public final class TrainWorkflow {
 				Map<String, Object> extra = Json.GSON.fromJson(c.options2d, new com.google.gson.reflect.TypeToken<Map<String, Object>>() {}.getType());
 				m.putAll(extra);
 			} catch (com.google.gson.JsonParseException e) {
-				throw new UserError("--options2d must be a JSON object like {\"imagenet_normalization\": true}, got: " + c.options2d);
+				throw new UserError("--options2d must be a JSON object like {\"slice_zoom\": 2, \"input_scaling\": \"imagenet\"}, got: " + c.options2d);
 			}
 		}
 		return m;

@@ -7,11 +7,16 @@ import static org.junit.Assert.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.mnseg.models.NetworkFactory;
 import org.mnseg.nn.Network;
+import org.mnseg.nn2d.mobilenet.Pretrained2dFactory;
+import org.mnseg.testutil.SharedData;
 import org.mnseg.nn.UNet3D;
 import org.mnseg.util.UserError;
 
@@ -109,6 +114,46 @@ public class ModelBundleTest {
 			fail("expected an error for " + file);
 		} catch (UserError e) {
 			assertTrue(e.getMessage(), e.getMessage().contains(text));
+		}
+	}
+
+	@Test
+	public void aBundleCarriesItsPretrainedFileAndOpensOfflineWithoutIt() throws Exception {
+		Path sharedRoot = SharedData.require("models").getParent();
+		Path file = tmp.getRoot().toPath().resolve("m.mnmodel");
+		String[] keys = { "mn.cache", "mn.shared", "mn.offline" };
+		String[] saved = new String[keys.length];
+		for (int k = 0; k < keys.length; k++) saved[k] = System.getProperty(keys[k]);
+		try (NDManager m = NDManager.newBaseManager()) {
+			System.setProperty("mn.cache", tmp.newFolder("cache-a").toString());
+			System.setProperty("mn.shared", sharedRoot.toString());
+			System.setProperty("mn.offline", "true");
+			String arch = Pretrained2dFactory.ARCHITECTURES.get(0);
+			String fileName = Pretrained2dFactory.weightsOf(arch).fileName();
+			NDArray x = m.randomNormal(new Shape(1, 1, 32, 32));
+			ModelBundle b = new ModelBundle(info());
+			float[] expected;
+			try (Network net = NetworkFactory.create(arch, Map.of("num_classes", 2), m, 7)) {
+				b.put("2d", net);
+				expected = net.forward(x, false).toFloatArray();
+			}
+			b.save(file);
+
+			// another computer: empty cache, no shared folder, no network
+			Path cacheB = tmp.newFolder("cache-b").toPath();
+			System.setProperty("mn.cache", cacheB.toString());
+			System.setProperty("mn.shared", tmp.getRoot().toPath().resolve("absent").toString());
+			ModelBundle loaded = ModelBundle.load(file);
+			assertEquals(Set.of(fileName), loaded.pretrainedFiles());
+			try (Network copy = loaded.instantiate("2d", m)) {
+				assertArrayEquals(expected, copy.forward(x, false).toFloatArray(), 0f);
+			}
+			assertTrue("installed into the cache", Files.isRegularFile(cacheB.resolve("models").resolve(fileName)));
+		} finally {
+			for (int k = 0; k < keys.length; k++) {
+				if (saved[k] == null) System.clearProperty(keys[k]);
+				else System.setProperty(keys[k], saved[k]);
+			}
 		}
 	}
 }

@@ -19,12 +19,13 @@ import ai.djl.ndarray.NDManager;
  * Builds the pretrained 2-D segmenters by architecture name. Options: {@code num_classes} (required),
  * {@code in_channels} (1 or 3, default 1), {@code input_scaling} ({@code none} default, {@code imagenet},
  * {@code signed_unit}), {@code weights} (the registry id; must be the architecture's own model, recorded for
- * provenance) and {@code weights_file} (a local .tflite to use instead of the cache / download).
+ * provenance), {@code weights_file} (a local .tflite to use instead of the cache / download) and {@code slice_zoom}
+ * (enlarge slices by this whole factor before the network, default 1; see {@link org.mnseg.nn2d.SliceZoom}).
  */
 public final class Pretrained2dFactory {
 	public static final List<String> ARCHITECTURES = List.of(DeepLabV3Plus.ARCHITECTURE, DeepLabV3.ARCHITECTURE,
 			MobileNetV2UNet.ARCHITECTURE, MobileNetV2.ARCHITECTURE);
-	private static final Set<String> KEYS = Set.of("num_classes", "in_channels", "input_scaling", "weights", "weights_file");
+	private static final Set<String> KEYS = Set.of("num_classes", "in_channels", "input_scaling", "weights", "weights_file", "slice_zoom");
 
 	private Pretrained2dFactory() {}
 
@@ -70,7 +71,15 @@ public final class Pretrained2dFactory {
 		if (id != null && !weights.id().equals(String.valueOf(id)))
 			throw new UserError("Network " + architecture + " is built on the pretrained model " + weights.id() + ", not '" + id + "'");
 		Path explicit = c.get("weights_file") == null ? null : Paths.get(String.valueOf(c.get("weights_file")));
+		int sliceZoom = integer(architecture, c, "slice_zoom", 1);
 		TfliteModel model = TfliteModel.read(source.resolve(weights, explicit));
+		TfliteSegmenter net = build(architecture, model, parent, inChannels, numClasses, scaling, seed);
+		net.setSliceZoom(sliceZoom);
+		return net;
+	}
+
+	private static TfliteSegmenter build(String architecture, TfliteModel model, NDManager parent, int inChannels, int numClasses,
+			InputScaling scaling, long seed) {
 		switch (architecture) {
 			case DeepLabV3Plus.ARCHITECTURE:
 				return new DeepLabV3Plus(model, parent, inChannels, numClasses, scaling, seed);

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.mnseg.nn.AdaptableLayer;
 import org.mnseg.nn.FineTunable;
 import org.mnseg.nn.Param;
+import org.mnseg.nn2d.SliceZoom;
 import org.mnseg.nn2d.StrideHead;
 import org.mnseg.pretrained.PretrainedModel;
 import org.mnseg.pretrained.tflite.BuiltinOp;
@@ -48,6 +49,8 @@ public abstract class TfliteSegmenter implements FineTunable {
 	/** The backbone's parameters (identity set), found on first use. */
 	private Set<Param> encoder;
 	private StrideHead head;
+	/** Slices are enlarged by this factor before the network (see {@link SliceZoom}); 1 leaves them as they are. */
+	private int sliceZoom = 1;
 
 	protected TfliteSegmenter(String architecture, PretrainedModel weights, TfliteModel model, NDManager parent, int inChannels,
 			int numClasses, InputScaling scaling) {
@@ -72,6 +75,16 @@ public abstract class TfliteSegmenter implements FineTunable {
 			p.setTrainable(false);
 			unused.add(p);
 		}
+	}
+
+	/** Sets the {@link SliceZoom} factor (at least 1); part of the architecture, so recorded in {@link #config()}. */
+	final void setSliceZoom(int factor) {
+		if (factor < 1) throw new UserError(architecture + ": slice_zoom must be a whole number of at least 1, got " + factor);
+		this.sliceZoom = factor;
+	}
+
+	public int sliceZoom() {
+		return sliceZoom;
 	}
 
 	/** Adds the head once the subclass knows its features' channels and stride. */
@@ -118,6 +131,7 @@ public abstract class TfliteSegmenter implements FineTunable {
 		c.put("num_classes", numClasses);
 		c.put("input_scaling", scaling.key());
 		c.put("weights", weights.id());
+		if (sliceZoom != 1) c.put("slice_zoom", sliceZoom);
 		return c;
 	}
 
@@ -141,18 +155,23 @@ public abstract class TfliteSegmenter implements FineTunable {
 		Shape s = input.getShape();
 		if (s.dimension() != 4 || s.get(1) != inChannels)
 			throw new IllegalArgumentException(architecture + " expects N x " + inChannels + " x H x W, got " + s);
-		int divisor = sizeDivisor();
+		int divisor = SliceZoom.inputDivisor(sizeDivisor(), sliceZoom);
 		if (s.get(2) % divisor != 0 || s.get(3) % divisor != 0)
 			throw new UserError(architecture + " needs slice sizes that are multiples of " + divisor + ", got " + s.get(3) + " x "
 					+ s.get(2) + ": choose a patch size divisible by " + divisor);
-		NDArray rgb = inChannels == 1 ? input.repeat(1, 3) : input;
+		NDArray zoomed = sliceZoom == 1 ? input : SliceZoom.enlarge(input, sliceZoom);
+		NDArray rgb = inChannels == 1 ? zoomed.repeat(1, 3) : zoomed;
 		NDArray scaled = scaling.apply(rgb);
 		NDArray f = features(scaled, training);
 		NDArray logits = head.apply(f, rgb);
 		f.close();
 		if (scaled != rgb) scaled.close();
-		if (rgb != input) rgb.close();
-		return logits;
+		if (rgb != zoomed) rgb.close();
+		if (zoomed == input) return logits;
+		zoomed.close();
+		NDArray shrunk = SliceZoom.shrink(logits, sliceZoom);
+		logits.close();
+		return shrunk;
 	}
 
 	/** The original network's output (N x classes x H x W, or N x classes) for an input in its native range. */

@@ -129,4 +129,33 @@ public class PretrainedSegmenterTest {
 			assertTrue("" + diff, diff > 1e-4);
 		}
 	}
+
+	@Test
+	public void sliceZoomRunsTheNetworkOnEnlargedSlicesAndAveragesBack() {
+		try (NDManager m = NDManager.newBaseManager()) {
+			TfliteSegmenter plain = Pretrained2dFactory.create(DeepLabV3Plus.ARCHITECTURE, Map.of("num_classes", 2), m, 5, source);
+			TfliteSegmenter zoomed = Pretrained2dFactory.create(DeepLabV3Plus.ARCHITECTURE, Map.of("num_classes", 2, "slice_zoom", 2), m, 5, source);
+			assertEquals(2, zoomed.config().get("slice_zoom"));
+			assertFalse("a factor of 1 is not recorded, so older bundles read the same", plain.config().containsKey("slice_zoom"));
+			// 18 x 30 is not a multiple of the head's stride 4, but 36 x 60 is
+			assertEquals(4, plain.sizeDivisor());
+			NDArray x = m.randomUniform(0, 1, new Shape(1, 1, 18, 30));
+			NDArray y = zoomed.forward(x, false);
+			assertEquals(new Shape(1, 2, 18, 30), y.getShape());
+			NDArray expected = org.mnseg.nn2d.SliceZoom.shrink(plain.forward(org.mnseg.nn2d.SliceZoom.enlarge(x, 2), false), 2);
+			assertTrue(y.sub(expected).abs().max().getFloat() < 1e-5f);
+			try {
+				plain.forward(x, false);
+				fail("18 x 30 slices need slice_zoom 2 on a stride-4 network");
+			} catch (UserError e) {
+				assertTrue(e.getMessage(), e.getMessage().contains("multiples of 4"));
+			}
+			try {
+				Pretrained2dFactory.create(DeepLabV3Plus.ARCHITECTURE, Map.of("num_classes", 2, "slice_zoom", 0), m, 5, source);
+				fail("slice_zoom 0 accepted");
+			} catch (UserError e) {
+				assertTrue(e.getMessage(), e.getMessage().contains("slice_zoom"));
+			}
+		}
+	}
 }
