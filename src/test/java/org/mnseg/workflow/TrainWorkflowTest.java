@@ -160,6 +160,19 @@ public class TrainWorkflowTest {
 	}
 
 	@Test
+	public void aRandomlyInitialised2dNetworkMustBeTrainedWhole() throws Exception {
+		Map<String, String> o = tiny(1);
+		o.put("pretrained2d", "false");
+		try {
+			TrainWorkflow.run(new TrainWorkflow.Request(dataset, 2, "2d-only", "cpu", o, tmp.newFolder("scratch").toPath(), false, false, Device.cpu()),
+				TrainingListener.NONE, () -> false);
+			fail("random weights frozen under LoRA accepted");
+		} catch (UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("--fine-tuning whole"));
+		}
+	}
+
+	@Test
 	public void refusesToOverwriteARunWithoutResume() throws Exception {
 		Path run = tmp.newFolder("twice").toPath();
 		TrainWorkflow.run(request(run, tiny(1), false, false), TrainingListener.NONE, () -> false);
