@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import org.mnseg.nn.FineTunable;
 import org.mnseg.nn.Param;
+import org.mnseg.util.OptionMap;
 import org.mnseg.util.UserError;
 
 /**
@@ -151,42 +151,9 @@ public record FineTuning(Strategy strategy, int rank, double alpha, double dropo
 	 * @throws UserError for unknown keys or malformed or invalid values
 	 */
 	public static FineTuning fromMap(Map<String, ?> map, String what) {
-		for (String key : map.keySet())
-			if (!KEYS.contains(key))
-				throw new UserError("Unknown fine-tuning option '" + key + "' in " + what + ": known options are "
-						+ new TreeSet<>(KEYS));
-		Strategy strategy = map.containsKey(STRATEGY) ? Strategy.parse(String.valueOf(map.get(STRATEGY)))
-				: Strategy.LORA;
-		double rank = number(map, RANK, DEFAULT_RANK, what);
-		if (rank != Math.rint(rank) || Math.abs(rank) > Integer.MAX_VALUE)
-			throw new UserError("The fine-tuning option '" + RANK + "' in " + what + " must be a whole number, got "
-					+ map.get(RANK));
-		return new FineTuning(strategy, (int) rank, number(map, ALPHA, DEFAULT_ALPHA, what),
-				number(map, DROPOUT, DEFAULT_DROPOUT, what), flag(map, MERGE, what));
-	}
-
-	private static double number(Map<String, ?> map, String key, double fallback, String what) {
-		Object v = map.get(key);
-		if (v == null)
-			return fallback;
-		if (v instanceof Number)
-			return ((Number) v).doubleValue();
-		try {
-			return Double.parseDouble(v.toString().trim());
-		} catch (NumberFormatException e) {
-			throw new UserError("The fine-tuning option '" + key + "' in " + what + " must be a number, got '" + v + "'");
-		}
-	}
-
-	private static boolean flag(Map<String, ?> map, String key, String what) {
-		Object v = map.get(key);
-		if (v == null)
-			return false;
-		if (v instanceof Boolean)
-			return (Boolean) v;
-		String s = v.toString().trim().toLowerCase(Locale.ROOT);
-		if (s.equals("true") || s.equals("false"))
-			return Boolean.parseBoolean(s);
-		throw new UserError("The fine-tuning option '" + key + "' in " + what + " must be true or false, got '" + v + "'");
+		OptionMap o = new OptionMap(map, "the fine-tuning settings in " + what).requireKnown(KEYS);
+		Strategy strategy = o.has(STRATEGY) ? Strategy.parse(o.string(STRATEGY, null)) : Strategy.LORA;
+		return new FineTuning(strategy, o.integer(RANK, DEFAULT_RANK), o.number(ALPHA, DEFAULT_ALPHA), o.number(DROPOUT, DEFAULT_DROPOUT),
+				o.flag(MERGE, false));
 	}
 }

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import org.mnseg.finetune.FineTuner;
 import org.mnseg.finetune.FineTuning;
@@ -13,6 +12,7 @@ import org.mnseg.nn.Network;
 import org.mnseg.nn.UNet3D;
 import org.mnseg.nn2d.mobilenet.Pretrained2dFactory;
 import org.mnseg.nn2d.segformer.SegFormerFactory;
+import org.mnseg.util.OptionMap;
 import org.mnseg.util.UserError;
 
 import ai.djl.ndarray.NDManager;
@@ -62,7 +62,7 @@ public final class NetworkFactory {
 			}
 		}
 		if (UNet3D.ARCHITECTURE.equals(architecture)) {
-			Options o = new Options(architecture, config, Set.of("in_channels", "num_classes", "levels", "base_filters"));
+			OptionMap o = new OptionMap(config, "network " + architecture).requireKnown(Set.of("in_channels", "num_classes", "levels", "base_filters"));
 			return new UNet3D(parent, o.integer("in_channels", null), o.integer("num_classes", null),
 					o.integer("levels", UNet3D.DEFAULT_LEVELS), o.integer("base_filters", UNet3D.DEFAULT_BASE_FILTERS),
 					seed);
@@ -70,43 +70,5 @@ public final class NetworkFactory {
 		if (Pretrained2dFactory.builds(architecture)) return Pretrained2dFactory.create(architecture, config, parent, seed);
 		if (SegFormerFactory.builds(architecture)) return SegFormerFactory.create(architecture, config, parent, seed);
 		throw new UserError("Unknown network architecture '" + architecture + "': use one of " + ARCHITECTURES);
-	}
-
-	/** Typed, checked access to a configuration map. */
-	private static final class Options {
-		private final String architecture;
-		private final Map<String, Object> config;
-
-		Options(String architecture, Map<String, Object> config, Set<String> known) {
-			this.architecture = architecture;
-			this.config = config == null ? Map.of() : config;
-			for (String key : this.config.keySet()) {
-				if (!known.contains(key))
-					throw new UserError("Unknown option '" + key + "' for network " + architecture + ": known options are "
-							+ new TreeSet<>(known));
-			}
-		}
-
-		int integer(String key, Integer fallback) {
-			Object value = config.get(key);
-			if (value == null) {
-				if (fallback == null)
-					throw new UserError("Network " + architecture + " needs the option '" + key + "'");
-				return fallback;
-			}
-			if (value instanceof Number) {
-				double d = ((Number) value).doubleValue();
-				if (d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE)
-					return (int) d;
-			} else if (value instanceof String) {
-				try {
-					return Integer.parseInt(((String) value).trim());
-				} catch (NumberFormatException e) {
-					// reported below
-				}
-			}
-			throw new UserError("Option '" + key + "' of network " + architecture + " must be a whole number, got "
-					+ value);
-		}
 	}
 }

@@ -5,12 +5,12 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import org.mnseg.pretrained.PretrainedModel;
 import org.mnseg.pretrained.PretrainedModels;
 import org.mnseg.pretrained.WeightsSource;
 import org.mnseg.pretrained.tflite.TfliteModel;
+import org.mnseg.util.OptionMap;
 import org.mnseg.util.UserError;
 
 import ai.djl.ndarray.NDManager;
@@ -60,18 +60,15 @@ public final class Pretrained2dFactory {
 	public static TfliteSegmenter create(String architecture, Map<String, Object> config, NDManager parent, long seed,
 			WeightsSource source) {
 		PretrainedModel weights = weightsOf(architecture);
-		Map<String, Object> c = config == null ? Map.of() : config;
-		for (String key : c.keySet())
-			if (!KEYS.contains(key))
-				throw new UserError("Unknown option '" + key + "' for network " + architecture + ": known options are " + new TreeSet<>(KEYS));
-		int numClasses = integer(architecture, c, "num_classes", null);
-		int inChannels = integer(architecture, c, "in_channels", 1);
-		InputScaling scaling = InputScaling.of(String.valueOf(c.getOrDefault("input_scaling", InputScaling.NONE.key())));
-		Object id = c.get("weights");
-		if (id != null && !weights.id().equals(String.valueOf(id)))
+		OptionMap c = new OptionMap(config, "network " + architecture).requireKnown(KEYS);
+		int numClasses = c.integer("num_classes", null);
+		int inChannels = c.integer("in_channels", 1);
+		InputScaling scaling = InputScaling.of(c.string("input_scaling", InputScaling.NONE.key()));
+		String id = c.string("weights", null);
+		if (id != null && !weights.id().equals(id))
 			throw new UserError("Network " + architecture + " is built on the pretrained model " + weights.id() + ", not '" + id + "'");
-		Path explicit = c.get("weights_file") == null ? null : Paths.get(String.valueOf(c.get("weights_file")));
-		int sliceZoom = integer(architecture, c, "slice_zoom", 1);
+		Path explicit = c.has("weights_file") ? Paths.get(c.string("weights_file", null)) : null;
+		int sliceZoom = c.integer("slice_zoom", 1);
 		TfliteModel model = TfliteModel.read(source.resolve(weights, explicit));
 		TfliteSegmenter net = build(architecture, model, parent, inChannels, numClasses, scaling, seed);
 		net.setSliceZoom(sliceZoom);
@@ -89,20 +86,6 @@ public final class Pretrained2dFactory {
 				return new MobileNetV2UNet(model, parent, inChannels, numClasses, scaling, seed);
 			default:
 				return new MobileNetV2(model, parent, inChannels, numClasses, scaling, seed);
-		}
-	}
-
-	private static int integer(String architecture, Map<String, Object> c, String key, Integer fallback) {
-		Object v = c.get(key);
-		if (v == null) {
-			if (fallback == null) throw new UserError("Network " + architecture + " needs the option '" + key + "'");
-			return fallback;
-		}
-		if (v instanceof Number && ((Number) v).doubleValue() == Math.rint(((Number) v).doubleValue())) return ((Number) v).intValue();
-		try {
-			return Integer.parseInt(String.valueOf(v).trim());
-		} catch (NumberFormatException e) {
-			throw new UserError("Option '" + key + "' of network " + architecture + " must be a whole number, got " + v);
 		}
 	}
 }

@@ -5,8 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
+import org.mnseg.util.OptionMap;
 import org.mnseg.util.UserError;
 
 import com.google.gson.Gson;
@@ -60,10 +60,7 @@ public final class SegFormerFactory {
 		Set<String> known = new LinkedHashSet<>(OPTIONS);
 		if (custom)
 			known.addAll(SIZE_KEYS);
-		for (String key : c.keySet())
-			if (!known.contains(key))
-				throw new UserError("Unknown option '" + key + "' for network " + architecture + ": known options are "
-						+ new TreeSet<>(known));
+		OptionMap o = new OptionMap(c, "network " + architecture).requireKnown(known);
 		SegFormerConfig sizes;
 		if (custom) {
 			JsonObject json = new JsonObject();
@@ -78,44 +75,7 @@ public final class SegFormerFactory {
 		} else {
 			sizes = SegFormerConfig.preset(architecture.substring(SegFormer.CUSTOM_ARCHITECTURE.length() + 1));
 		}
-		sizes = sizes.withDropout(number(c, architecture, "drop_path_rate", sizes.dropPathRate()),
-				number(c, architecture, "classifier_dropout_prob", sizes.classifierDropout()));
-		int numClasses = (int) whole(c, architecture, "num_classes", null);
-		int inChannels = (int) whole(c, architecture, "in_channels", 1.0);
-		return new SegFormer(sizes, inChannels, numClasses, flag(c, architecture, "imagenet_normalization"), parent, seed);
-	}
-
-	private static double number(Map<String, Object> c, String architecture, String key, double fallback) {
-		Object v = c.get(key);
-		if (v == null)
-			return fallback;
-		if (v instanceof Number)
-			return ((Number) v).doubleValue();
-		try {
-			return Double.parseDouble(v.toString().trim());
-		} catch (NumberFormatException e) {
-			throw new UserError("Option '" + key + "' of network " + architecture + " must be a number, got " + v);
-		}
-	}
-
-	private static double whole(Map<String, Object> c, String architecture, String key, Double fallback) {
-		if (!c.containsKey(key) && fallback == null)
-			throw new UserError("Network " + architecture + " needs the option '" + key + "'");
-		double d = number(c, architecture, key, fallback == null ? 0 : fallback);
-		if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE)
-			throw new UserError("Option '" + key + "' of network " + architecture + " must be a whole number, got " + d);
-		return d;
-	}
-
-	private static boolean flag(Map<String, Object> c, String architecture, String key) {
-		Object v = c.get(key);
-		if (v == null)
-			return false;
-		if (v instanceof Boolean)
-			return (Boolean) v;
-		String s = v.toString().trim().toLowerCase();
-		if (s.equals("true") || s.equals("false"))
-			return Boolean.parseBoolean(s);
-		throw new UserError("Option '" + key + "' of network " + architecture + " must be true or false, got " + v);
+		sizes = sizes.withDropout(o.number("drop_path_rate", sizes.dropPathRate()), o.number("classifier_dropout_prob", sizes.classifierDropout()));
+		return new SegFormer(sizes, o.integer("in_channels", 1), o.integer("num_classes", null), o.flag("imagenet_normalization", false), parent, seed);
 	}
 }
