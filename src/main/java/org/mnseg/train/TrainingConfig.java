@@ -39,8 +39,10 @@ public final class TrainingConfig {
 	public int slices2d = 0;
 
 	// M&N co-training
-	/** Epochs of the labeled warm-up (stage 1) out of {@link #epochs}; -1: one eighth, as the paper's 500 of 4000. */
+	/** Epochs of the labeled warm-up (stage 1) out of {@link #epochs}; -1: {@link #stageOneFraction} of them. */
 	public int stageOneEpochs = -1;
+	/** The warm-up's share of the epochs when {@link #stageOneEpochs} is -1; the paper's 500 of 4000 is 0.125. */
+	public double stageOneFraction = 0.125;
 	/** Learning-rate-guided sampling: lr (the paper), linear (the reference code), uniform (ablation). */
 	public String lrg = "lr";
 	/** When the unlabeled volumes' foreground maps are re-predicted by the 3-D model, as fractions of the epochs. */
@@ -94,7 +96,7 @@ public final class TrainingConfig {
 
 	/** The warm-up length in epochs. */
 	public int stageOne() {
-		int e = stageOneEpochs < 0 ? Math.max(1, epochs / 8) : stageOneEpochs;
+		int e = stageOneEpochs < 0 ? (int) Math.round(epochs * stageOneFraction) : stageOneEpochs;
 		return Math.min(Math.max(1, e), epochs);
 	}
 
