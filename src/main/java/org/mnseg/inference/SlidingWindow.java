@@ -46,7 +46,16 @@ public final class SlidingWindow {
 
 	/** How overlapping windows are averaged. */
 	public enum Blending {
-		UNIFORM, GAUSSIAN
+		UNIFORM, GAUSSIAN;
+
+		/** Parses a blending name ("uniform", "gaussian") with a clear message for anything else. */
+		public static Blending parse(String name) {
+			try {
+				return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+			} catch (IllegalArgumentException e) {
+				throw new org.mnseg.util.UserError("Unknown blending '" + name + "'. Choose uniform or gaussian.");
+			}
+		}
 	}
 
 	/** Told after each batch how many windows are done; called on the predicting thread. */

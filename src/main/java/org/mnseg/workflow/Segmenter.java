@@ -44,11 +44,7 @@ public final class Segmenter implements AutoCloseable {
 
 	/** Parses a blending name ("uniform", "gaussian") with a clear message for anything else. */
 	public static SlidingWindow.Blending blending(String name) {
-		try {
-			return SlidingWindow.Blending.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
-		} catch (IllegalArgumentException e) {
-			throw new UserError("Unknown blending '" + name + "'. Choose uniform or gaussian.");
-		}
+		return SlidingWindow.Blending.parse(name);
 	}
 
 	public BundleInfo info() {

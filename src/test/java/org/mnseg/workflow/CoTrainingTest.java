@@ -17,6 +17,10 @@ import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.mnseg.bundle.ModelBundle;
+import org.mnseg.bundle.ZipContainer;
+import org.mnseg.data.Case;
+import org.mnseg.data.DatasetSpec;
+import org.mnseg.train.Checkpoint;
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
 import org.mnseg.io.VolumeIO;
@@ -104,6 +108,12 @@ public class CoTrainingTest {
 				assertEquals("2d", bundle.defaultRole());
 			} else {
 				assertEquals("3d", bundle.defaultRole());
+				// the fixed masks are exactly what segmenting with the (afterwards unchanged) 2-D model gives
+				Case first = DatasetSpec.open(dataset).unlabeled(2).get(0);
+				byte[] stored = ZipContainer.read(run.resolve(Checkpoint.FILE_NAME), "checkpoint").bytes("state/pseudo/00000");
+				try (Segmenter s = new Segmenter(bundle, "2d", Device.cpu(), Segmenter.defaultWindow(bundle.info()))) {
+					assertArrayEquals(s.segment(VolumeIO.readImage(first.image())).labels().data(), stored);
+				}
 			}
 			assertTrue(r.summary().has("mean"));
 			Volume image = VolumeIO.readImage(dataset.resolve("test/images/test00.nii.gz"));
