@@ -44,7 +44,7 @@ final class SegmentCommand {
 		ModelBundle bundle = ModelBundle.load(model);
 		SlidingWindow.Builder window = Segmenter.defaultWindow(bundle.info());
 		if (a.has("overlap")) window.overlap(a.number("overlap", 0.5));
-		if (a.has("blend")) window.blending(Segmenter.blending(a.get("blend", "uniform")));
+		if (a.has("blend")) window.blending(SlidingWindow.Blending.parse(a.get("blend", "uniform")));
 		window.batchSize(a.integer("window-batch", 8));
 		a.checkAllUsed();
 		ConsoleProgress progress = new ConsoleProgress(out);

@@ -39,12 +39,7 @@ public final class Segmenter implements AutoCloseable {
 
 	/** The sliding-window settings a bundle was trained for, as a builder the caller may adjust. */
 	public static SlidingWindow.Builder defaultWindow(BundleInfo info) {
-		return SlidingWindow.builder(info.patchSize).overlap(info.overlap).blending(blending(info.blend));
-	}
-
-	/** Parses a blending name ("uniform", "gaussian") with a clear message for anything else. */
-	public static SlidingWindow.Blending blending(String name) {
-		return SlidingWindow.Blending.parse(name);
+		return SlidingWindow.builder(info.patchSize).overlap(info.overlap).blending(SlidingWindow.Blending.parse(info.blend));
 	}
 
 	public BundleInfo info() {

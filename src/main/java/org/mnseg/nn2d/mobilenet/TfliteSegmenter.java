@@ -83,10 +83,6 @@ public abstract class TfliteSegmenter implements FineTunable {
 		this.sliceZoom = factor;
 	}
 
-	public int sliceZoom() {
-		return sliceZoom;
-	}
-
 	/** Adds the head once the subclass knows its features' channels and stride. */
 	protected final void initHead(int featureChannels, int stride, long seed) {
 		head = new StrideHead("head", featureChannels, 3, numClasses, stride, manager, seed);
