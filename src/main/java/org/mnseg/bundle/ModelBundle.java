@@ -52,10 +52,10 @@ public final class ModelBundle {
 
 	public void put(String role, Network net) {
 		models.put(role, new Entry(net.architecture(), new LinkedHashMap<>(net.config()), TensorStore.of(net.params())));
-		if (Pretrained2dFactory.builds(net.architecture())) {
-			// the network was just built from this file, so it is on this computer (cache or shared folder)
+		if (net.pretrainedSource().isPresent()) {
+			// the very file the network was built from (cache, shared folder or the user's weights_file), hash-checked then
 			PretrainedModel model = Pretrained2dFactory.weightsOf(net.architecture());
-			Path file = WeightsSource.defaults(null).resolve(model);
+			Path file = net.pretrainedSource().get();
 			try {
 				pretrainedFiles.put(model.fileName(), Files.readAllBytes(file));
 			} catch (IOException e) {

@@ -93,6 +93,11 @@ public final class FineTunedNetwork implements Network {
 	}
 
 	@Override
+	public java.util.Optional<java.nio.file.Path> pretrainedSource() {
+		return base.pretrainedSource();
+	}
+
+	@Override
 	public Map<String, Object> config() {
 		Map<String, Object> c = new LinkedHashMap<>(base.config());
 		Map<String, Object> ft = settings.toMap();

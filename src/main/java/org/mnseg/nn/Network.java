@@ -1,7 +1,9 @@
 package org.mnseg.nn;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -37,6 +39,14 @@ public interface Network extends AutoCloseable {
 
 	/** The manager owning the parameters. */
 	NDManager manager();
+
+	/**
+	 * The published pretrained file this network was built from (already checked against its registry hash), which a
+	 * model bundle carries so that it opens offline elsewhere; empty for networks trained from scratch.
+	 */
+	default Optional<Path> pretrainedSource() {
+		return Optional.empty();
+	}
 
 	@Override
 	default void close() {

@@ -12,6 +12,8 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.UserError;
@@ -112,7 +114,7 @@ public final class WeightsSource {
 	 */
 	public Path install(PretrainedModel model, byte[] data) {
 		Path cached = cacheDir.resolve(model.fileName());
-		if (Files.isRegularFile(cached) && sha256(cached).equals(model.sha256())) return cached;
+		if (Files.isRegularFile(cached) && hashOf(cached).equals(model.sha256())) return cached;
 		MessageDigest digest = sha256Digest();
 		String got = HexFormat.of().formatHex(digest.digest(data));
 		if (!got.equals(model.sha256()))
@@ -167,10 +169,29 @@ public final class WeightsSource {
 	}
 
 	private static void requireHash(PretrainedModel model, Path file) {
-		String got = sha256(file);
+		String got = hashOf(file);
 		if (!got.equals(model.sha256()))
 			throw new UserError("The file " + file + " is not the expected " + model.id() + " model: its SHA-256 is " + got
 					+ ", expected " + model.sha256() + ". Delete it and fetch " + model.url() + " again.");
+	}
+
+	/** Files hashed in this JVM, with the size and time they had then: loading a bundle checks the same file twice. */
+	private static final Map<Path, String> HASHED = new ConcurrentHashMap<>();
+
+	/** {@link #sha256}, remembered while the file's size and modification time stay the same. */
+	private static String hashOf(Path file) {
+		Path key = file.toAbsolutePath().normalize();
+		String stamp;
+		try {
+			stamp = Files.size(file) + "@" + Files.getLastModifiedTime(file).toInstant() + ":";
+		} catch (IOException e) {
+			return sha256(file); // reports the problem
+		}
+		String seen = HASHED.get(key);
+		if (seen != null && seen.startsWith(stamp)) return seen.substring(stamp.length());
+		String hash = sha256(file);
+		HASHED.put(key, stamp + hash);
+		return hash;
 	}
 
 	/** Lower-case hex SHA-256 of a file. */

@@ -119,24 +119,28 @@ public class ModelBundleTest {
 
 	@Test
 	public void aBundleCarriesItsPretrainedFileAndOpensOfflineWithoutIt() throws Exception {
-		Path sharedRoot = SharedData.require("models").getParent();
+		Path sharedModels = SharedData.require("models");
 		Path file = tmp.getRoot().toPath().resolve("m.mnmodel");
 		String[] keys = { "mn.cache", "mn.shared", "mn.offline" };
 		String[] saved = new String[keys.length];
 		for (int k = 0; k < keys.length; k++) saved[k] = System.getProperty(keys[k]);
 		try (NDManager m = NDManager.newBaseManager()) {
+			// built from a file the user named, with nothing in the cache or shared folder: the bundle must carry that file
 			System.setProperty("mn.cache", tmp.newFolder("cache-a").toString());
-			System.setProperty("mn.shared", sharedRoot.toString());
+			System.setProperty("mn.shared", tmp.getRoot().toPath().resolve("absent").toString());
 			System.setProperty("mn.offline", "true");
 			String arch = Pretrained2dFactory.ARCHITECTURES.get(0);
 			String fileName = Pretrained2dFactory.weightsOf(arch).fileName();
+			Path ownCopy = tmp.newFolder("downloads").toPath().resolve("my-copy.tflite");
+			Files.copy(sharedModels.resolve(fileName), ownCopy);
 			NDArray x = m.randomNormal(new Shape(1, 1, 32, 32));
 			ModelBundle b = new ModelBundle(info());
 			float[] expected;
-			try (Network net = NetworkFactory.create(arch, Map.of("num_classes", 2), m, 7)) {
+			try (Network net = NetworkFactory.create(arch, Map.of("num_classes", 2, "weights_file", ownCopy.toString()), m, 7)) {
 				b.put("2d", net);
 				expected = net.forward(x, false).toFloatArray();
 			}
+			assertTrue("the user's path is not part of the portable configuration", !b.models().get("2d").config().containsKey("weights_file"));
 			b.save(file);
 
 			// another computer: empty cache, no shared folder, no network

@@ -53,6 +53,27 @@ public class WeightsSourceTest {
 	}
 
 	@Test
+	public void aFileChangedAfterItsCheckIsCheckedAgain() throws Exception {
+		Path models = SharedData.require("models");
+		PretrainedModel m = PretrainedModels.DEEPLABV3_PASCAL;
+		Path cache = Files.createTempDirectory("mn-cache");
+		Path cached = Files.copy(models.resolve(m.fileName()), cache.resolve(m.fileName()));
+		WeightsSource source = new WeightsSource(cache, null, false, null);
+		assertEquals(cached, source.resolve(m));
+		// same size, one byte flipped: a remembered hash must not vouch for it
+		byte[] bytes = Files.readAllBytes(cached);
+		bytes[bytes.length / 2] ^= 1;
+		Files.write(cached, bytes);
+		Files.setLastModifiedTime(cached, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(cached).toMillis() + 2000));
+		try {
+			source.resolve(m);
+			fail("expected a UserError");
+		} catch (UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("SHA-256"));
+		}
+	}
+
+	@Test
 	public void offlineMessageSaysWhatToPutWhere() throws Exception {
 		Path cache = Files.createTempDirectory("mn-cache");
 		try {

@@ -69,9 +69,10 @@ public final class Pretrained2dFactory {
 			throw new UserError("Network " + architecture + " is built on the pretrained model " + weights.id() + ", not '" + id + "'");
 		Path explicit = c.has("weights_file") ? Paths.get(c.string("weights_file", null)) : null;
 		int sliceZoom = c.integer("slice_zoom", 1);
-		TfliteModel model = TfliteModel.read(source.resolve(weights, explicit));
-		TfliteSegmenter net = build(architecture, model, parent, inChannels, numClasses, scaling, seed);
+		Path file = source.resolve(weights, explicit);
+		TfliteSegmenter net = build(architecture, TfliteModel.read(file), parent, inChannels, numClasses, scaling, seed);
 		net.setSliceZoom(sliceZoom);
+		net.setSourceFile(file);
 		return net;
 	}
 

@@ -51,6 +51,8 @@ public abstract class TfliteSegmenter implements FineTunable {
 	private StrideHead head;
 	/** Slices are enlarged by this factor before the network (see {@link SliceZoom}); 1 leaves them as they are. */
 	private int sliceZoom = 1;
+	/** The checked .tflite the weights came from; see {@link #pretrainedSource()}. */
+	private java.nio.file.Path sourceFile;
 
 	protected TfliteSegmenter(String architecture, PretrainedModel weights, TfliteModel model, NDManager parent, int inChannels,
 			int numClasses, InputScaling scaling) {
@@ -81,6 +83,16 @@ public abstract class TfliteSegmenter implements FineTunable {
 	final void setSliceZoom(int factor) {
 		if (factor < 1) throw new UserError(architecture + ": slice_zoom must be a whole number of at least 1, got " + factor);
 		this.sliceZoom = factor;
+	}
+
+	/** Records the checked file the pretrained weights were read from (the factory knows it, the layers do not). */
+	final void setSourceFile(java.nio.file.Path file) {
+		this.sourceFile = file;
+	}
+
+	@Override
+	public java.util.Optional<java.nio.file.Path> pretrainedSource() {
+		return java.util.Optional.ofNullable(sourceFile);
 	}
 
 	/** Adds the head once the subclass knows its features' channels and stride. */
