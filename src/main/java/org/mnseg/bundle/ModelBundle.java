@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.mnseg.nn.Network;
 import org.mnseg.models.NetworkFactory;
@@ -52,10 +53,11 @@ public final class ModelBundle {
 
 	public void put(String role, Network net) {
 		models.put(role, new Entry(net.architecture(), new LinkedHashMap<>(net.config()), TensorStore.of(net.params())));
-		if (net.pretrainedSource().isPresent()) {
-			// the very file the network was built from (cache, shared folder or the user's weights_file), hash-checked then
+		// the very file the network was built from (cache, shared folder or the user's weights_file), hash-checked then
+		Optional<Path> source = net.pretrainedSource();
+		if (source.isPresent()) {
 			PretrainedModel model = Pretrained2dFactory.weightsOf(net.architecture());
-			Path file = net.pretrainedSource().get();
+			Path file = source.get();
 			try {
 				pretrainedFiles.put(model.fileName(), Files.readAllBytes(file));
 			} catch (IOException e) {

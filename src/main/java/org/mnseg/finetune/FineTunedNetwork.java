@@ -1,10 +1,12 @@
 package org.mnseg.finetune;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.mnseg.nn.AdaptableLayer;
 import org.mnseg.nn.FineTunable;
@@ -93,7 +95,7 @@ public final class FineTunedNetwork implements Network {
 	}
 
 	@Override
-	public java.util.Optional<java.nio.file.Path> pretrainedSource() {
+	public Optional<Path> pretrainedSource() {
 		return base.pretrainedSource();
 	}
 

@@ -53,7 +53,7 @@ public final class SlidingWindow {
 			try {
 				return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
 			} catch (IllegalArgumentException e) {
-				throw new org.mnseg.util.UserError("Unknown blending '" + name + "'. Choose uniform or gaussian.");
+				throw new UserError("Unknown blending '" + name + "'. Choose uniform or gaussian.");
 			}
 		}
 	}

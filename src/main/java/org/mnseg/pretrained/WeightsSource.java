@@ -121,6 +121,7 @@ public final class WeightsSource {
 			throw new UserError("The copy of " + model.id() + " inside the model bundle is damaged (SHA-256 " + got + ", expected " + model.sha256()
 					+ "). Fetch " + model.url() + " yourself and save it as " + cached + ".");
 		AtomicFiles.writeVia(cached, tmp -> Files.write(tmp, data));
+		remember(cached, got);
 		return cached;
 	}
 
@@ -180,18 +181,27 @@ public final class WeightsSource {
 
 	/** {@link #sha256}, remembered while the file's size and modification time stay the same. */
 	private static String hashOf(Path file) {
-		Path key = file.toAbsolutePath().normalize();
-		String stamp;
-		try {
-			stamp = Files.size(file) + "@" + Files.getLastModifiedTime(file).toInstant() + ":";
-		} catch (IOException e) {
-			return sha256(file); // reports the problem
-		}
-		String seen = HASHED.get(key);
+		String stamp = stampOf(file);
+		String seen = stamp == null ? null : HASHED.get(file.toAbsolutePath().normalize());
 		if (seen != null && seen.startsWith(stamp)) return seen.substring(stamp.length());
-		String hash = sha256(file);
-		HASHED.put(key, stamp + hash);
+		String hash = sha256(file); // also reports an unreadable file
+		remember(file, hash);
 		return hash;
+	}
+
+	/** Records the hash of a file just written from checked bytes, so that resolving it next does not read it again. */
+	private static void remember(Path file, String hash) {
+		String stamp = stampOf(file);
+		if (stamp != null) HASHED.put(file.toAbsolutePath().normalize(), stamp + hash);
+	}
+
+	/** Size and modification time, or null when they cannot be read. */
+	private static String stampOf(Path file) {
+		try {
+			return Files.size(file) + "@" + Files.getLastModifiedTime(file).toInstant() + ":";
+		} catch (IOException e) {
+			return null;
+		}
 	}
 
 	/** Lower-case hex SHA-256 of a file. */

@@ -20,12 +20,12 @@ import org.mnseg.bundle.ModelBundle;
 import org.mnseg.bundle.ZipContainer;
 import org.mnseg.data.Case;
 import org.mnseg.data.DatasetSpec;
-import org.mnseg.train.Checkpoint;
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.testutil.StepCounter;
 import org.mnseg.testutil.SyntheticDataset;
+import org.mnseg.train.Checkpoint;
 import org.mnseg.train.TrainingListener;
 
 import ai.djl.Device;

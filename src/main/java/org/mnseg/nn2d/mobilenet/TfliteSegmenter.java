@@ -1,11 +1,13 @@
 package org.mnseg.nn2d.mobilenet;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.mnseg.nn.AdaptableLayer;
@@ -52,7 +54,7 @@ public abstract class TfliteSegmenter implements FineTunable {
 	/** Slices are enlarged by this factor before the network (see {@link SliceZoom}); 1 leaves them as they are. */
 	private int sliceZoom = 1;
 	/** The checked .tflite the weights came from; see {@link #pretrainedSource()}. */
-	private java.nio.file.Path sourceFile;
+	private Path sourceFile;
 
 	protected TfliteSegmenter(String architecture, PretrainedModel weights, TfliteModel model, NDManager parent, int inChannels,
 			int numClasses, InputScaling scaling) {
@@ -86,13 +88,13 @@ public abstract class TfliteSegmenter implements FineTunable {
 	}
 
 	/** Records the checked file the pretrained weights were read from (the factory knows it, the layers do not). */
-	final void setSourceFile(java.nio.file.Path file) {
+	final void setSourceFile(Path file) {
 		this.sourceFile = file;
 	}
 
 	@Override
-	public java.util.Optional<java.nio.file.Path> pretrainedSource() {
-		return java.util.Optional.ofNullable(sourceFile);
+	public Optional<Path> pretrainedSource() {
+		return Optional.ofNullable(sourceFile);
 	}
 
 	/** Adds the head once the subclass knows its features' channels and stride. */
