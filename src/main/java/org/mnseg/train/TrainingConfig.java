@@ -45,6 +45,11 @@ public final class TrainingConfig {
 	public double stageOneFraction = 0.125;
 	/** Learning-rate-guided sampling: lr (the paper), linear (the reference code), uniform (ablation). */
 	public String lrg = "lr";
+	/**
+	 * A stage-one checkpoint (or the run folder holding it) of a run with the same settings up to the end of the warm-up:
+	 * co-training starts from it instead of training the warm-up again (ablations that differ only in stage 2).
+	 */
+	public String stageOneFrom = "";
 	/** When the unlabeled volumes' foreground maps are re-predicted by the 3-D model, as fractions of the epochs. */
 	public String foregroundRefresh = "0.125,0.25,0.375,0.5,0.75";
 

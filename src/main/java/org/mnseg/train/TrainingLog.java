@@ -15,6 +15,7 @@ import org.mnseg.util.AtomicFiles;
  * Rewritten whole (atomically) after every epoch; a resumed run first drops the rows of epochs it will repeat.
  */
 public final class TrainingLog {
+	public static final String FILE_NAME = "log.csv";
 	public static final String HEADER = "model,epoch,loss,lr,elapsed_s,rss_mb";
 	private final Path file;
 	private final List<String> rows = new ArrayList<>();
@@ -25,10 +26,18 @@ public final class TrainingLog {
 
 	/** Loads existing rows whose epoch is below {@code keepBelowEpoch} (resume). */
 	public void resume(int keepBelowEpoch) {
+		adopt(file, keepBelowEpoch);
+	}
+
+	/**
+	 * Starts from the rows of {@code source} (this log or another run's) whose epoch is below {@code keepBelowEpoch}:
+	 * a run continuing another run's warm-up shows the warm-up's losses too.
+	 */
+	public void adopt(Path source, int keepBelowEpoch) {
 		rows.clear();
-		if (!Files.exists(file)) return;
+		if (!Files.exists(source)) return;
 		try {
-			for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+			for (String line : Files.readAllLines(source, StandardCharsets.UTF_8)) {
 				if (line.isBlank() || line.startsWith("model,")) continue;
 				String[] f = line.split(",");
 				if (f.length > 1 && Integer.parseInt(f[1]) < keepBelowEpoch) rows.add(line);

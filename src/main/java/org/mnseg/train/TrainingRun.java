@@ -114,7 +114,7 @@ public final class TrainingRun {
 	public Outcome run(boolean resume) {
 		EngineThreads.prepare();
 		Path ckpt = runDir.resolve(Checkpoint.FILE_NAME);
-		TrainingLog log = new TrainingLog(runDir.resolve("log.csv"));
+		TrainingLog log = new TrainingLog(runDir.resolve(TrainingLog.FILE_NAME));
 		int startEpoch = 0;
 		double elapsedBefore = 0;
 		double peakBefore = 0;
@@ -126,8 +126,20 @@ public final class TrainingRun {
 			peakBefore = s.peakRssMb();
 			restoreState(s.blobs());
 			listener.message("Resuming at epoch " + (startEpoch + 1) + " of " + config.epochs);
+			log.resume(startEpoch);
+		} else if (!config.stageOneFrom.isBlank()) {
+			Path source = StageOneReuse.locate(config.stageOneFrom);
+			StageOneReuse.checkCompatible(Checkpoint.readConfig(source), config, source);
+			Checkpoint.State s = Checkpoint.load(source, trainers());
+			if (s.nextEpoch() != config.stageOne())
+				throw new IllegalStateException(source + " holds epoch " + s.nextEpoch() + ", not the end of a " + config.stageOne() + "-epoch warm-up");
+			startEpoch = s.nextEpoch();
+			// the warm-up's time and memory count as this run's, as measured where it was trained
+			elapsedBefore = s.elapsedSeconds();
+			peakBefore = s.peakRssMb();
+			listener.message("Starting co-training at epoch " + (startEpoch + 1) + " from the warm-up in " + source);
+			log.adopt(source.resolveSibling(TrainingLog.FILE_NAME), startEpoch);
 		}
-		log.resume(startEpoch);
 		long t0 = System.nanoTime();
 		Map<String, Double> lastLoss = new LinkedHashMap<>();
 		int stageOne = config.stageOne();
@@ -165,9 +177,10 @@ public final class TrainingRun {
 				log.add(r);
 				lastLoss.put(r.model(), r.loss());
 			}
-			if ((epoch + 1) % Math.max(1, config.checkpointEvery) == 0 || epoch == config.epochs - 1)
-				Checkpoint.save(ckpt, new Checkpoint.State(config, epoch + 1, elapsed, Math.max(peakBefore, MemoryUsage.peakRssMb()),
-					saveState()), trainers());
+			Checkpoint.State state = new Checkpoint.State(config, epoch + 1, elapsed, Math.max(peakBefore, MemoryUsage.peakRssMb()), saveState());
+			if ((epoch + 1) % Math.max(1, config.checkpointEvery) == 0 || epoch == config.epochs - 1) Checkpoint.save(ckpt, state, trainers());
+			if (semiSupervised() && epoch + 1 == stageOne && stageOne < config.epochs)
+				Checkpoint.save(runDir.resolve(StageOneReuse.FILE_NAME), state, trainers());
 			for (TrainingListener.EpochReport r : reports) listener.epochFinished(r);
 			if (!data.validation().isEmpty() && ((epoch + 1) % validateEvery() == 0 || epoch == config.epochs - 1)) validate(epoch);
 		}

@@ -87,6 +87,8 @@ public final class TrainWorkflow {
 				listener);
 			Presets.apply(req.preset(), config, data.medianShape());
 			ConfigOverrides.apply(config, overrides);
+			// recorded as provenance, so it must name the file wherever the run is looked at from
+			if (!config.stageOneFrom.isBlank()) config.stageOneFrom = Paths.get(config.stageOneFrom).toAbsolutePath().normalize().toString();
 			if (!config.pretrained2d && !config.fineTuning.equals("whole") && !config.method.equals("labeled-only"))
 				throw new UserError("--pretrained2d false starts the 2-D network from random weights; --fine-tuning " + config.fineTuning
 					+ " would keep most of them frozen at random values. Add --fine-tuning whole.");

@@ -26,7 +26,9 @@ import org.mnseg.io.VolumeIO;
 import org.mnseg.testutil.StepCounter;
 import org.mnseg.testutil.SyntheticDataset;
 import org.mnseg.train.Checkpoint;
+import org.mnseg.train.StageOneReuse;
 import org.mnseg.train.TrainingListener;
+import org.mnseg.util.UserError;
 
 import ai.djl.Device;
 
@@ -94,6 +96,45 @@ public class CoTrainingTest {
 		// co-training epochs: the 2-D model first, then the 3-D model
 		assertTrue(log.get(5), log.get(5).startsWith("2d,2,"));
 		assertTrue(log.get(6), log.get(6).startsWith("3d,2,"));
+	}
+
+	@Test
+	public void ablationsContinueFromAnotherRunsWarmUpExactly() throws Exception {
+		Path source = tmp.newFolder("warm-up-source").toPath();
+		TrainWorkflow.run(request("mn", source, tiny("mn", 4), false, false), TrainingListener.NONE, () -> false);
+		assertTrue(Files.exists(source.resolve(StageOneReuse.FILE_NAME)));
+
+		// uniform sampling trained in full, and the same run continuing the source's warm-up
+		Map<String, String> uniform = tiny("mn", 4);
+		uniform.put("lrg", "uniform");
+		Path full = tmp.newFolder("uniform-full").toPath();
+		TrainWorkflow.run(request("mn", full, uniform, false, false), TrainingListener.NONE, () -> false);
+		Map<String, String> reused = new LinkedHashMap<>(uniform);
+		reused.put("stage-one-from", source.toString());
+		Path continued = tmp.newFolder("uniform-continued").toPath();
+		StepCounter counter = new StepCounter();
+		TrainWorkflow.run(request("mn", continued, reused, false, false), counter, () -> false);
+		assertEquals("only the 2 co-training epochs x 2 models x 2 steps run", 8, counter.steps());
+
+		ModelBundle a = ModelBundle.load(full.resolve(TrainWorkflow.BUNDLE_FILE));
+		ModelBundle b = ModelBundle.load(continued.resolve(TrainWorkflow.BUNDLE_FILE));
+		for (String role : List.of("3d", "2d"))
+			a.models().get(role).weights().asMap().forEach((name, t) ->
+				assertArrayEquals(role + " " + name, t.data(), b.models().get(role).weights().get(name).data(), 0f));
+		List<String> log = Files.readAllLines(continued.resolve("log.csv"));
+		assertEquals("the warm-up's rows are carried over: " + log, 9, log.size());
+		assertEquals(Files.readAllLines(full.resolve("log.csv")).get(1).split(",")[2], log.get(1).split(",")[2]);
+
+		// a warm-up trained with another seed is refused, naming the setting
+		Map<String, String> otherSeed = new LinkedHashMap<>(reused);
+		otherSeed.put("seed", "7");
+		try {
+			TrainWorkflow.run(request("fixed-pseudo", tmp.newFolder("other-seed").toPath(), otherSeed, false, false), TrainingListener.NONE,
+				() -> false);
+			fail("expected a refusal");
+		} catch (UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("seed (101 there, 7 here)"));
+		}
 	}
 
 	@Test
