@@ -29,8 +29,6 @@ public final class StageOneReuse {
 	static final Set<String> STAGE_TWO_ONLY = Set.of("method", "preset", "lrg", "foregroundRefresh", "stageOneFrom", "validateEvery",
 		"checkpointEvery", "overlap", "blend", "windowBatch", "loraMerge");
 
-	private static final Set<String> SEMI_SUPERVISED = Set.of("mn", "fixed-pseudo");
-
 	private StageOneReuse() {}
 
 	/** The stage-one checkpoint named by {@code --stage-one-from}: the file itself, or a run folder holding it. */
@@ -49,9 +47,10 @@ public final class StageOneReuse {
 	 * @throws UserError naming every setting that differs
 	 */
 	static void checkCompatible(TrainingConfig source, TrainingConfig ours, Path file) {
-		if (!SEMI_SUPERVISED.contains(ours.method))
+		if (!TrainingRun.isSemiSupervised(ours.method))
 			throw new UserError("--stage-one-from applies to methods mn and fixed-pseudo, which have a labeled warm-up; method " + ours.method
 				+ " has none.");
+		// called before the source's weights are loaded, so that a mismatch is named rather than failing on tensor shapes
 		JsonObject theirs = Json.GSON.toJsonTree(source).getAsJsonObject();
 		JsonObject mine = Json.GSON.toJsonTree(ours).getAsJsonObject();
 		List<String> differing = new ArrayList<>();
@@ -60,7 +59,7 @@ public final class StageOneReuse {
 			if (!Objects.equals(theirs.get(key), mine.get(key)))
 				differing.add(ConfigOverrides.kebab(key) + " (" + shown(theirs.get(key)) + " there, " + shown(mine.get(key)) + " here)");
 		}
-		if (!SEMI_SUPERVISED.contains(source.method)) differing.add("method (" + source.method + " there, which has no warm-up)");
+		if (!TrainingRun.isSemiSupervised(source.method)) differing.add("method (" + source.method + " there, which has no warm-up)");
 		if (!differing.isEmpty())
 			throw new UserError(file + " comes from a warm-up trained with other settings, so this run would not be the one asked for: "
 				+ String.join("; ", differing) + ". Train the warm-up again (leave out --stage-one-from) or use the settings above.");

@@ -103,7 +103,12 @@ public final class TrainingRun {
 	}
 
 	private boolean semiSupervised() {
-		return config.method.equals("mn") || config.method.equals("fixed-pseudo");
+		return isSemiSupervised(config.method);
+	}
+
+	/** Whether a method has a labeled warm-up followed by training on the unlabeled volumes (mn, fixed-pseudo). */
+	public static boolean isSemiSupervised(String method) {
+		return method.equals("mn") || method.equals("fixed-pseudo");
 	}
 
 	/**

@@ -70,7 +70,7 @@ public final class TrainWorkflow {
 		if (req.resume()) {
 			config = Checkpoint.readConfig(ckpt);
 			spec = DatasetSpec.open(Paths.get(config.dataset));
-			data = TrainingData.load(spec, config.labeled, needsUnlabeled(config.method), config.validation, Normalization.parse(config.normalization), listener);
+			data = TrainingData.load(spec, config.labeled, TrainingRun.isSemiSupervised(config.method), config.validation, Normalization.parse(config.normalization), listener);
 		} else {
 			spec = DatasetSpec.open(req.dataset());
 			config = new TrainingConfig();
@@ -83,7 +83,7 @@ public final class TrainWorkflow {
 			String norm = overrides.remove("normalization");
 			if (norm != null) config.normalization = Normalization.parse(norm).name().toLowerCase(java.util.Locale.ROOT);
 			if (overrides.containsKey("validation")) ConfigOverrides.apply(config, Map.of("validation", overrides.get("validation")));
-			data = TrainingData.load(spec, config.labeled, needsUnlabeled(config.method), config.validation, Normalization.parse(config.normalization),
+			data = TrainingData.load(spec, config.labeled, TrainingRun.isSemiSupervised(config.method), config.validation, Normalization.parse(config.normalization),
 				listener);
 			Presets.apply(req.preset(), config, data.medianShape());
 			ConfigOverrides.apply(config, overrides);
@@ -143,13 +143,9 @@ public final class TrainWorkflow {
 		}
 	}
 
-	static boolean needsUnlabeled(String method) {
-		return method.equals("mn") || method.equals("fixed-pseudo");
-	}
-
 	/** The reference schedule: warm-up then cosine over stage 1, restarted for stage 2 when the method has one. */
 	static LrSchedule schedule(TrainingConfig c, double lr) {
-		int stageOne = needsUnlabeled(c.method) ? c.stageOne() : c.epochs;
+		int stageOne = TrainingRun.isSemiSupervised(c.method) ? c.stageOne() : c.epochs;
 		return new LrSchedule(lr, c.warmupEpochs, stageOne, c.epochs);
 	}
 
