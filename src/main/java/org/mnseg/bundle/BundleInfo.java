@@ -42,6 +42,8 @@ public final class BundleInfo {
 	public String blend = "uniform";
 	/** The complete training configuration, for provenance. */
 	public Map<String, Object> training = new LinkedHashMap<>();
+	/** The training plan (method, data set, labeled subset, preset, fingerprint, settings) as plan.json holds it. */
+	public Map<String, Object> plan = new LinkedHashMap<>();
 
 	public int numClasses() {
 		return classNames.size();

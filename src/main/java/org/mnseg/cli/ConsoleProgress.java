@@ -3,13 +3,13 @@ package org.mnseg.cli;
 import java.io.PrintStream;
 import java.util.Locale;
 
-import org.mnseg.train.TrainingListener;
+import org.mnseg.train.RunListener;
 
 /**
  * Progress on the terminal: one line rewritten in place when attached to a terminal, plain lines otherwise (log
  * files, cluster jobs).
  */
-final class ConsoleProgress implements TrainingListener {
+final class ConsoleProgress implements RunListener {
 	private final PrintStream out;
 	private final boolean terminal;
 	private boolean lineOpen;

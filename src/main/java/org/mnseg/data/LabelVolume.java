@@ -44,6 +44,14 @@ public final class LabelVolume {
 		return image.update(null).getCurrentStorageArray();
 	}
 
+	/** 1 where the label is not background, 0 elsewhere. */
+	public byte[] foregroundMask() {
+		byte[] fg = new byte[data().length];
+		byte[] labels = data();
+		for (int i = 0; i < labels.length; i++) fg[i] = labels[i] != 0 ? (byte) 1 : 0;
+		return fg;
+	}
+
 	public int label(int index) {
 		return data()[index] & 0xff;
 	}

@@ -12,7 +12,7 @@ import org.mnseg.bundle.ModelBundle;
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
 import org.mnseg.io.ImagePlusConverter;
-import org.mnseg.train.TrainingListener;
+import org.mnseg.train.RunListener;
 import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.Devices;
 import org.mnseg.util.UserError;
@@ -60,7 +60,7 @@ public final class SegmentRunner {
 		ModelBundle bundle = ModelBundle.load(s.model());
 		try (Segmenter segmenter = new Segmenter(bundle, null, Devices.resolve("auto"), Segmenter.defaultWindow(bundle.info()))) {
 			if (s.batch()) {
-				TrainingListener listener = new TrainingListener() {
+				RunListener listener = new RunListener() {
 					@Override
 					public void message(String text) {
 						Feedback.status("M&N Segment: " + text);

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.mnseg.train.TrainingListener;
+import org.mnseg.train.RunListener;
 import org.mnseg.util.AtomicFiles;
 
 import ij.IJ;
@@ -23,7 +23,7 @@ import ij.io.FileSaver;
  * out. Headless, or in a batch-mode macro, each epoch is a
  * log line instead. The plot is also saved as {@code loss-plot.png} in the run folder at the end.
  */
-public class TrainingProgress implements TrainingListener {
+public class TrainingProgress implements RunListener {
 	private static final Color[] COLORS = { Color.BLUE, Color.RED, new Color(0, 150, 0), Color.MAGENTA };
 
 	private static final String VALIDATION = "validation Dice";

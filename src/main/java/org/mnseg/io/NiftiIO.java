@@ -49,6 +49,22 @@ public final class NiftiIO {
 		return LabelConversion.toLabels(read3D(file), file);
 	}
 
+	/** The voxel grid of a file from its header alone: {x, y, z} and the spacing in mm. */
+	public static VolumeGrid readGrid(Path file) {
+		InputFiles.requireReadable(file);
+		try (InputStream in = openMaybeCompressed(file)) {
+			NiftiHeader header = parseHeader(in.readNBytes(NiftiHeader.SIZE), file);
+			int[] dims = volumeDims(header, file, true);
+			return new VolumeGrid(new int[] { dims[0], dims[1], dims[2] }, dims[3], header.spacing());
+		}
+		catch (EOFException e) {
+			throw new UserError(file + " is truncated: it ends inside the header. Copy or export the file again.", e);
+		}
+		catch (IOException e) {
+			throw InputFiles.cannotRead(file, FORMAT, e);
+		}
+	}
+
 	private static Volume read(Path file, boolean allowChannels) {
 		InputFiles.requireReadable(file);
 		try (InputStream in = openMaybeCompressed(file)) {

@@ -24,6 +24,16 @@ public final class VolumeIO {
 	}
 
 	/**
+	 * The voxel grid of a volume file: from the header alone for NIfTI; HDF5 and TIFF files are read whole (their
+	 * readers have no header-only path yet).
+	 */
+	public static VolumeGrid readGrid(Path file) {
+		if (formatFor(file, false) == VolumeFormat.NIFTI) return NiftiIO.readGrid(file);
+		Volume v = readImage(file);
+		return new VolumeGrid(v.shape(), v.channels(), v.geometry().spacing());
+	}
+
+	/**
 	 * Reads a label map: one class index (0..255) per voxel. Labels stored as floats are rounded; negative,
 	 * non-finite or too large values are a UserError.
 	 */

@@ -20,14 +20,13 @@ public final class Checkpoint {
 
 	private Checkpoint() {}
 
-	/** Saved state of a run. */
 	/** Saved state of a run; {@code blobs} hold run state besides the networks (foreground maps, pseudo-labels). */
-	public record State(TrainingConfig config, int nextEpoch, double elapsedSeconds, double peakRssMb, java.util.Map<String, byte[]> blobs) {}
+	public record State(TrainingPlan plan, int nextEpoch, double elapsedSeconds, double peakRssMb, java.util.Map<String, byte[]> blobs) {}
 
 	public static void save(Path file, State state, List<ModelTrainer> trainers) {
 		ZipContainer zip = new ZipContainer();
 		JsonObject doc = new JsonObject();
-		doc.add("config", Json.GSON.toJsonTree(state.config()));
+		doc.add("plan", state.plan().toJson());
 		doc.addProperty("nextEpoch", state.nextEpoch());
 		doc.addProperty("elapsedSeconds", state.elapsedSeconds());
 		doc.addProperty("peakRssMb", state.peakRssMb());
@@ -62,15 +61,20 @@ public final class Checkpoint {
 		java.util.Map<String, byte[]> blobs = new java.util.LinkedHashMap<>();
 		for (String name : zip.byteEntries())
 			if (name.startsWith("state/")) blobs.put(name.substring("state/".length()), zip.bytes(name));
-		return new State(Json.GSON.fromJson(doc.get("config"), TrainingConfig.class), doc.get("nextEpoch").getAsInt(),
+		return new State(plan(doc), doc.get("nextEpoch").getAsInt(),
 			doc.get("elapsedSeconds").getAsDouble(), doc.has("peakRssMb") ? doc.get("peakRssMb").getAsDouble() : 0,
 			blobs);
 	}
 
-	/** Reads only the configuration (to rebuild the networks before loading their state). */
-	public static TrainingConfig readConfig(Path file) {
+	/** Reads only the plan (to rebuild the networks before loading their state). */
+	public static TrainingPlan readPlan(Path file) {
 		ZipContainer zip = ZipContainer.read(file, "checkpoint");
 		if (zip.json("checkpoint.json") == null) throw new UserError(file + " is not an M&N checkpoint.");
-		return Json.GSON.fromJson(zip.json("checkpoint.json").getAsJsonObject().get("config"), TrainingConfig.class);
+		return plan(zip.json("checkpoint.json").getAsJsonObject());
+	}
+
+	/** The plan of a checkpoint; those written before plans existed hold the flat configuration under "config". */
+	private static TrainingPlan plan(JsonObject doc) {
+		return TrainingPlan.fromJson(doc.has("plan") ? doc.get("plan") : doc.get("config"));
 	}
 }

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import org.mnseg.util.UserError;
 
 /**
- * Sets {@link TrainingConfig} fields from text by option name, so that every knob is reachable from the command
+ * Sets {@link TrainingSettings} fields from text by option name, so that every knob is reachable from the command
  * line ({@code --lr3d 3e-4}, {@code --patch 48,48,32}, {@code --zoom false}) and from Fiji dialogs without one
  * hand-written option per field. Option names are the field names in kebab case ({@code lr3d}, {@code base-filters}).
  */
@@ -21,7 +21,7 @@ public final class ConfigOverrides {
 	/** Option name (kebab case) to field, for every settable field. */
 	public static Map<String, Field> options() {
 		Map<String, Field> m = new TreeMap<>();
-		for (Field f : TrainingConfig.class.getFields()) {
+		for (Field f : TrainingSettings.class.getFields()) {
 			if (Modifier.isStatic(f.getModifiers())) continue;
 			m.put(kebab(f.getName()), f);
 		}
@@ -33,7 +33,7 @@ public final class ConfigOverrides {
 	}
 
 	/** Applies {@code name=value} pairs (names in kebab case); unknown names or bad values give a UserError. */
-	public static void apply(TrainingConfig c, Map<String, String> values) {
+	public static void apply(TrainingSettings c, Map<String, String> values) {
 		Map<String, Field> options = options();
 		for (Map.Entry<String, String> e : values.entrySet()) {
 			Field f = options.get(e.getKey());
@@ -88,7 +88,7 @@ public final class ConfigOverrides {
 
 	/** Lines "--name (type, default)" for help texts. */
 	public static List<String> describe() {
-		TrainingConfig defaults = new TrainingConfig();
+		TrainingSettings defaults = new TrainingSettings();
 		List<String> lines = new ArrayList<>();
 		for (Map.Entry<String, Field> e : options().entrySet()) {
 			try {

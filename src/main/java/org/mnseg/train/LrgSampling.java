@@ -2,6 +2,7 @@ package org.mnseg.train;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 import org.mnseg.util.UserError;
 
@@ -11,45 +12,76 @@ import org.mnseg.util.UserError;
  * on each other's pseudo-labels only once they have become reliable.
  */
 public enum LrgSampling {
-	/** The paper: b_u = floor((lr_initial - lr_current) / (lr_initial - lr_final) * B). */
+	/** The paper: share = (lr_initial - lr_current) / (lr_initial - lr_final). */
 	LR,
-	/** The reference code: b_u = floor((epoch - E1) / (E - E1) * B), linear in the epoch. */
+	/** The reference code: share = (epoch - E1) / (E - E1), linear in the epoch. */
 	LINEAR,
 	/** Ablation: every patch drawn from the pooled volumes, so the unlabeled share follows the pool sizes. */
-	UNIFORM;
+	UNIFORM,
+	/** No unlabeled patch at all (M&N's control). */
+	NONE;
+
+	/** The co-training stage the share is measured over: epochs [stageOne, epochs), rates from lrInitial to lrFinal. */
+	public record Stage(int stageOne, int epochs, double lrInitial, double lrFinal) {}
+
+	/** How a share becomes whole patches. */
+	public enum Rounding {
+		/** The paper: b_u = floor(share x B) in every batch (0 until the share reaches 1/B). */
+		BATCH,
+		/** round(share x B x steps) unlabeled patches per epoch, spread over its steps by carrying the rounding error. */
+		EPOCH;
+
+		public static Rounding parse(String name) {
+			try {
+				return valueOf(name.trim().toUpperCase(Locale.ROOT));
+			} catch (IllegalArgumentException | NullPointerException e) {
+				throw new UserError("Unknown --lrg-rounding '" + name + "'. Choose batch (the paper's floor per batch) or epoch (the share per epoch).");
+			}
+		}
+	}
 
 	public static LrgSampling parse(String name) {
 		try {
 			return valueOf(name.trim().toUpperCase(Locale.ROOT));
-		} catch (IllegalArgumentException e) {
-			throw new UserError("Unknown sampling '" + name + "'. Choose lr (the paper), linear (the reference code) or uniform.");
+		} catch (IllegalArgumentException | NullPointerException e) {
+			throw new UserError("Unknown sampling '" + name + "'. Choose lr (the paper), linear (the reference code), uniform or none.");
 		}
+	}
+
+	/** The unlabeled share of this epoch's patches, in [0, 1]. */
+	public double share(double lr, int epoch, Stage stage, int labeledPool, int unlabeledPool) {
+		if (unlabeledPool == 0) return 0;
+		double share = switch (this) {
+			case LR -> (stage.lrInitial() - lr) / (stage.lrInitial() - stage.lrFinal());
+			case LINEAR -> (double) (epoch - stage.stageOne()) / (stage.epochs() - stage.stageOne());
+			case UNIFORM -> (double) unlabeledPool / (labeledPool + unlabeledPool);
+			case NONE -> 0;
+		};
+		return Math.max(0, Math.min(1, share));
 	}
 
 	/**
-	 * @param batch B
-	 * @param lr the learning rate of this epoch; {@code lrInitial} and {@code lrFinal} those of the co-training stage
-	 * @param epoch this epoch; co-training runs from {@code stageOne} to {@code epochs}
-	 * @param labeledPool and {@code unlabeledPool}: numbers of volumes, for {@link #UNIFORM}
-	 * @param rng draws of {@link #UNIFORM}
+	 * b_u for each step of an epoch.
+	 *
+	 * @param stepRandom the random stream of a step, for {@link #UNIFORM}'s draws
 	 */
-	public int unlabeledCount(int batch, double lr, double lrInitial, double lrFinal, int epoch, int stageOne, int epochs, int labeledPool,
-		int unlabeledPool, SplittableRandom rng) {
-		if (unlabeledPool == 0) return 0;
-		switch (this) {
-			case LR:
-				return clamp((int) Math.floor((lrInitial - lr) / (lrInitial - lrFinal) * batch + 1e-9), batch);
-			case LINEAR:
-				return clamp((int) Math.floor((double) (epoch - stageOne) / (epochs - stageOne) * batch + 1e-9), batch);
-			default:
-				double share = (double) unlabeledPool / (labeledPool + unlabeledPool);
-				int n = 0;
-				for (int i = 0; i < batch; i++) if (rng.nextDouble() < share) n++;
-				return n;
+	public int[] unlabeledPerStep(double share, int batch, int steps, Rounding rounding, IntFunction<SplittableRandom> stepRandom) {
+		int[] counts = new int[steps];
+		for (int step = 0; step < steps; step++) {
+			if (this == UNIFORM) {
+				SplittableRandom r = stepRandom.apply(step);
+				for (int i = 0; i < batch; i++) if (r.nextDouble() < share) counts[step]++;
+			} else if (rounding == Rounding.BATCH) {
+				counts[step] = (int) Math.floor(share * batch + 1e-9);
+			} else {
+				// the patches owed up to the end of this step, less those already given
+				counts[step] = roundHalfUp((step + 1) * share * batch) - roundHalfUp(step * share * batch);
+			}
 		}
+		return counts;
 	}
 
-	private static int clamp(int v, int batch) {
-		return Math.max(0, Math.min(batch, v));
+	private static int roundHalfUp(double v) {
+		return (int) Math.floor(v + 0.5 + 1e-9);
 	}
 }

@@ -26,8 +26,8 @@ public final class StageOneReuse {
 	public static final String FILE_NAME = "stage-one.mnckpt";
 
 	/** Settings that act only after stage 1 (or only on evaluation and saving), so they may differ from the source run. */
-	static final Set<String> STAGE_TWO_ONLY = Set.of("method", "preset", "lrg", "foregroundRefresh", "stageOneFrom", "validateEvery",
-		"checkpointEvery", "overlap", "blend", "windowBatch", "loraMerge");
+	static final Set<String> STAGE_TWO_ONLY = Set.of("lrg", "lrgRounding", "foregroundRefresh", "stageOneFrom", "validateEvery", "checkpointEvery",
+		"overlap", "blend", "windowBatch", "loraMerge");
 
 	private StageOneReuse() {}
 
@@ -46,20 +46,25 @@ public final class StageOneReuse {
 	 *
 	 * @throws UserError naming every setting that differs
 	 */
-	static void checkCompatible(TrainingConfig source, TrainingConfig ours, Path file) {
-		if (!TrainingRun.isSemiSupervised(ours.method))
-			throw new UserError("--stage-one-from applies to methods mn and fixed-pseudo, which have a labeled warm-up; method " + ours.method
+	static void checkCompatible(TrainingPlan source, TrainingPlan ours, Path file) {
+		if (!ours.method().hasWarmUp())
+			throw new UserError("--stage-one-from applies to methods with a labeled warm-up (mn, mn-control, fixed-pseudo); method " + ours.method()
 				+ " has none.");
 		// called before the source's weights are loaded, so that a mismatch is named rather than failing on tensor shapes
-		JsonObject theirs = Json.GSON.toJsonTree(source).getAsJsonObject();
-		JsonObject mine = Json.GSON.toJsonTree(ours).getAsJsonObject();
+		JsonObject theirs = Json.GSON.toJsonTree(source.settings()).getAsJsonObject();
+		JsonObject mine = Json.GSON.toJsonTree(ours.settings()).getAsJsonObject();
+		// the data set and labeled subset shape the warm-up as much as any setting
+		theirs.addProperty("dataset", source.dataset());
+		mine.addProperty("dataset", ours.dataset());
+		theirs.addProperty("labeled", source.labeled());
+		mine.addProperty("labeled", ours.labeled());
 		List<String> differing = new ArrayList<>();
 		for (String key : mine.keySet()) {
 			if (STAGE_TWO_ONLY.contains(key)) continue;
 			if (!Objects.equals(theirs.get(key), mine.get(key)))
 				differing.add(ConfigOverrides.kebab(key) + " (" + shown(theirs.get(key)) + " there, " + shown(mine.get(key)) + " here)");
 		}
-		if (!TrainingRun.isSemiSupervised(source.method)) differing.add("method (" + source.method + " there, which has no warm-up)");
+		if (!source.method().hasWarmUp()) differing.add("method (" + source.method() + " there, which has no warm-up)");
 		if (!differing.isEmpty())
 			throw new UserError(file + " comes from a warm-up trained with other settings, so this run would not be the one asked for: "
 				+ String.join("; ", differing) + ". Train the warm-up again (leave out --stage-one-from) or use the settings above.");

@@ -30,19 +30,21 @@ public final class TrainingData {
 	}
 
 	/**
-	 * Loads the labeled subset of size {@code n} (every training case for n < 0) and, when asked, the unlabeled
-	 * volumes (the rest of the training split plus any unlabeled folder).
+	 * Loads what {@code plan} trains on: the labeled subset, the held-out validation volumes, and for methods that use
+	 * them the unlabeled volumes (the rest of the training split plus any unlabeled folder).
 	 */
-	public static TrainingData load(DatasetSpec spec, int n, boolean withUnlabeled, Normalization normalization, TrainingListener listener) {
-		return load(spec, n, withUnlabeled, 0, normalization, listener);
+	public static TrainingData load(DatasetSpec spec, TrainingPlan plan, RunListener listener) {
+		TrainingSettings s = plan.settings();
+		return load(spec, plan.labeled(), plan.method().usesUnlabeled(), s.validation, Normalization.parse(s.normalization), listener);
 	}
 
 	/**
-	 * As {@link #load(DatasetSpec, int, boolean, Normalization, TrainingListener)}, holding out the last
-	 * {@code validation} labeled volumes of the training split outside the labeled subset for validation.
+	 * Loads the labeled subset of size {@code n} (every training case for n < 0), holding out the last
+	 * {@code validation} labeled volumes of the training split outside the labeled subset for validation, and, when
+	 * asked, the unlabeled volumes.
 	 */
-	public static TrainingData load(DatasetSpec spec, int n, boolean withUnlabeled, int validation, Normalization normalization,
-		TrainingListener listener) {
+	static TrainingData load(DatasetSpec spec, int n, boolean withUnlabeled, int validation, Normalization normalization,
+		RunListener listener) {
 		List<Case> cases = n < 0 ? spec.train() : spec.labeled(n);
 		List<Sample> labeled = new ArrayList<>();
 		for (Case c : cases) {
@@ -68,7 +70,7 @@ public final class TrainingData {
 		}
 		List<Sample> unlabeled = new ArrayList<>();
 		if (withUnlabeled) {
-			List<Case> rest = n < 0 ? List.of() : spec.unlabeled(n).stream().filter(c -> !heldIds.contains(c.id())).toList();
+			List<Case> rest = spec.unlabeled(n).stream().filter(c -> !heldIds.contains(c.id())).toList();
 			for (Case c : rest) {
 				listener.message("Reading unlabeled " + c.id() + " (" + (unlabeled.size() + 1) + "/" + rest.size() + ")");
 				Sample s = spec.load(c.withoutLabel(), normalization);
@@ -110,19 +112,9 @@ public final class TrainingData {
 		return labeled.get(0).image().geometry().spacing();
 	}
 
-	/** Median {x, y, z} of the labeled volumes (sizes the cpu preset's patch). */
+	/** Median {x, y, z} of the labeled volumes. */
 	public int[] medianShape() {
-		return medianShape(labeled.stream().map(s -> s.image().shape()).toList());
-	}
-
-	static int[] medianShape(List<int[]> shapes) {
-		int[] m = new int[3];
-		for (int a = 0; a < 3; a++) {
-			final int axis = a;
-			int[] v = shapes.stream().mapToInt(s -> s[axis]).sorted().toArray();
-			m[a] = v[v.length / 2];
-		}
-		return m;
+		return TrainingPlan.medianShape(labeled.stream().map(s -> s.image().shape()).toList());
 	}
 
 	public List<String> labeledIds() {

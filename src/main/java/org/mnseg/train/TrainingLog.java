@@ -7,21 +7,28 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 
 import org.mnseg.util.AtomicFiles;
 
 /**
- * The per-epoch CSV log ({@code log.csv}): model, epoch, loss, learning rate, elapsed seconds and resident memory.
- * Rewritten whole (atomically) after every epoch; a resumed run first drops the rows of epochs it will repeat.
+ * The logs of a run folder: {@code log.csv} (per epoch and model: loss, learning rate, elapsed seconds, resident
+ * memory) and {@code validation.csv} (validation Dice by epoch). Each is rewritten whole (atomically) when it grows; a
+ * resumed run first drops the rows of epochs it will repeat.
  */
 public final class TrainingLog {
 	public static final String FILE_NAME = "log.csv";
+	public static final String VALIDATION_FILE_NAME = "validation.csv";
 	public static final String HEADER = "model,epoch,loss,lr,elapsed_s,rss_mb";
 	private final Path file;
+	private final Path validationFile;
 	private final List<String> rows = new ArrayList<>();
+	private final TreeMap<Integer, Double> validationDice = new TreeMap<>();
+	private boolean validationRead;
 
-	public TrainingLog(Path file) {
-		this.file = file;
+	public TrainingLog(Path runDir) {
+		this.file = runDir.resolve(FILE_NAME);
+		this.validationFile = runDir.resolve(VALIDATION_FILE_NAME);
 	}
 
 	/** Loads existing rows whose epoch is below {@code keepBelowEpoch} (resume). */
@@ -48,9 +55,28 @@ public final class TrainingLog {
 		}
 	}
 
-	public void add(TrainingListener.EpochReport r) {
+	public void add(RunListener.EpochReport r) {
 		rows.add(String.format(Locale.ROOT, "%s,%d,%.6f,%.6g,%.1f,%.0f", r.model(), r.epoch(), r.loss(), r.lr(), r.elapsedSeconds(), r.rssMb()));
 		AtomicFiles.writeString(file, HEADER + "\n" + String.join("\n", rows) + "\n");
+	}
+
+	/** Records the validation Dice after {@code epoch}, keeping earlier epochs' rows of a resumed run. */
+	public void addValidation(int epoch, double dice) {
+		if (!validationRead) {
+			validationRead = true;
+			try {
+				if (Files.exists(validationFile)) for (String line : Files.readAllLines(validationFile, StandardCharsets.UTF_8)) {
+					String[] f = line.split(",");
+					if (f.length == 2 && !f[0].equals("epoch") && Integer.parseInt(f[0]) < epoch) validationDice.put(Integer.parseInt(f[0]), Double.parseDouble(f[1]));
+				}
+			} catch (IOException | NumberFormatException e) {
+				// rebuilt from here on
+			}
+		}
+		validationDice.put(epoch, dice);
+		StringBuilder b = new StringBuilder("epoch,dice\n");
+		validationDice.forEach((e, d) -> b.append(e).append(',').append(String.format(Locale.ROOT, "%.6f", d)).append('\n'));
+		AtomicFiles.writeString(validationFile, b.toString());
 	}
 
 	public List<String> rows() {

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
 import org.mnseg.io.VolumeIO;
-import org.mnseg.train.TrainingListener;
+import org.mnseg.train.RunListener;
 import org.mnseg.util.UserError;
 
 /**
@@ -42,7 +42,7 @@ public final class SegmentWorkflow {
 	}
 
 	/** Segments every input; returns the files written. */
-	public static List<Path> run(Segmenter segmenter, Path input, Path outputDir, boolean probabilities, TrainingListener listener,
+	public static List<Path> run(Segmenter segmenter, Path input, Path outputDir, boolean probabilities, RunListener listener,
 		BooleanSupplier cancelled) {
 		List<Path> files = inputs(input);
 		List<Path> written = new ArrayList<>();

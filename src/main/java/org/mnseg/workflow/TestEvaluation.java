@@ -10,7 +10,7 @@ import org.mnseg.data.Sample;
 import org.mnseg.inference.Segmentation;
 import org.mnseg.metrics.Evaluation;
 import org.mnseg.metrics.EvaluationReport;
-import org.mnseg.train.TrainingListener;
+import org.mnseg.train.RunListener;
 
 
 import ai.djl.Device;
@@ -19,7 +19,7 @@ import ai.djl.Device;
 public final class TestEvaluation {
 	private TestEvaluation() {}
 
-	public static EvaluationReport run(ModelBundle bundle, DatasetSpec spec, Device device, TrainingListener listener, BooleanSupplier cancelled) {
+	public static EvaluationReport run(ModelBundle bundle, DatasetSpec spec, Device device, RunListener listener, BooleanSupplier cancelled) {
 		EvaluationReport all = new EvaluationReport();
 		try (Segmenter segmenter = new Segmenter(bundle, null, device, Segmenter.defaultWindow(bundle.info()))) {
 			int i = 0;

@@ -12,21 +12,21 @@ import java.util.function.BooleanSupplier;
 import org.mnseg.bundle.BundleInfo;
 import org.mnseg.bundle.ModelBundle;
 import org.mnseg.data.DatasetSpec;
-import org.mnseg.data.Normalization;
 import org.mnseg.finetune.FineTuner;
 import org.mnseg.finetune.FineTuning;
-import org.mnseg.models.RandomInitialisation;
-import org.mnseg.nn.Network;
 import org.mnseg.models.NetworkFactory;
+import org.mnseg.models.RandomInitialisation;
+import org.mnseg.nn.CpuKernelGuard;
+import org.mnseg.nn.Network;
 import org.mnseg.train.Checkpoint;
-import org.mnseg.train.ConfigOverrides;
-import org.mnseg.train.TrainingRun;
 import org.mnseg.train.LrSchedule;
+import org.mnseg.train.Method;
 import org.mnseg.train.ModelTrainer;
-import org.mnseg.train.Presets;
-import org.mnseg.train.TrainingConfig;
+import org.mnseg.train.RunListener;
 import org.mnseg.train.TrainingData;
-import org.mnseg.train.TrainingListener;
+import org.mnseg.train.TrainingPlan;
+import org.mnseg.train.TrainingRun;
+import org.mnseg.train.TrainingSettings;
 import org.mnseg.util.Json;
 import org.mnseg.util.UserError;
 import org.mnseg.util.Version;
@@ -43,7 +43,7 @@ import ai.djl.ndarray.NDManager;
  */
 public final class TrainWorkflow {
 	public static final String BUNDLE_FILE = "model" + ModelBundle.FILE_EXTENSION;
-	public static final List<String> METHODS = TrainingRun.METHODS;
+	public static final List<String> METHODS = Method.ids();
 
 	/** What to run. {@code overrides} are option name to value, applied after the preset. */
 	public record Request(Path dataset, int labeled, String method, String preset, Map<String, String> overrides, Path runDir, boolean resume,
@@ -54,117 +54,117 @@ public final class TrainWorkflow {
 
 	private TrainWorkflow() {}
 
-	public static Result run(Request req, TrainingListener listener, BooleanSupplier cancelled) {
-		Path ckpt = req.runDir().resolve(Checkpoint.FILE_NAME);
-		if (!req.resume() && Files.exists(ckpt))
-			throw new UserError("The run folder " + req.runDir() + " already holds a checkpoint. Add --resume to continue that run, or choose another --out folder.");
-		if (!req.resume() && !METHODS.contains(req.method()))
-			throw new UserError("Unknown method '" + req.method() + "'. Available: " + String.join(", ", METHODS) + ".");
+	/** Plan, data, networks, run, bundle (and the evaluation on the test split when asked for). */
+	public static Result run(Request req, RunListener listener, BooleanSupplier cancelled) {
+		TrainingPlan plan = plan(req);
+		DatasetSpec spec = DatasetSpec.open(Paths.get(plan.dataset()));
+		claimRunFolder(req.runDir());
+		plan.write(req.runDir());
+		TrainingData data = TrainingData.load(spec, plan, listener);
+		TrainingSettings s = plan.settings();
+		listener.message("Training " + plan.method() + " on " + spec.name() + ": " + data + ", patch " + java.util.Arrays.toString(s.patch) + ", "
+			+ s.epochs + " epochs");
 
-		// check option names and values before spending time on reading data
-		ConfigOverrides.apply(new TrainingConfig(), req.overrides());
+		try (NDManager manager = NDManager.newBaseManager(req.device()); Networks nets = Networks.build(plan, data, manager)) {
+			TrainingRun.Outcome outcome = new TrainingRun(plan, data, nets.net3d, nets.net2d, req.runDir(), listener, cancelled).run(req.resume());
+			ModelBundle bundle = new ModelBundle(bundleInfo(plan, spec, data));
+			if (nets.net3d != null) bundle.put("3d", nets.net3d.network());
+			if (nets.net2d != null) bundle.put("2d", FineTuner.prepareForSaving(nets.net2d.network()));
+			bundle.info().defaultModel = nets.net3d != null ? "3d" : "2d";
+			Path bundleFile = req.runDir().resolve(BUNDLE_FILE);
+			bundle.save(bundleFile);
+			listener.message("Saved " + bundleFile);
 
-		TrainingConfig config;
-		DatasetSpec spec;
-		TrainingData data;
-		if (req.resume()) {
-			config = Checkpoint.readConfig(ckpt);
-			spec = DatasetSpec.open(Paths.get(config.dataset));
-			data = TrainingData.load(spec, config.labeled, TrainingRun.isSemiSupervised(config.method), config.validation, Normalization.parse(config.normalization), listener);
-		} else {
-			spec = DatasetSpec.open(req.dataset());
-			config = new TrainingConfig();
-			config.method = req.method();
-			config.dataset = req.dataset().toAbsolutePath().normalize().toString();
-			config.labeled = req.labeled();
-			config.normalization = defaultNormalization(spec.modality());
-			// the cpu preset sizes the patch from the volumes, so the labeled data is read first
-			Map<String, String> overrides = new LinkedHashMap<>(req.overrides());
-			String norm = overrides.remove("normalization");
-			if (norm != null) config.normalization = Normalization.parse(norm).name().toLowerCase(java.util.Locale.ROOT);
-			if (overrides.containsKey("validation")) ConfigOverrides.apply(config, Map.of("validation", overrides.get("validation")));
-			data = TrainingData.load(spec, config.labeled, TrainingRun.isSemiSupervised(config.method), config.validation, Normalization.parse(config.normalization),
-				listener);
-			Presets.apply(req.preset(), config, data.medianShape());
-			ConfigOverrides.apply(config, overrides);
-			// recorded as provenance, so it must name the file wherever the run is looked at from
-			if (!config.stageOneFrom.isBlank()) config.stageOneFrom = Paths.get(config.stageOneFrom).toAbsolutePath().normalize().toString();
-			if (!config.pretrained2d && !config.fineTuning.equals("whole") && !config.method.equals("labeled-only"))
-				throw new UserError("--pretrained2d false starts the 2-D network from random weights; --fine-tuning " + config.fineTuning
-					+ " would keep most of them frozen at random values. Add --fine-tuning whole.");
-		}
-		try {
-			Files.createDirectories(req.runDir());
-		} catch (java.io.IOException e) {
-			throw new UserError("Cannot create the run folder " + req.runDir() + ": " + e.getMessage(), e);
-		}
-		listener.message("Training " + config.method + " on " + spec.name() + ": " + data + ", patch " + java.util.Arrays.toString(config.patch) + ", "
-			+ config.epochs + " epochs");
-
-		try (NDManager manager = NDManager.newBaseManager(req.device())) {
-			ModelTrainer trainer3d = null;
-			ModelTrainer trainer2d = null;
-			try {
-				if (!config.method.equals("2d-only")) {
-					Network net = NetworkFactory.create(config.architecture3d, unetConfig(config, data), manager, config.seed);
-					trainer3d = new ModelTrainer("3d", net, schedule(config, config.lr3d), config.weightDecay, config.lossWeightCe, config.lossWeightDice);
-				}
-				if (!config.method.equals("labeled-only")) {
-					Network net = NetworkFactory.create(config.architecture2d, net2dConfig(config, data), manager, config.seed);
-					if (!config.pretrained2d) RandomInitialisation.apply(net, config.seed);
-					net = FineTuner.apply(net, new FineTuning(FineTuning.Strategy.parse(config.fineTuning), config.loraRank, config.loraAlpha,
-						config.loraDropout, config.loraMerge), config.seed);
-					trainer2d = new ModelTrainer("2d", net, schedule(config, config.lr2d), config.weightDecay, config.lossWeightCe, config.lossWeightDice);
-				}
-				TrainingRun.Outcome outcome = new TrainingRun(config, data, trainer3d, trainer2d, req.runDir(), listener, cancelled).run(req.resume());
-				ModelBundle bundle = new ModelBundle(bundleInfo(config, spec, data));
-				if (trainer3d != null) bundle.put("3d", trainer3d.network());
-				if (trainer2d != null) bundle.put("2d", FineTuner.prepareForSaving(trainer2d.network()));
-				bundle.info().defaultModel = trainer3d != null ? "3d" : "2d";
-				Path bundleFile = req.runDir().resolve(BUNDLE_FILE);
-				bundle.save(bundleFile);
-				listener.message("Saved " + bundleFile);
-
-				JsonObject summary = summary(config, spec, outcome);
-				Path metricsFile = null;
-				if (req.evaluate() && !spec.test().isEmpty()) {
-					JsonObject metrics = TestEvaluation.run(bundle, spec, req.device(), listener, cancelled).toJson();
-					metricsFile = req.runDir().resolve("metrics.json");
-					Json.write(metricsFile, metrics);
-					summary.add("mean", metrics.get("mean"));
-					summary.add("classes", metrics.get("classes"));
-				}
-				Json.write(req.runDir().resolve("result.json"), summary);
-				return new Result(bundleFile, metricsFile, summary);
-			} finally {
-				if (trainer3d != null) trainer3d.close();
-				if (trainer2d != null) trainer2d.close();
+			JsonObject summary = summary(plan, spec, outcome);
+			Path metricsFile = null;
+			if (req.evaluate() && !spec.test().isEmpty()) {
+				JsonObject metrics = TestEvaluation.run(bundle, spec, req.device(), listener, cancelled).toJson();
+				metricsFile = req.runDir().resolve("metrics.json");
+				Json.write(metricsFile, metrics);
+				summary.add("mean", metrics.get("mean"));
+				summary.add("classes", metrics.get("classes"));
 			}
+			Json.write(req.runDir().resolve("result.json"), summary);
+			return new Result(bundleFile, metricsFile, summary);
+		}
+	}
+
+	/**
+	 * The run's plan: a resumed run's from its checkpoint, a new run's from the data set's fingerprint, the preset and
+	 * the options, checked before any volume is read.
+	 */
+	public static TrainingPlan plan(Request req) {
+		Path ckpt = req.runDir().resolve(Checkpoint.FILE_NAME);
+		if (req.resume()) {
+			if (!Files.exists(ckpt)) throw new UserError("Cannot resume: " + ckpt + " does not exist. Start the run without --resume.");
+			TrainingPlan plan = Checkpoint.readPlan(ckpt);
+			List<String> differing = plan.differingOptions(req.overrides());
+			if (!differing.isEmpty())
+				throw new UserError("A resumed run continues with the settings it started with, but these options differ: " + String.join("; ", differing)
+					+ ". Leave them out to resume, or start a new run in another folder.");
+			return plan;
+		}
+		if (Files.exists(ckpt))
+			throw new UserError("The run folder " + req.runDir() + " already holds a checkpoint. Add --resume to continue that run, or choose another --out folder.");
+		Method method = Method.parse(req.method());
+		DatasetSpec spec = DatasetSpec.open(req.dataset());
+		return TrainingPlan.create(method, req.dataset(), req.labeled(), req.preset(), TrainingPlan.Fingerprint.of(spec, req.labeled()), req.overrides());
+	}
+
+	private static void claimRunFolder(Path runDir) {
+		try {
+			Files.createDirectories(runDir);
+		} catch (java.io.IOException e) {
+			throw new UserError("Cannot create the run folder " + runDir + ": " + e.getMessage(), e);
+		}
+	}
+
+	/** The trainers of the networks a plan's method trains (null where it has none). */
+	private record Networks(ModelTrainer net3d, ModelTrainer net2d) implements AutoCloseable {
+		static Networks build(TrainingPlan plan, TrainingData data, NDManager manager) {
+			TrainingSettings c = plan.settings();
+			ModelTrainer net3d = null, net2d = null;
+			try {
+				if (plan.method().uses3d()) {
+					Network net = NetworkFactory.create(c.architecture3d, unetConfig(c, data), manager, c.seed);
+					net3d = new ModelTrainer("3d", net, schedule(plan, c.lr3d), c.weightDecay, c.lossWeightCe, c.lossWeightDice);
+				}
+				if (plan.method().uses2d()) {
+					Network net = NetworkFactory.create(c.architecture2d, net2dConfig(plan, data), manager, c.seed);
+					if (!c.pretrained2d) RandomInitialisation.apply(net, c.seed);
+					net = FineTuner.apply(net, new FineTuning(FineTuning.Strategy.parse(c.fineTuning), c.loraRank, c.loraAlpha, c.loraDropout,
+						c.loraMerge), c.seed);
+					net2d = new ModelTrainer("2d", net, schedule(plan, c.lr2d), c.weightDecay, c.lossWeightCe, c.lossWeightDice);
+				}
+				return new Networks(net3d, net2d);
+			} catch (RuntimeException e) {
+				if (net3d != null) net3d.close();
+				throw e;
+			}
+		}
+
+		@Override
+		public void close() {
+			if (net3d != null) net3d.close();
+			if (net2d != null) net2d.close();
 		}
 	}
 
 	/** The reference schedule: warm-up then cosine over stage 1, restarted for stage 2 when the method has one. */
-	static LrSchedule schedule(TrainingConfig c, double lr) {
-		int stageOne = TrainingRun.isSemiSupervised(c.method) ? c.stageOne() : c.epochs;
-		return new LrSchedule(lr, c.warmupEpochs, stageOne, c.epochs);
+	static LrSchedule schedule(TrainingPlan plan, double lr) {
+		TrainingSettings c = plan.settings();
+		return new LrSchedule(lr, c.warmupEpochs, plan.stageOneEpochs(), c.epochs);
 	}
 
-	static Map<String, Object> net2dConfig(TrainingConfig c, TrainingData data) {
+	static Map<String, Object> net2dConfig(TrainingPlan plan, TrainingData data) {
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("in_channels", data.inChannels());
 		m.put("num_classes", data.numClasses());
-		if (c.options2d != null && !c.options2d.isBlank()) {
-			try {
-				Map<String, Object> extra = Json.GSON.fromJson(c.options2d, new com.google.gson.reflect.TypeToken<Map<String, Object>>() {}.getType());
-				m.putAll(extra);
-			} catch (com.google.gson.JsonParseException e) {
-				throw new UserError("--options2d must be a JSON object like {\"slice_zoom\": 2, \"input_scaling\": \"imagenet\"}, got: " + c.options2d);
-			}
-		}
+		m.putAll(plan.options2d());
 		return m;
 	}
 
-	static Map<String, Object> unetConfig(TrainingConfig c, TrainingData data) {
+	static Map<String, Object> unetConfig(TrainingSettings c, TrainingData data) {
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("in_channels", data.inChannels());
 		m.put("num_classes", data.numClasses());
@@ -173,26 +173,19 @@ public final class TrainWorkflow {
 		return m;
 	}
 
-	/** MRI data sets get per-volume z-scores, CT the HU window; anything else is left as it is. */
-	static String defaultNormalization(String modality) {
-		String m = modality == null ? "" : modality.toLowerCase(java.util.Locale.ROOT);
-		if (m.contains("ct")) return "ct";
-		if (m.contains("mri") || m.contains("mr")) return "mri";
-		return "none";
-	}
-
-	static BundleInfo bundleInfo(TrainingConfig c, DatasetSpec spec, TrainingData data) {
+	static BundleInfo bundleInfo(TrainingPlan plan, DatasetSpec spec, TrainingData data) {
+		TrainingSettings c = plan.settings();
 		BundleInfo info = new BundleInfo();
-		info.method = c.method;
+		info.method = plan.method().id();
 		for (int k = 0; k < spec.numClasses(); k++) info.classNames.add(spec.classNames().getOrDefault(k, "class " + k));
 		info.inChannels = data.inChannels();
 		info.patchSize = c.patch.clone();
 		info.normalization = c.normalization;
 		info.spacing = data.spacing();
-		info.preset = c.preset;
-		info.dataset = c.dataset;
+		info.preset = plan.preset();
+		info.dataset = plan.dataset();
 		info.datasetName = spec.name();
-		info.split = c.labeled < 0 ? "train (all labeled)" : "train, labeled." + c.labeled;
+		info.split = plan.split();
 		info.labeled = data.labeled().size();
 		info.labeledCases = data.labeledIds();
 		info.seed = c.seed;
@@ -202,17 +195,19 @@ public final class TrainWorkflow {
 		info.overlap = c.overlap;
 		info.blend = c.blend;
 		info.training = c.asMap();
+		info.plan = Json.GSON.fromJson(plan.toJson(), new com.google.gson.reflect.TypeToken<Map<String, Object>>() {}.getType());
 		return info;
 	}
 
-	static JsonObject summary(TrainingConfig c, DatasetSpec spec, TrainingRun.Outcome o) {
+	static JsonObject summary(TrainingPlan plan, DatasetSpec spec, TrainingRun.Outcome o) {
+		TrainingSettings c = plan.settings();
 		JsonObject s = new JsonObject();
 		s.addProperty("dataset", spec.name());
-		s.addProperty("dataset_path", c.dataset);
+		s.addProperty("dataset_path", plan.dataset());
 		s.addProperty("split", "test");
-		s.addProperty("labeled", c.labeled < 0 ? spec.train().size() : c.labeled);
-		s.addProperty("method", c.method);
-		s.addProperty("preset", c.preset);
+		s.addProperty("labeled", plan.labeled() < 0 ? spec.train().size() : plan.labeled());
+		s.addProperty("method", plan.method().id());
+		s.addProperty("preset", plan.preset());
 		s.addProperty("epochs", c.epochs);
 		s.addProperty("steps", (long) c.epochs * c.iterationsPerEpoch);
 		s.addProperty("seed", c.seed);
@@ -221,7 +216,10 @@ public final class TrainWorkflow {
 		o.finalLoss().forEach((model, loss) -> s.addProperty("final_loss_" + model, loss));
 		s.addProperty("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
 		s.addProperty("code_version", Version.describe());
+		s.addProperty("commit", Version.commit());
+		s.addProperty("cpu_kernels", CpuKernelGuard.effectiveCap() == null ? "default" : CpuKernelGuard.effectiveCap());
 		s.add("config", Json.GSON.toJsonTree(c));
+		s.add("plan", plan.toJson());
 		return s;
 	}
 }

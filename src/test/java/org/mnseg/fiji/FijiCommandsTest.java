@@ -68,7 +68,7 @@ public class FijiCommandsTest {
 		Path cli = tmp.newFolder().toPath();
 		ModelBundle b = ModelBundle.load(bundle);
 		try (Segmenter s = new Segmenter(b, null, Devices.resolve("cpu"), Segmenter.defaultWindow(b.info()))) {
-			SegmentWorkflow.run(s, input, cli, false, org.mnseg.train.TrainingListener.NONE, null);
+			SegmentWorkflow.run(s, input, cli, false, org.mnseg.train.RunListener.NONE, null);
 		}
 		LabelVolume expected = VolumeIO.readLabels(cli.resolve("case00.nii.gz"));
 

@@ -22,7 +22,7 @@ import org.junit.rules.TemporaryFolder;
 import org.mnseg.bundle.ModelBundle;
 import org.mnseg.data.LabelVolume;
 import org.mnseg.io.VolumeIO;
-import org.mnseg.train.TrainingListener;
+import org.mnseg.train.RunListener;
 import org.mnseg.util.Devices;
 import org.mnseg.workflow.SegmentWorkflow;
 import org.mnseg.workflow.Segmenter;
@@ -96,7 +96,7 @@ public class ScriptExamplesTest {
 		ModelBundle b = ModelBundle.load(bundle);
 		EngineThreads.prepare();
 		try (Segmenter s = new Segmenter(b, null, Devices.resolve("cpu"), Segmenter.defaultWindow(b.info()))) {
-			SegmentWorkflow.run(s, images, cli, false, TrainingListener.NONE, null);
+			SegmentWorkflow.run(s, images, cli, false, RunListener.NONE, null);
 		}
 		for (Path f : SegmentWorkflow.inputs(images)) {
 			Path name = SegmentWorkflow.outputFor(f, cli, "").getFileName();

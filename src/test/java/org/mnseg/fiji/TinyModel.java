@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.mnseg.testutil.SyntheticDataset;
-import org.mnseg.train.TrainingListener;
+import org.mnseg.train.RunListener;
 import org.mnseg.workflow.TrainWorkflow;
 
 import ai.djl.Device;
@@ -39,7 +39,7 @@ final class TinyModel {
 		if (bundle == null) {
 			Path run = Files.createTempDirectory("mn-fiji-model");
 			TrainWorkflow.Result r = TrainWorkflow.run(new TrainWorkflow.Request(dataset(), 4, "labeled-only", "cpu", overrides(2), run, false, false,
-				Device.cpu()), TrainingListener.NONE, () -> false);
+				Device.cpu()), RunListener.NONE, () -> false);
 			bundle = r.bundle();
 		}
 		return bundle;

@@ -25,7 +25,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.mnseg.fiji.updatesite.FijiChecksum;
 import org.mnseg.fiji.updatesite.UpdateSiteBuilder;
-import org.mnseg.train.TrainingListener;
+import org.mnseg.train.RunListener;
 import org.mnseg.workflow.TrainWorkflow;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -100,7 +100,7 @@ public class UpdateSiteTest {
 		HippocampusSample data = HippocampusSample.link(tmp.newFolder("data").toPath());
 		Path run = tmp.newFolder("run").toPath();
 		Path bundle = TrainWorkflow.run(new TrainWorkflow.Request(data.dataset, 4, "labeled-only", "cpu", TinyModel.overrides(2), run, false, false,
-			Device.cpu()), TrainingListener.NONE, () -> false).bundle();
+			Device.cpu()), RunListener.NONE, () -> false).bundle();
 
 		// the macro: folder mode, exactly the call a user makes; Fiji's launcher puts jars/ and plugins/ on the class path
 		Path labels = tmp.newFolder("labels").toPath();

@@ -3,10 +3,10 @@ package org.mnseg.testutil;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
-import org.mnseg.train.TrainingListener;
+import org.mnseg.train.RunListener;
 
 /** Counts training steps, and cancels a run once a given number of steps has finished (to simulate a kill). */
-public final class StepCounter implements TrainingListener {
+public final class StepCounter implements RunListener {
 	private final AtomicInteger steps = new AtomicInteger();
 
 	@Override

@@ -16,7 +16,7 @@ public class ConfigOverridesTest {
 
 	@Test
 	public void setsFieldsOfEveryTypeByKebabCaseName() {
-		TrainingConfig c = new TrainingConfig();
+		TrainingSettings c = new TrainingSettings();
 		Map<String, String> v = new LinkedHashMap<>();
 		v.put("lr3d", "3e-4");
 		v.put("base-filters", "8");
@@ -36,7 +36,7 @@ public class ConfigOverridesTest {
 	@Test
 	public void unknownOptionListsTheKnownOnes() {
 		try {
-			ConfigOverrides.apply(new TrainingConfig(), Map.of("learning-rate", "1"));
+			ConfigOverrides.apply(new TrainingSettings(), Map.of("learning-rate", "1"));
 			fail();
 		} catch (UserError e) {
 			assertTrue(e.getMessage(), e.getMessage().contains("--learning-rate") && e.getMessage().contains("--lr3d"));
@@ -46,13 +46,13 @@ public class ConfigOverridesTest {
 	@Test
 	public void badValueSaysWhatWasExpected() {
 		try {
-			ConfigOverrides.apply(new TrainingConfig(), Map.of("patch", "64,64"));
+			ConfigOverrides.apply(new TrainingSettings(), Map.of("patch", "64,64"));
 			fail();
 		} catch (UserError e) {
 			assertTrue(e.getMessage(), e.getMessage().contains("three whole numbers"));
 		}
 		try {
-			ConfigOverrides.apply(new TrainingConfig(), Map.of("epochs", "many"));
+			ConfigOverrides.apply(new TrainingSettings(), Map.of("epochs", "many"));
 			fail();
 		} catch (UserError e) {
 			assertTrue(e.getMessage(), e.getMessage().contains("--epochs many") && e.getMessage().contains("whole number"));

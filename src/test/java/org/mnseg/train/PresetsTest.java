@@ -10,13 +10,13 @@ import org.junit.Test;
 public class PresetsTest {
 	@Test
 	public void theWarmUpKeepsItsShareWhenTheEpochsChange() {
-		TrainingConfig paper = new TrainingConfig();
+		TrainingSettings paper = new TrainingSettings();
 		Presets.apply("paper", paper, null);
 		assertEquals(500, paper.stageOne());
 		ConfigOverrides.apply(paper, Map.of("epochs", "100"));
 		assertEquals(13, paper.stageOne());
 
-		TrainingConfig cpu = new TrainingConfig();
+		TrainingSettings cpu = new TrainingSettings();
 		Presets.apply("cpu", cpu, new int[] { 35, 51, 35 });
 		assertArrayEquals(new int[] { 32, 48, 32 }, cpu.patch);
 		assertEquals(200, cpu.epochs);

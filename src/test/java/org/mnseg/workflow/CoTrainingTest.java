@@ -27,7 +27,7 @@ import org.mnseg.testutil.StepCounter;
 import org.mnseg.testutil.SyntheticDataset;
 import org.mnseg.train.Checkpoint;
 import org.mnseg.train.StageOneReuse;
-import org.mnseg.train.TrainingListener;
+import org.mnseg.train.RunListener;
 import org.mnseg.util.UserError;
 
 import ai.djl.Device;
@@ -72,7 +72,7 @@ public class CoTrainingTest {
 	@Test
 	public void mnResumedDuringCoTrainingEqualsUninterrupted() throws Exception {
 		Path whole = tmp.newFolder("mn-whole").toPath();
-		TrainWorkflow.run(request("mn", whole, tiny("mn", 4), false, false), TrainingListener.NONE, () -> false);
+		TrainWorkflow.run(request("mn", whole, tiny("mn", 4), false, false), RunListener.NONE, () -> false);
 
 		Path parts = tmp.newFolder("mn-parts").toPath();
 		StepCounter counter = new StepCounter();
@@ -83,7 +83,7 @@ public class CoTrainingTest {
 		} catch (CancellationException e) {
 			// the checkpoint of epoch 2 stays
 		}
-		TrainWorkflow.run(request("mn", parts, Map.of(), true, false), TrainingListener.NONE, () -> false);
+		TrainWorkflow.run(request("mn", parts, Map.of(), true, false), RunListener.NONE, () -> false);
 
 		ModelBundle a = ModelBundle.load(whole.resolve(TrainWorkflow.BUNDLE_FILE));
 		ModelBundle b = ModelBundle.load(parts.resolve(TrainWorkflow.BUNDLE_FILE));
@@ -101,14 +101,14 @@ public class CoTrainingTest {
 	@Test
 	public void ablationsContinueFromAnotherRunsWarmUpExactly() throws Exception {
 		Path source = tmp.newFolder("warm-up-source").toPath();
-		TrainWorkflow.run(request("mn", source, tiny("mn", 4), false, false), TrainingListener.NONE, () -> false);
+		TrainWorkflow.run(request("mn", source, tiny("mn", 4), false, false), RunListener.NONE, () -> false);
 		assertTrue(Files.exists(source.resolve(StageOneReuse.FILE_NAME)));
 
 		// uniform sampling trained in full, and the same run continuing the source's warm-up
 		Map<String, String> uniform = tiny("mn", 4);
 		uniform.put("lrg", "uniform");
 		Path full = tmp.newFolder("uniform-full").toPath();
-		TrainWorkflow.run(request("mn", full, uniform, false, false), TrainingListener.NONE, () -> false);
+		TrainWorkflow.run(request("mn", full, uniform, false, false), RunListener.NONE, () -> false);
 		Map<String, String> reused = new LinkedHashMap<>(uniform);
 		reused.put("stage-one-from", source.toString());
 		Path continued = tmp.newFolder("uniform-continued").toPath();
@@ -129,7 +129,7 @@ public class CoTrainingTest {
 		Map<String, String> otherSeed = new LinkedHashMap<>(reused);
 		otherSeed.put("seed", "7");
 		try {
-			TrainWorkflow.run(request("fixed-pseudo", tmp.newFolder("other-seed").toPath(), otherSeed, false, false), TrainingListener.NONE,
+			TrainWorkflow.run(request("fixed-pseudo", tmp.newFolder("other-seed").toPath(), otherSeed, false, false), RunListener.NONE,
 				() -> false);
 			fail("expected a refusal");
 		} catch (UserError e) {
@@ -141,7 +141,7 @@ public class CoTrainingTest {
 	public void everyMethodTrainsWhatItShouldAndSegments() throws Exception {
 		for (String method : List.of("2d-only", "fixed-pseudo")) {
 			Path run = tmp.newFolder(method).toPath();
-			TrainWorkflow.Result r = TrainWorkflow.run(request(method, run, tiny(method, 3), false, true), TrainingListener.NONE, () -> false);
+			TrainWorkflow.Result r = TrainWorkflow.run(request(method, run, tiny(method, 3), false, true), RunListener.NONE, () -> false);
 			ModelBundle bundle = ModelBundle.load(r.bundle());
 			assertEquals(method, bundle.info().method);
 			if (method.equals("2d-only")) {

@@ -20,7 +20,7 @@ import org.mnseg.bundle.ModelBundle;
 import org.mnseg.bundle.TensorStore;
 import org.mnseg.testutil.StepCounter;
 import org.mnseg.testutil.SyntheticDataset;
-import org.mnseg.train.TrainingListener;
+import org.mnseg.train.RunListener;
 import org.mnseg.util.Json;
 import org.mnseg.util.UserError;
 
@@ -69,7 +69,7 @@ public class TrainWorkflowTest {
 	@Test
 	public void cancelledRunResumesToTheUninterruptedResult() throws Exception {
 		Path whole = tmp.newFolder("whole").toPath();
-		TrainWorkflow.run(request(whole, tiny(4), false, false), TrainingListener.NONE, () -> false);
+		TrainWorkflow.run(request(whole, tiny(4), false, false), RunListener.NONE, () -> false);
 
 		Path parts = tmp.newFolder("parts").toPath();
 		StepCounter counter = new StepCounter();
@@ -82,7 +82,7 @@ public class TrainWorkflowTest {
 		}
 		assertTrue(Files.exists(parts.resolve("checkpoint.mnckpt")));
 		assertTrue(!Files.exists(parts.resolve(TrainWorkflow.BUNDLE_FILE)));
-		TrainWorkflow.run(request(parts, Map.of(), true, false), TrainingListener.NONE, () -> false);
+		TrainWorkflow.run(request(parts, Map.of(), true, false), RunListener.NONE, () -> false);
 
 		assertSameWeights(weights(whole), weights(parts));
 		List<String> log = Files.readAllLines(parts.resolve("log.csv"));
@@ -96,11 +96,11 @@ public class TrainWorkflowTest {
 		Path a = tmp.newFolder("seedA").toPath();
 		Path b = tmp.newFolder("seedB").toPath();
 		Path c = tmp.newFolder("seedC").toPath();
-		TrainWorkflow.run(request(a, tiny(2), false, false), TrainingListener.NONE, () -> false);
-		TrainWorkflow.run(request(b, tiny(2), false, false), TrainingListener.NONE, () -> false);
+		TrainWorkflow.run(request(a, tiny(2), false, false), RunListener.NONE, () -> false);
+		TrainWorkflow.run(request(b, tiny(2), false, false), RunListener.NONE, () -> false);
 		Map<String, String> other = tiny(2);
 		other.put("seed", "5");
-		TrainWorkflow.run(request(c, other, false, false), TrainingListener.NONE, () -> false);
+		TrainWorkflow.run(request(c, other, false, false), RunListener.NONE, () -> false);
 		assertSameWeights(weights(a), weights(b));
 		float[] wa = weights(a).get("out.weight").data();
 		float[] wc = weights(c).get("out.weight").data();
@@ -112,7 +112,7 @@ public class TrainWorkflowTest {
 		Path run = tmp.newFolder("learn").toPath();
 		Map<String, String> o = tiny(40);
 		o.put("base-filters", "8");
-		TrainWorkflow.Result r = TrainWorkflow.run(request(run, o, false, true), TrainingListener.NONE, () -> false);
+		TrainWorkflow.Result r = TrainWorkflow.run(request(run, o, false, true), RunListener.NONE, () -> false);
 		JsonObject summary = Json.read(run.resolve("result.json")).getAsJsonObject();
 		for (String key : List.of("dataset", "split", "labeled", "method", "preset", "epochs", "seed", "train_seconds", "peak_rss_mb", "mean"))
 			assertTrue("result.json lacks " + key, summary.has(key));
@@ -133,7 +133,7 @@ public class TrainWorkflowTest {
 		o.put("validation", "1");
 		o.put("validate-every", "2");
 		List<Double> seen = new java.util.ArrayList<>();
-		TrainingListener l = new TrainingListener() {
+		RunListener l = new RunListener() {
 			@Override
 			public void validated(int epoch, double dice) {
 				seen.add(dice);
@@ -152,7 +152,7 @@ public class TrainWorkflowTest {
 			Map<String, String> tooMany = tiny(1);
 			tooMany.put("validation", "5");
 			TrainWorkflow.run(new TrainWorkflow.Request(dataset, 2, "labeled-only", "cpu", tooMany, tmp.newFolder("v2").toPath(), false, false,
-				Device.cpu()), TrainingListener.NONE, () -> false);
+				Device.cpu()), RunListener.NONE, () -> false);
 			fail();
 		} catch (UserError e) {
 			assertTrue(e.getMessage(), e.getMessage().contains("--validation 5"));
@@ -165,7 +165,7 @@ public class TrainWorkflowTest {
 		o.put("pretrained2d", "false");
 		try {
 			TrainWorkflow.run(new TrainWorkflow.Request(dataset, 2, "2d-only", "cpu", o, tmp.newFolder("scratch").toPath(), false, false, Device.cpu()),
-				TrainingListener.NONE, () -> false);
+				RunListener.NONE, () -> false);
 			fail("random weights frozen under LoRA accepted");
 		} catch (UserError e) {
 			assertTrue(e.getMessage(), e.getMessage().contains("--fine-tuning whole"));
@@ -175,9 +175,9 @@ public class TrainWorkflowTest {
 	@Test
 	public void refusesToOverwriteARunWithoutResume() throws Exception {
 		Path run = tmp.newFolder("twice").toPath();
-		TrainWorkflow.run(request(run, tiny(1), false, false), TrainingListener.NONE, () -> false);
+		TrainWorkflow.run(request(run, tiny(1), false, false), RunListener.NONE, () -> false);
 		try {
-			TrainWorkflow.run(request(run, tiny(1), false, false), TrainingListener.NONE, () -> false);
+			TrainWorkflow.run(request(run, tiny(1), false, false), RunListener.NONE, () -> false);
 			fail();
 		} catch (UserError e) {
 			assertTrue(e.getMessage(), e.getMessage().contains("--resume"));

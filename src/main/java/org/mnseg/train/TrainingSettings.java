@@ -7,16 +7,11 @@ import org.mnseg.util.Json;
 import com.google.gson.reflect.TypeToken;
 
 /**
- * Every knob of a training run. Presets fill it ({@link Presets}); command-line options override single fields;
- * the whole object is stored in checkpoints and bundles so a run can be resumed and its model traced.
+ * Every knob of a training run that an option may set (option names are the field names in kebab case). Presets fill
+ * it ({@link Presets}), options override single fields, and {@link TrainingPlan} holds the result with what the run
+ * is (method, data set, labeled subset, preset), which no option can change.
  */
-public final class TrainingConfig {
-	public String method = "mn";
-	public String preset = "cpu";
-	/** Path of the data set (dataset.json or folder) and the labeled subset size (-1: every training case). */
-	public String dataset;
-	public int labeled = 8;
-
+public final class TrainingSettings {
 	// 3-D network
 	public String architecture3d = "unet3d";
 	public int levels = 4;
@@ -43,8 +38,13 @@ public final class TrainingConfig {
 	public int stageOneEpochs = -1;
 	/** The warm-up's share of the epochs when {@link #stageOneEpochs} is -1; the paper's 500 of 4000 is 0.125. */
 	public double stageOneFraction = 0.125;
-	/** Learning-rate-guided sampling: lr (the paper), linear (the reference code), uniform (ablation). */
+	/** Learning-rate-guided sampling: lr (the paper), linear (the reference code), uniform (ablation), none. */
 	public String lrg = "lr";
+	/**
+	 * How the unlabeled share becomes whole patches: batch (the paper: floor of share x B in every batch) or epoch
+	 * (round(share x B x steps) per epoch, spread over its steps, so small batches get their share too).
+	 */
+	public String lrgRounding = "batch";
 	/**
 	 * A stage-one checkpoint (or the run folder holding it) of a run with the same settings up to the end of the warm-up:
 	 * co-training starts from it instead of training the warm-up again (ablations that differ only in stage 2).

@@ -4,7 +4,7 @@ package org.mnseg.train;
  * Receives progress from a training run. The command line prints it on one updating line; the Fiji layer shows it in
  * the status bar and a live plot.
  */
-public interface TrainingListener {
+public interface RunListener {
 
 	/** One finished epoch. Losses are means over the epoch's steps; NaN where not applicable. */
 	record EpochReport(String model, int epoch, int epochs, double loss, double lr, double elapsedSeconds, double secondsLeft,
@@ -21,5 +21,5 @@ public interface TrainingListener {
 	/** A plain status message ("loading data", "evaluating case 3 of 20"). */
 	default void message(String text) {}
 
-	TrainingListener NONE = new TrainingListener() {};
+	RunListener NONE = new RunListener() {};
 }

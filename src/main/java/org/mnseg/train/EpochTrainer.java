@@ -1,0 +1,171 @@
+package org.mnseg.train;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+import org.mnseg.data.LabelVolume;
+import org.mnseg.data.Sample;
+import org.mnseg.inference.SlidingWindow;
+import org.mnseg.nn.SliceWise;
+import org.mnseg.util.MemoryUsage;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * The mechanics every method shares: an epoch of one model is {@code iterationsPerEpoch} steps on batches of labeled
+ * patches, optionally mixed with unlabeled ones; and whole-volume prediction as {@code mn segment} makes it. Every
+ * batch draws its randomness from (seed, stream, model, epoch, step), so a resumed run repeats it exactly.
+ */
+final class EpochTrainer {
+	// random streams
+	static final long LABELED = 1, UNLABELED = 2, SAMPLING = 3, SLICES = 4;
+
+	private final TrainingSettings settings;
+	private final TrainingData data;
+	private final BatchAssembler batches;
+	private final RunListener listener;
+	private final BooleanSupplier cancelled;
+	private RunClock clock;
+	private boolean checkpointWritten;
+
+	EpochTrainer(TrainingSettings settings, TrainingData data, RunListener listener, BooleanSupplier cancelled) {
+		this.settings = settings;
+		this.data = data;
+		this.batches = new BatchAssembler(augmentation(settings), settings.seed);
+		this.listener = listener;
+		this.cancelled = cancelled;
+	}
+
+	/** The clock the epoch reports read; {@code checkpointed}: whether the run folder holds a checkpoint to resume from. */
+	void start(RunClock clock, boolean checkpointed) {
+		this.clock = clock;
+		this.checkpointWritten = checkpointed;
+	}
+
+	void checkpointWritten() {
+		checkpointWritten = true;
+	}
+
+	TrainingData data() {
+		return data;
+	}
+
+	RunListener listener() {
+		return listener;
+	}
+
+	/** An epoch of {@code student} on labeled patches alone. */
+	RunListener.EpochReport epoch(ModelTrainer student, int epoch) {
+		return epoch(student, epoch, null);
+	}
+
+	/**
+	 * An epoch of {@code student}; with {@code unlabeled}, step s's batch holds {@code unlabeled.perStep()[s]}
+	 * unlabeled patches besides the labeled ones.
+	 */
+	RunListener.EpochReport epoch(ModelTrainer student, int epoch, UnlabeledBatches unlabeled) {
+		double lr = student.schedule().lr(epoch);
+		double sum = 0;
+		for (int step = 0; step < settings.iterationsPerEpoch; step++) {
+			if (cancelled.getAsBoolean()) throw new CancellationException("Training cancelled during epoch " + (epoch + 1) + "; "
+				+ (checkpointWritten ? "the last checkpoint is kept. Run again with --resume to continue." : "no epoch had finished, so there is no checkpoint to resume from."));
+			int bu = unlabeled == null ? 0 : unlabeled.perStep()[step];
+			sum += step(student, epoch, step, lr, unlabeled, bu);
+			listener.stepFinished(epoch, step, settings.iterationsPerEpoch);
+		}
+		return new RunListener.EpochReport(student.role(), epoch, settings.epochs, sum / settings.iterationsPerEpoch, lr, clock.elapsedSeconds(),
+			clock.secondsLeft(epoch, settings.epochs), MemoryUsage.rssMb());
+	}
+
+	/** The random stream of a step of {@code student}'s epoch, for draws outside the batch (LRG's uniform ablation). */
+	SplittableRandom samplingRandom(ModelTrainer student, int epoch, int step) {
+		return StepRandom.of(settings.seed, SAMPLING, roleKey(student), epoch, step);
+	}
+
+	private static long roleKey(ModelTrainer model) {
+		return model.role().hashCode();
+	}
+
+	private double step(ModelTrainer student, int epoch, int step, double lr, UnlabeledBatches unlabeled, int bu) {
+		long roleKey = roleKey(student);
+		int bl = settings.batchSize - bu;
+		BatchAssembler.Batch lab = batches.assemble(data.labeled(), bl, LABELED * 31 + roleKey, epoch, step);
+		try (NDManager m = student.network().manager().newSubManager()) {
+			NDList xs = new NDList();
+			NDList targets = new NDList();
+			if (bl > 0) {
+				xs.add(m.create(lab.images(), new Shape(lab.imageShape())));
+				targets.add(student.oneHot(m, lab.labels(), lab.imageShape()));
+			}
+			if (bu > 0) {
+				BatchAssembler.Batch unl = batches.assemble(unlabeled.pool(), unlabeled.foregroundMaps(), bu, UNLABELED * 31 + roleKey, epoch, step);
+				NDArray xu = m.create(unl.images(), new Shape(unl.imageShape()));
+				xs.add(xu);
+				// soft pseudo-labels from the other model, made for this very (augmented) patch; fixed masks otherwise
+				targets.add(unlabeled.teacher() != null ? unlabeled.teacher().teach(xu) : student.oneHot(m, unl.labels(), unl.imageShape()));
+			}
+			NDArray x = xs.size() == 1 ? xs.get(0) : NDArrays.concat(xs, 0);
+			NDArray target = targets.size() == 1 ? targets.get(0) : NDArrays.concat(targets, 0);
+			if (student.network().spatialDims() == 2 && settings.slices2d > 0 && settings.slices2d < x.getShape().get(2)) {
+				int[] z = chooseSlices((int) x.getShape().get(2), settings.slices2d, StepRandom.of(settings.seed, SLICES, roleKey, epoch, step));
+				x = ModelTrainer.selectSlices(x, z);
+				target = ModelTrainer.selectSlices(target, z);
+			}
+			// dropout and drop-path draw from the engine's generator: seed it per step so a resumed run repeats them
+			Engine.getInstance().setRandomSeed((int) StepRandom.of(settings.seed, SLICES + 1, roleKey, epoch, step).nextLong());
+			return student.step(x, target, bl, lr);
+		}
+	}
+
+	static int[] chooseSlices(int depth, int count, SplittableRandom rng) {
+		int[] all = new int[depth];
+		for (int i = 0; i < depth; i++) all[i] = i;
+		for (int i = 0; i < count; i++) {
+			int j = i + rng.nextInt(depth - i);
+			int t = all[i];
+			all[i] = all[j];
+			all[j] = t;
+		}
+		int[] z = Arrays.copyOf(all, count);
+		Arrays.sort(z);
+		return z;
+	}
+
+	/**
+	 * A whole-volume prediction (validation, foreground maps, fixed pseudo-labels) made as {@code mn segment} makes it:
+	 * windows of the training patch size. One large padded window would be cheaper, but instance norm and DeepLab's
+	 * image pooling depend on the window's extent and content: fixed pseudo-labels made that way scored 0.3-0.5 Dice
+	 * on hippocampus volumes where the same 2-D model scores 0.79 with patch-size windows.
+	 */
+	LabelVolume predict(ModelTrainer model, Sample s) {
+		try (NDManager m = model.network().manager().newSubManager()) {
+			SlidingWindow w = SlidingWindow.builder(settings.patch).overlap(settings.overlap).blending(SlidingWindow.Blending.parse(settings.blend))
+				.batchSize(settings.windowBatch).build();
+			return w.segment(s.image(), x -> SliceWise.forward(model.network(), x, false), m, false).labels();
+		}
+	}
+
+	/** Whole-volume predictions of every volume in {@code samples}, with progress. */
+	List<LabelVolume> predictAll(ModelTrainer model, List<Sample> samples, String what) {
+		java.util.ArrayList<LabelVolume> out = new java.util.ArrayList<>();
+		for (Sample s : samples) {
+			listener.message(what + " (" + (out.size() + 1) + "/" + samples.size() + ")");
+			out.add(predict(model, s));
+		}
+		return out;
+	}
+
+	/** The augmentation settings of a training configuration. */
+	static org.mnseg.augment.AugmentationConfig augmentation(TrainingSettings c) {
+		return org.mnseg.augment.AugmentationConfig.builder(c.patch).foregroundProbability(c.foregroundProbability).zoom(c.zoomMin, c.zoomMax)
+			.zoom(c.zoom).gamma(c.gammaMin, c.gammaMax).gamma(c.gamma).build();
+	}
+}

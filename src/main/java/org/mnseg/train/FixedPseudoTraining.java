@@ -1,0 +1,79 @@
+package org.mnseg.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.mnseg.data.LabelVolume;
+import org.mnseg.data.Sample;
+
+/**
+ * The paper's fixed-pseudo-label ablation: the same warm-up as M&N, then the 2-D model labels the unlabeled volumes
+ * once and the 3-D model alone trains on labeled patches mixed with those fixed masks, under the same sampling.
+ */
+final class FixedPseudoTraining implements MethodTraining {
+	private static final String PSEUDO = "pseudo/%05d";
+
+	private final EpochTrainer trainer;
+	private final ModelTrainer net3d, net2d;
+	private final int stageOne, epochs, batch, steps;
+	private final LrgSampling sampling;
+	private final LrgSampling.Rounding rounding;
+	/** The unlabeled volumes with the 2-D model's masks as labels, made when stage 2 starts. */
+	private List<Sample> pseudoLabeled;
+
+	FixedPseudoTraining(TrainingPlan plan, EpochTrainer trainer, ModelTrainer net3d, ModelTrainer net2d) {
+		TrainingSettings s = plan.settings();
+		this.trainer = trainer;
+		this.net3d = net3d;
+		this.net2d = net2d;
+		this.stageOne = plan.stageOneEpochs();
+		this.epochs = s.epochs;
+		this.batch = s.batchSize;
+		this.steps = s.iterationsPerEpoch;
+		this.sampling = LrgSampling.parse(s.lrg);
+		this.rounding = LrgSampling.Rounding.parse(s.lrgRounding);
+	}
+
+	@Override
+	public List<RunListener.EpochReport> epoch(int epoch) {
+		if (epoch < stageOne) return List.of(trainer.epoch(net3d, epoch), trainer.epoch(net2d, epoch));
+		if (pseudoLabeled == null) labelOnce();
+		TrainingData data = trainer.data();
+		LrSchedule schedule = net3d.schedule();
+		LrgSampling.Stage stage = new LrgSampling.Stage(stageOne, epochs, schedule.initial(), schedule.finalLr());
+		double share = sampling.share(schedule.lr(epoch), epoch, stage, data.labeled().size(), pseudoLabeled.size());
+		int[] perStep = sampling.unlabeledPerStep(share, batch, steps, rounding, step -> trainer.samplingRandom(net3d, epoch, step));
+		// the fixed masks say where the foreground is
+		return List.of(trainer.epoch(net3d, epoch, new UnlabeledBatches(pseudoLabeled, null, null, perStep)));
+	}
+
+	private void labelOnce() {
+		List<Sample> unlabeled = trainer.data().unlabeled();
+		List<LabelVolume> masks = trainer.predictAll(net2d, unlabeled, "Labeling the unlabeled volumes once with the 2-D model");
+		pseudoLabeled = new ArrayList<>();
+		for (int i = 0; i < unlabeled.size(); i++) pseudoLabeled.add(new Sample(unlabeled.get(i).id(), unlabeled.get(i).image(), masks.get(i)));
+	}
+
+	@Override
+	public Map<String, byte[]> state() {
+		Map<String, byte[]> blobs = new LinkedHashMap<>();
+		if (pseudoLabeled != null)
+			for (int i = 0; i < pseudoLabeled.size(); i++) blobs.put(String.format(Locale.ROOT, PSEUDO, i), pseudoLabeled.get(i).label().data());
+		return blobs;
+	}
+
+	@Override
+	public void restore(Map<String, byte[]> state) {
+		List<Sample> pseudo = new ArrayList<>();
+		for (int i = 0; i < trainer.data().unlabeled().size(); i++) {
+			byte[] p = state.get(String.format(Locale.ROOT, PSEUDO, i));
+			if (p == null) continue;
+			Sample s = trainer.data().unlabeled().get(i);
+			pseudo.add(new Sample(s.id(), s.image(), LabelVolume.wrap(p, s.image().shape(), s.image().geometry())));
+		}
+		pseudoLabeled = pseudo.isEmpty() ? null : pseudo;
+	}
+}
