@@ -11,7 +11,7 @@ import java.util.function.BooleanSupplier;
 
 import org.mnseg.bundle.BundleInfo;
 import org.mnseg.bundle.ModelBundle;
-import org.mnseg.data.DatasetSpec;
+import org.mnseg.dataset.DatasetSpec;
 import org.mnseg.data.Normalization;
 import org.mnseg.finetune.FineTuner;
 import org.mnseg.finetune.FineTuning;
