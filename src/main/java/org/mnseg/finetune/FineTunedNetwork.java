@@ -95,8 +95,8 @@ public final class FineTunedNetwork implements Network {
 	}
 
 	@Override
-	public Optional<Path> pretrainedSource() {
-		return base.pretrainedSource();
+	public Optional<PretrainedFile> pretrainedFile() {
+		return base.pretrainedFile();
 	}
 
 	@Override

@@ -53,7 +53,7 @@ public abstract class TfliteSegmenter implements FineTunable {
 	private StrideHead head;
 	/** Slices are enlarged by this factor before the network (see {@link SliceZoom}); 1 leaves them as they are. */
 	private int sliceZoom = 1;
-	/** The checked .tflite the weights came from; see {@link #pretrainedSource()}. */
+	/** The checked .tflite the weights came from; see {@link #pretrainedFile()}. */
 	private Path sourceFile;
 
 	protected TfliteSegmenter(String architecture, PretrainedModel weights, TfliteModel model, NDManager parent, int inChannels,
@@ -93,8 +93,8 @@ public abstract class TfliteSegmenter implements FineTunable {
 	}
 
 	@Override
-	public Optional<Path> pretrainedSource() {
-		return Optional.ofNullable(sourceFile);
+	public Optional<PretrainedFile> pretrainedFile() {
+		return Optional.ofNullable(sourceFile).map(f -> new PretrainedFile(weights.fileName(), f));
 	}
 
 	/** Adds the head once the subclass knows its features' channels and stride. */
