@@ -29,7 +29,8 @@ import ai.djl.ndarray.NDManager;
  * graphs) carries that file too, so the bundle opens on a computer that is offline and has never fetched it.
  */
 public final class ModelBundle {
-	public static final int FORMAT_VERSION = 1;
+	/** 2: the window settings in one object ({@link BundleInfo#window}); format 1 bundles stay readable. */
+	public static final int FORMAT_VERSION = 2;
 	public static final String FILE_EXTENSION = ".mnmodel";
 	private static final String INFO = "bundle.json";
 	private static final String PRETRAINED = "pretrained/";

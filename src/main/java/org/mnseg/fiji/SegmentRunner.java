@@ -17,7 +17,7 @@ import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.Devices;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.SegmentWorkflow;
-import org.mnseg.workflow.Segmenter;
+import org.mnseg.inference.Segmenter;
 
 import ij.IJ;
 import ij.ImagePlus;

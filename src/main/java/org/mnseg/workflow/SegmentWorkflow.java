@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
+import org.mnseg.inference.Segmenter;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.train.TrainingListener;
 import org.mnseg.util.UserError;

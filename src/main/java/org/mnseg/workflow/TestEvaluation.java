@@ -8,6 +8,7 @@ import org.mnseg.dataset.DatasetSpec;
 import org.mnseg.data.Normalization;
 import org.mnseg.data.Sample;
 import org.mnseg.inference.Segmentation;
+import org.mnseg.inference.Segmenter;
 import org.mnseg.metrics.Evaluation;
 import org.mnseg.metrics.EvaluationReport;
 import org.mnseg.train.TrainingListener;

@@ -186,7 +186,7 @@ public final class TrainWorkflow {
 		info.method = c.method;
 		for (int k = 0; k < spec.numClasses(); k++) info.classNames.add(spec.classNames().getOrDefault(k, "class " + k));
 		info.inChannels = data.inChannels();
-		info.patchSize = c.patch.clone();
+		info.window = new BundleInfo.Window(c.patch, c.overlap, c.blend, c.windowBatch);
 		info.normalization = c.normalization;
 		info.spacing = data.spacing();
 		info.preset = c.preset;
@@ -199,8 +199,6 @@ public final class TrainWorkflow {
 		info.epochs = c.epochs;
 		info.codeVersion = Version.describe();
 		info.created = Instant.now().toString();
-		info.overlap = c.overlap;
-		info.blend = c.blend;
 		info.training = c.asMap();
 		return info;
 	}

@@ -22,6 +22,7 @@ import org.mnseg.dataset.Case;
 import org.mnseg.dataset.DatasetSpec;
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
+import org.mnseg.inference.Segmenter;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.testutil.StepCounter;
 import org.mnseg.testutil.SyntheticDataset;
