@@ -31,15 +31,8 @@ public final class TrainingData {
 
 	/**
 	 * Loads the labeled subset of size {@code n} (every training case for n < 0) and, when asked, the unlabeled
-	 * volumes (the rest of the training split plus any unlabeled folder).
-	 */
-	public static TrainingData load(DatasetSpec spec, int n, boolean withUnlabeled, Normalization normalization, TrainingListener listener) {
-		return load(spec, n, withUnlabeled, 0, normalization, listener);
-	}
-
-	/**
-	 * As {@link #load(DatasetSpec, int, boolean, Normalization, TrainingListener)}, holding out the last
-	 * {@code validation} labeled volumes of the training split outside the labeled subset for validation.
+	 * volumes (the rest of the training split plus any unlabeled folder), holding out the last {@code validation}
+	 * labeled volumes of the training split outside the labeled subset for validation.
 	 */
 	public static TrainingData load(DatasetSpec spec, int n, boolean withUnlabeled, int validation, Normalization normalization,
 		TrainingListener listener) {
