@@ -16,8 +16,8 @@ public final class BundleInfo {
 	/** Class names by index, background first. */
 	public List<String> classNames = new ArrayList<>();
 	public int inChannels = 1;
-	/** Training patch size {x, y, z}; also the sliding-window size at inference. */
-	public int[] patchSize;
+	/** How volumes are cut into windows (the training patch size and how windows are blended); see {@link #window()}. */
+	public Window window;
 	/** Intensity normalisation applied to every input volume: mri, ct or none. */
 	public String normalization;
 	/** Voxel spacing (mm, x y z) of the training data. */
@@ -37,13 +37,48 @@ public final class BundleInfo {
 	public String created;
 	/** The role segmented with by default ("3d"). */
 	public String defaultModel = "3d";
-	/** Default sliding-window settings for this model. */
-	public double overlap = 0.5;
-	public String blend = "uniform";
 	/** The complete training configuration, for provenance. */
 	public Map<String, Object> training = new LinkedHashMap<>();
 	/** The training plan (method, data set, labeled subset, preset, fingerprint, settings) as plan.json holds it. */
 	public Map<String, Object> plan = new LinkedHashMap<>();
+
+	/**
+	 * Format 1 kept the window settings at the top level (and no window batch); read only, to open those bundles.
+	 * Format 2 writes {@link #window} instead.
+	 */
+	private int[] patchSize;
+	private Double overlap;
+	private String blend;
+
+	/** The sliding-window settings, as JSON holds them (plain fields; inference.WindowSettings checks them). */
+	public static final class Window {
+		/** The training patch size {x, y, z}: the window size at inference. */
+		public int[] patch;
+		public double overlap = 0.5;
+		/** uniform or gaussian */
+		public String blending = "uniform";
+		/** Windows per network call. */
+		public int batch = 8;
+
+		public Window() {}
+
+		public Window(int[] patch, double overlap, String blending, int batch) {
+			this.patch = patch.clone();
+			this.overlap = overlap;
+			this.blending = blending;
+			this.batch = batch;
+		}
+	}
+
+	/** The window settings of this bundle, whichever format wrote it. */
+	public Window window() {
+		if (window != null) return window;
+		Window w = new Window();
+		w.patch = patchSize;
+		if (overlap != null) w.overlap = overlap;
+		if (blend != null) w.blending = blend;
+		return w;
+	}
 
 	public int numClasses() {
 		return classNames.size();

@@ -10,7 +10,6 @@ import java.util.Optional;
 
 import org.mnseg.nn.Network;
 import org.mnseg.models.NetworkFactory;
-import org.mnseg.nn2d.mobilenet.Pretrained2dFactory;
 import org.mnseg.pretrained.PretrainedModel;
 import org.mnseg.pretrained.WeightsSource;
 import org.mnseg.util.Json;
@@ -30,7 +29,8 @@ import ai.djl.ndarray.NDManager;
  * graphs) carries that file too, so the bundle opens on a computer that is offline and has never fetched it.
  */
 public final class ModelBundle {
-	public static final int FORMAT_VERSION = 1;
+	/** 2: the window settings in one object ({@link BundleInfo#window}); format 1 bundles stay readable. */
+	public static final int FORMAT_VERSION = 2;
 	public static final String FILE_EXTENSION = ".mnmodel";
 	private static final String INFO = "bundle.json";
 	private static final String PRETRAINED = "pretrained/";
@@ -54,12 +54,11 @@ public final class ModelBundle {
 	public void put(String role, Network net) {
 		models.put(role, new Entry(net.architecture(), new LinkedHashMap<>(net.config()), TensorStore.of(net.params())));
 		// the very file the network was built from (cache, shared folder or the user's weights_file), hash-checked then
-		Optional<Path> source = net.pretrainedSource();
+		Optional<Network.PretrainedFile> source = net.pretrainedFile();
 		if (source.isPresent()) {
-			PretrainedModel model = Pretrained2dFactory.weightsOf(net.architecture());
-			Path file = source.get();
+			Path file = source.get().path();
 			try {
-				pretrainedFiles.put(model.fileName(), Files.readAllBytes(file));
+				pretrainedFiles.put(source.get().name(), Files.readAllBytes(file));
 			} catch (IOException e) {
 				throw new UserError("Cannot read the pretrained file " + file + " to put it in the model bundle: " + e.getMessage(), e);
 			}
@@ -97,10 +96,9 @@ public final class ModelBundle {
 
 	/** Puts the carried pretrained file of an architecture into the cache folder (checked), where the factory finds it. */
 	private void installPretrainedFile(String architecture) {
-		if (!Pretrained2dFactory.builds(architecture)) return;
-		PretrainedModel model = Pretrained2dFactory.weightsOf(architecture);
-		byte[] data = pretrainedFiles.get(model.fileName());
-		if (data != null) WeightsSource.defaults(null).install(model, data);
+		Optional<PretrainedModel> model = NetworkFactory.pretrainedModel(architecture);
+		byte[] data = model.map(m -> pretrainedFiles.get(m.fileName())).orElse(null);
+		if (data != null) WeightsSource.defaults(null).install(model.get(), data);
 	}
 
 	public void save(Path file) {

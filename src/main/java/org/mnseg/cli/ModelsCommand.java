@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.mnseg.models.NetworkFactory;
-import org.mnseg.pretrained.GoldenVerification;
+import org.mnseg.nn2d.mobilenet.GoldenVerification;
 import org.mnseg.pretrained.PretrainedModel;
 import org.mnseg.pretrained.PretrainedModels;
 import org.mnseg.pretrained.WeightsSource;

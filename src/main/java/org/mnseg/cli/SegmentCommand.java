@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Set;
 
 import org.mnseg.bundle.ModelBundle;
+import org.mnseg.inference.Segmenter;
 import org.mnseg.inference.SlidingWindow;
+import org.mnseg.inference.WindowSettings;
 import org.mnseg.util.Devices;
-import org.mnseg.workflow.Segmenter;
 import org.mnseg.workflow.SegmentWorkflow;
 
 /** {@code mn segment}. */
@@ -42,10 +43,10 @@ final class SegmentCommand {
 		String device = a.get("device", "auto");
 		a.get("threads", null);
 		ModelBundle bundle = ModelBundle.load(model);
-		SlidingWindow.Builder window = Segmenter.defaultWindow(bundle.info());
-		if (a.has("overlap")) window.overlap(a.number("overlap", 0.5));
-		if (a.has("blend")) window.blending(SlidingWindow.Blending.parse(a.get("blend", "uniform")));
-		window.batchSize(a.integer("window-batch", 8));
+		WindowSettings window = Segmenter.defaultWindow(bundle.info());
+		if (a.has("overlap")) window = window.withOverlap(a.number("overlap", 0.5));
+		if (a.has("blend")) window = window.withBlending(SlidingWindow.Blending.parse(a.get("blend", "uniform")));
+		if (a.has("window-batch")) window = window.withBatch(a.integer("window-batch", WindowSettings.DEFAULT_BATCH));
 		a.checkAllUsed();
 		ConsoleProgress progress = new ConsoleProgress(out);
 		try (Segmenter segmenter = new Segmenter(bundle, role, Devices.resolve(device), window)) {

@@ -104,8 +104,8 @@ public final class CoTrainRunner {
 
 	/** "all" labeled cases: every training case where all have labels, else the number of labeled ones. */
 	private static int allLabeled(Path dataset) {
-		java.util.List<org.mnseg.data.Case> train = org.mnseg.data.DatasetSpec.open(dataset).train();
-		long labeled = train.stream().filter(org.mnseg.data.Case::hasLabel).count();
+		java.util.List<org.mnseg.dataset.Case> train = org.mnseg.dataset.DatasetSpec.open(dataset).train();
+		long labeled = train.stream().filter(org.mnseg.dataset.Case::hasLabel).count();
 		return labeled == train.size() ? -1 : (int) labeled;
 	}
 

@@ -1,11 +1,11 @@
 package org.mnseg.fiji;
 
 import java.awt.Color;
-import java.util.Locale;
 
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Volume;
 import org.mnseg.io.ImagePlusConverter;
+import org.mnseg.io.VolumeIO;
 
 import ij.ImagePlus;
 import ij.measure.Calibration;
@@ -32,11 +32,8 @@ public final class LabelImages {
 	}
 
 	/** The 32-bit foreground probability (1 - P(background)), titled {@code <source title>-foreground-probability}. */
-	public static ImagePlus foregroundProbability(float[] background, ImagePlus source, int[] shape) {
-		float[] fg = new float[background.length];
-		for (int i = 0; i < fg.length; i++) fg[i] = 1f - background[i];
-		Volume v = Volume.wrap(fg, new long[] { shape[0], shape[1], shape[2] }, new org.mnseg.data.Geometry(new double[] { 1, 1, 1 }, null));
-		ImagePlus imp = ImagePlusConverter.fromVolume(v, baseTitle(source.getTitle()) + PROBABILITY_SUFFIX);
+	public static ImagePlus foregroundProbability(Volume foreground, ImagePlus source) {
+		ImagePlus imp = ImagePlusConverter.fromVolume(foreground, baseTitle(source.getTitle()) + PROBABILITY_SUFFIX);
 		imp.setCalibration(spatialCalibration(source));
 		imp.setDisplayRange(0, 1);
 		return imp;
@@ -44,10 +41,7 @@ public final class LabelImages {
 
 	/** The title without a volume file extension ({@code case_01.nii.gz} gives {@code case_01}). */
 	public static String baseTitle(String title) {
-		String lower = title.toLowerCase(Locale.ROOT);
-		for (String ext : new String[] { ".nii.gz", ".nii", ".tiff", ".tif", ".h5", ".hdf5" })
-			if (lower.endsWith(ext) && lower.length() > ext.length()) return title.substring(0, title.length() - ext.length());
-		return title;
+		return VolumeIO.baseName(title);
 	}
 
 	/** The source's pixel sizes, unit and origin, without its intensity calibration (which would mislabel classes). */

@@ -17,7 +17,7 @@ import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.Devices;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.SegmentWorkflow;
-import org.mnseg.workflow.Segmenter;
+import org.mnseg.inference.Segmenter;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -80,7 +80,7 @@ public final class SegmentRunner {
 		Segmentation seg = segmenter.segment(volume, s.probability(), (done, total) -> IJ.showProgress(done, total), cancel::get);
 		IJ.showProgress(1.0);
 		ImagePlus labels = LabelImages.labels(seg.labels(), image);
-		ImagePlus probability = s.probability() ? LabelImages.foregroundProbability(seg.probabilities()[0], image, volume.shape()) : null;
+		ImagePlus probability = s.probability() ? LabelImages.foregroundProbability(seg.foregroundProbability(), image) : null;
 		List<Roi> rois = s.rois() ? ClassRois.toRois(seg.labels(), segmenter.info().classNames) : List.of();
 		List<Path> written = new ArrayList<>();
 		if (s.output() != null && !s.output().toString().isBlank()) {

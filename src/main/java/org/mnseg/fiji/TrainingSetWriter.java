@@ -8,8 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.mnseg.data.Case;
-import org.mnseg.data.DatasetSpec;
+import org.mnseg.dataset.Case;
+import org.mnseg.dataset.DatasetSpec;
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Volume;
 import org.mnseg.io.ImagePlusConverter;

@@ -1,6 +1,6 @@
 /**
  * The Fiji face of M&amp;N: two commands, "M&amp;N Co-Train" and "M&amp;N Segment", thin over
- * {@link org.mnseg.workflow.TrainWorkflow} and {@link org.mnseg.workflow.Segmenter}.
+ * {@link org.mnseg.workflow.TrainWorkflow} and {@link org.mnseg.inference.Segmenter}.
  * <p>
  * Each command exists twice with one behaviour: as an ImageJ 1.x {@link ij.plugin.PlugIn} named in
  * {@code plugins.config} (menus, {@code run(...)} from macros, the macro recorder through {@link ij.gui.GenericDialog})

@@ -72,11 +72,6 @@ public final class FineTunedNetwork implements Network {
 		return params;
 	}
 
-	/** The parameters the strategy trains (those an optimiser needs). */
-	public List<Param> trainableParams() {
-		return params().stream().filter(Param::trainable).toList();
-	}
-
 	/**
 	 * Folds every adapter into its layer's weight (W += alpha / rank * B A) and removes it: the network then computes
 	 * the same function at the cost of the plain one. Call it after training: an optimiser that holds the adapters'
@@ -95,8 +90,8 @@ public final class FineTunedNetwork implements Network {
 	}
 
 	@Override
-	public Optional<Path> pretrainedSource() {
-		return base.pretrainedSource();
+	public Optional<PretrainedFile> pretrainedFile() {
+		return base.pretrainedFile();
 	}
 
 	@Override

@@ -2,7 +2,10 @@ package org.mnseg.inference;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
@@ -32,7 +35,8 @@ import ai.djl.ndarray.types.Shape;
  * closed afterwards, so engine memory stays bounded by one batch.</li>
  * </ul>
  *
- * Immutable and reusable; build with {@link #builder}.
+ * Immutable and reusable; build with {@link #builder}. The settings a model is trained and segmented with are a
+ * {@link WindowSettings}; the builder adds what belongs to one use (padding, progress, cancelling).
  */
 public final class SlidingWindow {
 
@@ -64,29 +68,41 @@ public final class SlidingWindow {
 		void windowsDone(int done, int total);
 	}
 
+	/**
+	 * Window weights by blending and window shape, computed once per shape in a process (a Gaussian of a 64 x 64 x 32
+	 * window is 131 072 exponentials); shared read-only.
+	 */
+	private static final Map<List<Object>, float[]> WEIGHTS = new ConcurrentHashMap<>();
+
+	private final WindowSettings settings;
+	/** The window size {x, y, z}, as in {@link #settings}; kept unpacked for the loops. */
 	private final int[] patch;
-	private final double overlap;
 	private final Padding padding;
 	private final float paddingValue;
-	private final Blending blending;
-	private final int batchSize;
 	private final Progress progress;
 	private final BooleanSupplier cancelled;
 
 	private SlidingWindow(Builder b) {
-		this.patch = b.patch.clone();
-		this.overlap = b.overlap;
+		this.settings = b.settings;
+		this.patch = b.settings.patch();
 		this.padding = b.padding;
 		this.paddingValue = b.paddingValue;
-		this.blending = b.blending;
-		this.batchSize = b.batchSize;
 		this.progress = b.progress;
 		this.cancelled = b.cancelled;
 	}
 
-	/** A builder for windows of the given size {x, y, z} (normally the training patch size). */
+	/** A builder for windows of the given size {x, y, z} (normally the training patch size), other settings default. */
 	public static Builder builder(int... patch) {
-		return new Builder(patch);
+		return new Builder(WindowSettings.of(patch));
+	}
+
+	/** A builder starting from the given settings. */
+	public static Builder builder(WindowSettings settings) {
+		return new Builder(settings);
+	}
+
+	public WindowSettings settings() {
+		return settings;
 	}
 
 	public int[] patch() {
@@ -94,14 +110,14 @@ public final class SlidingWindow {
 	}
 
 	public double overlap() {
-		return overlap;
+		return settings.overlap();
 	}
 
 	/** {x, y, z}: {@code max(1, floor(patch * (1 - overlap)))}. */
 	public int[] stride() {
 		int[] s = new int[3];
 		// the small epsilon keeps e.g. 10 * (1 - 0.7) = 2.9999999999999996 from flooring to 2
-		for (int a = 0; a < 3; a++) s[a] = Math.max(1, (int) Math.floor(patch[a] * (1 - overlap) + 1e-9));
+		for (int a = 0; a < 3; a++) s[a] = Math.max(1, (int) Math.floor(patch[a] * (1 - settings.overlap()) + 1e-9));
 		return s;
 	}
 
@@ -114,11 +130,11 @@ public final class SlidingWindow {
 	}
 
 	public Blending blending() {
-		return blending;
+		return settings.blending();
 	}
 
 	public int batchSize() {
-		return batchSize;
+		return settings.batch();
 	}
 
 	/**
@@ -156,6 +172,15 @@ public final class SlidingWindow {
 
 	/** The weight of each voxel of a window, [Z, Y, X] with X fastest; all positive. */
 	public float[] windowWeights() {
+		return weights().clone();
+	}
+
+	/** The cached weights of this window shape and blending (not to be changed). */
+	private float[] weights() {
+		return WEIGHTS.computeIfAbsent(List.of(settings.blending(), patch[0], patch[1], patch[2]), k -> computeWeights(settings.blending(), patch));
+	}
+
+	private static float[] computeWeights(Blending blending, int[] patch) {
 		int px = patch[0], py = patch[1], pz = patch[2];
 		float[] w = new float[px * py * pz];
 		if (blending == Blending.UNIFORM) {
@@ -198,7 +223,8 @@ public final class SlidingWindow {
 		int[] zs = windowStarts(grid[2], patch[2], stride[2]);
 		int total = xs.length * ys.length * zs.length;
 
-		Accumulator acc = new Accumulator(grid, patch, windowWeights());
+		Accumulator acc = new Accumulator(grid, patch, weights());
+		int batchSize = settings.batch();
 		int windowVoxels = patch[0] * patch[1] * patch[2];
 		float[] batch = new float[Math.min(batchSize, total) * channels * windowVoxels];
 		int[][] origins = new int[Math.min(batchSize, total)][];
@@ -348,33 +374,19 @@ public final class SlidingWindow {
 
 	/** Collects the settings and checks them in {@link #build()}. */
 	public static final class Builder {
-		private final int[] patch;
-		private double overlap = 0.5;
+		private WindowSettings settings;
 		private Padding padding = Padding.EDGE;
 		private float paddingValue;
-		private Blending blending = Blending.UNIFORM;
-		private int batchSize = 8;
 		private Progress progress;
 		private BooleanSupplier cancelled;
 
-		private Builder(int[] patch) {
-			if (patch == null || patch.length != 3)
-				throw new UserError("window (patch) size needs 3 values (x, y, z), got " + Arrays.toString(patch));
-			for (int p : patch)
-				if (p < 1) throw new UserError("window (patch) size " + Arrays.toString(patch) + " has a side below 1 voxel: give positive sizes");
-			this.patch = patch.clone();
+		private Builder(WindowSettings settings) {
+			this.settings = settings;
 		}
 
 		/** Fraction of a window shared with its neighbour, in [0, 1); default 0.5. */
 		public Builder overlap(double overlap) {
-			if (!(overlap >= 0 && overlap < 1)) throw new UserError("window overlap must lie in [0, 1), got " + overlap);
-			this.overlap = overlap;
-			return this;
-		}
-
-		/** Edge padding for volumes shorter than the window (the default). */
-		public Builder edgePadding() {
-			this.padding = Padding.EDGE;
+			settings = settings.withOverlap(overlap);
 			return this;
 		}
 
@@ -386,15 +398,13 @@ public final class SlidingWindow {
 		}
 
 		public Builder blending(Blending blending) {
-			if (blending == null) throw new UserError("blending must be UNIFORM or GAUSSIAN");
-			this.blending = blending;
+			settings = settings.withBlending(blending);
 			return this;
 		}
 
 		/** Windows per network call; default 8. */
 		public Builder batchSize(int batchSize) {
-			if (batchSize < 1) throw new UserError("window batch size must be at least 1, got " + batchSize);
-			this.batchSize = batchSize;
+			settings = settings.withBatch(batchSize);
 			return this;
 		}
 

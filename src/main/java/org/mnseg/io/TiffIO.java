@@ -38,12 +38,12 @@ public final class TiffIO {
 
 	/** Writes an 8-bit TIFF stack with the spacing as calibration in mm. */
 	public static void writeLabels(LabelVolume labels, Path file) {
-		save(ImagePlusConverter.fromLabels(labels, baseTitle(file)), file);
+		save(ImagePlusConverter.fromLabels(labels, VolumeIO.baseName(file)), file);
 	}
 
 	/** Writes a 32-bit TIFF stack (a hyperstack for several channels) with the spacing as calibration in mm. */
 	public static void writeImage(Volume image, Path file) {
-		save(ImagePlusConverter.fromVolume(image, baseTitle(file)), file);
+		save(ImagePlusConverter.fromVolume(image, VolumeIO.baseName(file)), file);
 	}
 
 	private static ImagePlus open(Path file) {
@@ -80,9 +80,5 @@ public final class TiffIO {
 		double[] s = g.spacing();
 		for (int i = 0; i < 3; i++) s[i] = new BigDecimal(s[i]).round(new MathContext(6)).doubleValue();
 		return new Geometry(s, g.niftiHeader());
-	}
-
-	private static String baseTitle(Path file) {
-		return VolumeIO.baseName(file);
 	}
 }

@@ -18,9 +18,15 @@ enum VolumeFormat {
 		this.writable = writable;
 	}
 
-	/** The format of a file name, or null. */
+	/** The format of a file, or null. */
 	static VolumeFormat of(Path file) {
-		String name = lowerName(file);
+		Path name = file.getFileName();
+		return of(name == null ? "" : name.toString());
+	}
+
+	/** The format of a file name, or null. */
+	static VolumeFormat of(String fileName) {
+		String name = fileName.toLowerCase(Locale.ROOT);
 		for (VolumeFormat f : values())
 			for (String e : f.extensions)
 				if (name.endsWith(e) && name.length() > e.length()) return f;
@@ -28,11 +34,11 @@ enum VolumeFormat {
 	}
 
 	/** The matched extension as written in the file name, or "" when the format is unknown. */
-	static String extensionOf(Path file) {
-		String name = lowerName(file);
-		VolumeFormat f = of(file);
+	static String extensionOf(String fileName) {
+		String name = fileName.toLowerCase(Locale.ROOT);
+		VolumeFormat f = of(fileName);
 		if (f != null) for (String e : f.extensions)
-			if (name.endsWith(e)) return file.getFileName().toString().substring(name.length() - e.length());
+			if (name.endsWith(e)) return fileName.substring(name.length() - e.length());
 		return "";
 	}
 
@@ -41,10 +47,5 @@ enum VolumeFormat {
 		for (VolumeFormat f : values())
 			if (f.writable || !writableOnly) for (String e : f.extensions) sb.append(sb.length() == 0 ? "" : ", ").append(e);
 		return sb.toString();
-	}
-
-	private static String lowerName(Path file) {
-		Path name = file.getFileName();
-		return name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
 	}
 }

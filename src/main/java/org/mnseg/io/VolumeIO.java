@@ -65,8 +65,12 @@ public final class VolumeIO {
 
 	/** The file name without folder and without a known volume extension: {@code a/case_01.nii.gz} gives {@code case_01}. */
 	public static String baseName(Path file) {
-		String name = file.getFileName() == null ? "" : file.getFileName().toString();
-		return name.substring(0, name.length() - VolumeFormat.extensionOf(file).length());
+		return baseName(file.getFileName() == null ? "" : file.getFileName().toString());
+	}
+
+	/** A file name (or an image title) without a known volume extension: {@code case_01.nii.gz} gives {@code case_01}. */
+	public static String baseName(String name) {
+		return name.substring(0, name.length() - VolumeFormat.extensionOf(name).length());
 	}
 
 	/** Whether the name has an extension this class reads (the file need not exist). */

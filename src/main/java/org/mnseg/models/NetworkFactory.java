@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.mnseg.finetune.FineTuner;
@@ -12,6 +13,7 @@ import org.mnseg.nn.Network;
 import org.mnseg.nn.UNet3D;
 import org.mnseg.nn2d.mobilenet.Pretrained2dFactory;
 import org.mnseg.nn2d.segformer.SegFormerFactory;
+import org.mnseg.pretrained.PretrainedModel;
 import org.mnseg.util.OptionMap;
 import org.mnseg.util.UserError;
 
@@ -70,5 +72,10 @@ public final class NetworkFactory {
 		if (Pretrained2dFactory.builds(architecture)) return Pretrained2dFactory.create(architecture, config, parent, seed);
 		if (SegFormerFactory.builds(architecture)) return SegFormerFactory.create(architecture, config, parent, seed);
 		throw new UserError("Unknown network architecture '" + architecture + "': use one of " + ARCHITECTURES);
+	}
+
+	/** The published pretrained file an architecture is built on (that {@link #create} looks up); empty for the others. */
+	public static Optional<PretrainedModel> pretrainedModel(String architecture) {
+		return Pretrained2dFactory.builds(architecture) ? Optional.of(Pretrained2dFactory.weightsOf(architecture)) : Optional.empty();
 	}
 }

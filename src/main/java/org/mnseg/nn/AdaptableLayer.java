@@ -104,10 +104,6 @@ public final class AdaptableLayer {
 		this.dropout = dropoutRate;
 	}
 
-	public float adapterScale() {
-		return scale;
-	}
-
 	/** Applies the layer (and its adapter, if any). The result and every temporary land in x's manager. */
 	public NDArray apply(NDArray x, boolean training) {
 		NDArray y = base(x);

@@ -10,8 +10,7 @@ import ai.djl.ndarray.NDManager;
 
 /**
  * A segmentation network, 2-D or 3-D: logits at the input's resolution. Every architecture (UNet3D, the 2-D
- * pretrained networks, TorchScript modules) implements this, so training, inference and the bundle are
- * model-agnostic.
+ * networks) implements this, so training, inference and the bundle are model-agnostic.
  *
  * <p>Memory contract: {@link #forward} places every result (including tensors derived from parameters) in the
  * input's manager, so that closing a per-step sub-manager frees the whole step.
@@ -41,10 +40,16 @@ public interface Network extends AutoCloseable {
 	NDManager manager();
 
 	/**
+	 * A published pretrained file: its name in the weights registry (and the cache folder) and the checked copy on this
+	 * computer.
+	 */
+	record PretrainedFile(String name, Path path) {}
+
+	/**
 	 * The published pretrained file this network was built from (already checked against its registry hash), which a
 	 * model bundle carries so that it opens offline elsewhere; empty for networks trained from scratch.
 	 */
-	default Optional<Path> pretrainedSource() {
+	default Optional<PretrainedFile> pretrainedFile() {
 		return Optional.empty();
 	}
 

@@ -25,14 +25,11 @@ import ai.djl.ndarray.types.Shape;
  * <p>Weights are initialised as PyTorch initialises {@code nn.Conv3d} (uniform in +-1/sqrt(fan_in) for weights and
  * biases) from a seeded {@link SplittableRandom}, so a seed gives the same network on any engine.
  */
-public final class UNet3D implements Network {
+public final class UNet3D extends AbstractNetwork {
 	public static final String ARCHITECTURE = "unet3d";
 	public static final int DEFAULT_LEVELS = 5;
 	public static final int DEFAULT_BASE_FILTERS = 32;
 
-	private final NDManager manager;
-	private final int inChannels;
-	private final int numClasses;
 	private final int levels;
 	private final int baseFilters;
 	private final List<Param> params = new ArrayList<>();
@@ -47,18 +44,9 @@ public final class UNet3D implements Network {
 	 * @throws UserError if a size is not positive
 	 */
 	public UNet3D(NDManager parent, int inChannels, int numClasses, int levels, int baseFilters, long seed) {
-		requirePositive("in_channels", inChannels);
-		requirePositive("num_classes", numClasses);
-		requirePositive("levels", levels);
-		requirePositive("base_filters", baseFilters);
-		if ((long) baseFilters << (levels - 1) > 1 << 16)
-			throw new UserError("UNet3D with base_filters " + baseFilters + " and " + levels + " levels would have "
-					+ ((long) baseFilters << (levels - 1)) + " filters at the deepest level: use fewer levels or filters");
-		this.inChannels = inChannels;
-		this.numClasses = numClasses;
+		super(3, inChannels, numClasses, checked(parent, inChannels, numClasses, levels, baseFilters));
 		this.levels = levels;
 		this.baseFilters = baseFilters;
-		this.manager = parent.newSubManager();
 		SplittableRandom random = new SplittableRandom(seed);
 		// Creation order = parameter order = PyTorch's state_dict order, and also the order of random draws.
 		encoder = new Conv[levels][];
@@ -129,9 +117,9 @@ public final class UNet3D implements Network {
 
 	private void checkInput(NDArray input) {
 		Shape s = input.getShape();
-		if (s.dimension() != 5 || s.get(1) != inChannels)
+		if (s.dimension() != 5 || s.get(1) != inChannels())
 			throw new IllegalArgumentException(
-					"UNet3D expects N x " + inChannels + " x D x H x W, got " + s);
+					"UNet3D expects N x " + inChannels() + " x D x H x W, got " + s);
 		int divisor = sizeDivisor();
 		String size = s.get(4) + " x " + s.get(3) + " x " + s.get(2) + " (x, y, z)";
 		long deepestVoxels = 1;
@@ -163,7 +151,7 @@ public final class UNet3D implements Network {
 		float[] values = new float[Math.toIntExact(shape.size())];
 		for (int i = 0; i < values.length; i++)
 			values[i] = (float) ((2 * random.nextDouble() - 1) * bound);
-		Param p = new Param(name, manager.create(values, shape));
+		Param p = new Param(name, manager().create(values, shape));
 		params.add(p);
 		return p;
 	}
@@ -192,6 +180,18 @@ public final class UNet3D implements Network {
 		}
 	}
 
+	/** {@code parent}, once the sizes are checked. */
+	private static NDManager checked(NDManager parent, int inChannels, int numClasses, int levels, int baseFilters) {
+		requirePositive("in_channels", inChannels);
+		requirePositive("num_classes", numClasses);
+		requirePositive("levels", levels);
+		requirePositive("base_filters", baseFilters);
+		if ((long) baseFilters << (levels - 1) > 1 << 16)
+			throw new UserError("UNet3D with base_filters " + baseFilters + " and " + levels + " levels would have "
+					+ ((long) baseFilters << (levels - 1)) + " filters at the deepest level: use fewer levels or filters");
+		return parent;
+	}
+
 	private static void requirePositive(String key, int value) {
 		if (value < 1)
 			throw new UserError("UNet3D option " + key + " must be at least 1, got " + value);
@@ -205,35 +205,19 @@ public final class UNet3D implements Network {
 	@Override
 	public Map<String, Object> config() {
 		Map<String, Object> config = new LinkedHashMap<>();
-		config.put("in_channels", inChannels);
-		config.put("num_classes", numClasses);
+		config.put("in_channels", inChannels());
+		config.put("num_classes", numClasses());
 		config.put("levels", levels);
 		config.put("base_filters", baseFilters);
 		return Collections.unmodifiableMap(config);
 	}
 
-	@Override
-	public int spatialDims() {
-		return 3;
-	}
 
-	@Override
-	public int inChannels() {
-		return inChannels;
-	}
 
-	@Override
-	public int numClasses() {
-		return numClasses;
-	}
 
 	@Override
 	public List<Param> params() {
 		return Collections.unmodifiableList(params);
 	}
 
-	@Override
-	public NDManager manager() {
-		return manager;
-	}
 }

@@ -32,20 +32,45 @@ public final class ConfigOverrides {
 		return options().containsKey(name);
 	}
 
-	/** Applies {@code name=value} pairs (names in kebab case); unknown names or bad values give a UserError. */
-	public static void apply(TrainingSettings c, Map<String, String> values) {
+	/** Options parsed and type-checked, ready to apply to settings. */
+	public static final class Parsed {
+		private final Map<Field, Object> values;
+
+		private Parsed(Map<Field, Object> values) {
+			this.values = values;
+		}
+
+		/** Sets the parsed fields on {@code c}. */
+		public void applyTo(TrainingSettings c) {
+			values.forEach((f, v) -> {
+				try {
+					f.set(c, v instanceof int[] a ? a.clone() : v);
+				} catch (IllegalAccessException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+		}
+	}
+
+	/** Parses {@code name=value} pairs (names in kebab case); unknown names or bad values give a UserError. */
+	public static Parsed parse(Map<String, String> values) {
 		Map<String, Field> options = options();
+		Map<Field, Object> parsed = new java.util.LinkedHashMap<>();
 		for (Map.Entry<String, String> e : values.entrySet()) {
 			Field f = options.get(e.getKey());
 			if (f == null) throw new UserError("Unknown training option --" + e.getKey() + ". Known options: --" + String.join(", --", options.keySet()));
 			try {
-				f.set(c, parse(f.getType(), e.getValue()));
-			} catch (IllegalAccessException ex) {
-				throw new IllegalStateException(ex);
+				parsed.put(f, parse(f.getType(), e.getValue()));
 			} catch (RuntimeException ex) {
 				throw new UserError("--" + e.getKey() + " " + e.getValue() + ": " + expected(f.getType()) + " expected.", ex);
 			}
 		}
+		return new Parsed(parsed);
+	}
+
+	/** Applies {@code name=value} pairs (names in kebab case); unknown names or bad values give a UserError. */
+	public static void apply(TrainingSettings c, Map<String, String> values) {
+		parse(values).applyTo(c);
 	}
 
 	private static Object parse(Class<?> type, String v) {

@@ -8,8 +8,9 @@ import java.util.function.BooleanSupplier;
 
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Sample;
+import org.mnseg.inference.Segmenter;
 import org.mnseg.inference.SlidingWindow;
-import org.mnseg.nn.SliceWise;
+import org.mnseg.inference.WindowSettings;
 import org.mnseg.util.MemoryUsage;
 
 import ai.djl.engine.Engine;
@@ -33,6 +34,7 @@ final class EpochTrainer {
 	private final BatchAssembler batches;
 	private final RunListener listener;
 	private final BooleanSupplier cancelled;
+	private final WindowSettings window;
 	private RunClock clock;
 	private boolean checkpointWritten;
 
@@ -40,6 +42,7 @@ final class EpochTrainer {
 		this.settings = settings;
 		this.data = data;
 		this.batches = new BatchAssembler(augmentation(settings), settings.seed);
+		this.window = new WindowSettings(settings.patch, settings.overlap, SlidingWindow.Blending.parse(settings.blend), settings.windowBatch);
 		this.listener = listener;
 		this.cancelled = cancelled;
 	}
@@ -146,11 +149,7 @@ final class EpochTrainer {
 	 * on hippocampus volumes where the same 2-D model scores 0.79 with patch-size windows.
 	 */
 	LabelVolume predict(ModelTrainer model, Sample s) {
-		try (NDManager m = model.network().manager().newSubManager()) {
-			SlidingWindow w = SlidingWindow.builder(settings.patch).overlap(settings.overlap).blending(SlidingWindow.Blending.parse(settings.blend))
-				.batchSize(settings.windowBatch).build();
-			return w.segment(s.image(), x -> SliceWise.forward(model.network(), x, false), m, false).labels();
-		}
+		return Segmenter.of(model.network(), window).segment(s.image()).labels();
 	}
 
 	/** Whole-volume predictions of every volume in {@code samples}, with progress. */

@@ -14,6 +14,11 @@ public final class Presets {
 
 	public static final List<String> NAMES = List.of("paper", "cpu");
 
+	/** Fails with the list of presets unless {@code name} is one. */
+	public static void require(String name) {
+		if (!NAMES.contains(name)) throw new UserError("Unknown preset '" + name + "'. Choose one of: " + String.join(", ", NAMES) + ".");
+	}
+
 	/**
 	 * Fills {@code c} with the preset's values.
 	 *

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.mnseg.data.Case;
-import org.mnseg.data.DatasetSpec;
+import org.mnseg.dataset.Case;
+import org.mnseg.dataset.DatasetSpec;
 import org.mnseg.data.Normalization;
 import org.mnseg.data.Sample;
 import org.mnseg.util.UserError;

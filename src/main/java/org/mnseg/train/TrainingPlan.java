@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.mnseg.data.Case;
-import org.mnseg.data.DatasetSpec;
+import org.mnseg.dataset.Case;
+import org.mnseg.dataset.DatasetSpec;
 import org.mnseg.data.Normalization;
 import org.mnseg.inference.SlidingWindow;
 import org.mnseg.io.VolumeGrid;
@@ -79,13 +79,12 @@ public final class TrainingPlan {
 	 *
 	 * @param labeled size of the labeled subset; -1 for every labeled training case
 	 */
-	public static TrainingPlan create(Method method, Path dataset, int labeled, String preset, Fingerprint fingerprint, Map<String, String> options) {
-		if (!Presets.NAMES.contains(preset))
-			throw new UserError("Unknown preset '" + preset + "'. Choose one of: " + String.join(", ", Presets.NAMES) + ".");
+	public static TrainingPlan create(Method method, Path dataset, int labeled, String preset, Fingerprint fingerprint, ConfigOverrides.Parsed options) {
+		Presets.require(preset);
 		TrainingSettings s = new TrainingSettings();
 		s.normalization = defaultNormalization(fingerprint.modality());
 		Presets.apply(preset, s, fingerprint.medianShape());
-		ConfigOverrides.apply(s, options);
+		options.applyTo(s);
 		// recorded as provenance, so it must name the file wherever the run is looked at from
 		if (!s.stageOneFrom.isBlank()) s.stageOneFrom = Paths.get(s.stageOneFrom).toAbsolutePath().normalize().toString();
 		TrainingPlan plan = new TrainingPlan(method, dataset.toAbsolutePath().normalize().toString(), labeled, preset, fingerprint, s);

@@ -1,11 +1,5 @@
 package org.mnseg.train;
 
-import java.util.Map;
-
-import org.mnseg.util.Json;
-
-import com.google.gson.reflect.TypeToken;
-
 /**
  * Every knob of a training run that an option may set (option names are the field names in kebab case). Presets fill
  * it ({@link Presets}), options override single fields, and {@link TrainingPlan} holds the result with what the run
@@ -103,9 +97,5 @@ public final class TrainingSettings {
 	public int stageOne() {
 		int e = stageOneEpochs < 0 ? (int) Math.round(epochs * stageOneFraction) : stageOneEpochs;
 		return Math.min(Math.max(1, e), epochs);
-	}
-
-	public Map<String, Object> asMap() {
-		return Json.GSON.fromJson(Json.GSON.toJson(this), new TypeToken<Map<String, Object>>() {}.getType());
 	}
 }

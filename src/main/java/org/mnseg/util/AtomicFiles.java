@@ -39,8 +39,8 @@ public final class AtomicFiles {
 	}
 
 	/**
-	 * Lets {@code writer} fill a temporary file next to {@code target} (same extension, so format-sniffing writers
-	 * behave), then moves it over the target. Any failure removes the temporary file and becomes a UserError.
+	 * Lets {@code writer} fill a temporary file next to {@code target} (hidden, and ending in the target's whole name,
+	 * so writers that choose the format by extension behave), then moves it over the target. Any failure removes the temporary file and becomes a UserError.
 	 */
 	public static void writeVia(Path target, PathWriter writer) {
 		Path absolute = target.toAbsolutePath();
@@ -49,7 +49,7 @@ public final class AtomicFiles {
 		try {
 			Files.createDirectories(folder);
 			String name = absolute.getFileName().toString();
-			tmp = Files.createTempFile(folder, "." + name + ".", ".part" + extensionOf(name));
+			tmp = Files.createTempFile(folder, ".part", "-" + name);
 			readableByAll(tmp);
 			writer.write(tmp);
 			moveOver(tmp, absolute);
@@ -79,13 +79,6 @@ public final class AtomicFiles {
 			// some network file systems cannot rename atomically; a plain replace is the best they offer
 			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
 		}
-	}
-
-	private static String extensionOf(String name) {
-		String lower = name.toLowerCase();
-		if (lower.endsWith(".nii.gz")) return ".nii.gz";
-		int dot = name.lastIndexOf('.');
-		return dot < 0 ? "" : name.substring(dot);
 	}
 
 	/** An exception's message for users: the message, or the exception's kind where it has none. */

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
+import org.mnseg.inference.Segmenter;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.train.RunListener;
 import org.mnseg.util.UserError;
@@ -56,13 +57,8 @@ public final class SegmentWorkflow {
 			VolumeIO.writeLabels(seg.labels(), out);
 			written.add(out);
 			if (probabilities && seg.probabilities() != null) {
-				// foreground probability = 1 - P(background)
-				float[] bg = seg.probabilities()[0];
-				float[] fg = new float[bg.length];
-				for (int k = 0; k < bg.length; k++) fg[k] = 1f - bg[k];
-				int[] s = v.shape();
 				Path pOut = outputFor(f, outputDir, "_foreground_probability");
-				VolumeIO.writeImage(Volume.wrap(fg, new long[] { s[0], s[1], s[2] }, v.geometry()), pOut);
+				VolumeIO.writeImage(seg.foregroundProbability(), pOut);
 				written.add(pOut);
 			}
 		}

@@ -3,11 +3,12 @@ package org.mnseg.workflow;
 import java.util.function.BooleanSupplier;
 
 import org.mnseg.bundle.ModelBundle;
-import org.mnseg.data.Case;
-import org.mnseg.data.DatasetSpec;
+import org.mnseg.dataset.Case;
+import org.mnseg.dataset.DatasetSpec;
 import org.mnseg.data.Normalization;
 import org.mnseg.data.Sample;
 import org.mnseg.inference.Segmentation;
+import org.mnseg.inference.Segmenter;
 import org.mnseg.metrics.Evaluation;
 import org.mnseg.metrics.EvaluationReport;
 import org.mnseg.train.RunListener;

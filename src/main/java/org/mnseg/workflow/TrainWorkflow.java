@@ -11,7 +11,7 @@ import java.util.function.BooleanSupplier;
 
 import org.mnseg.bundle.BundleInfo;
 import org.mnseg.bundle.ModelBundle;
-import org.mnseg.data.DatasetSpec;
+import org.mnseg.dataset.DatasetSpec;
 import org.mnseg.finetune.FineTuner;
 import org.mnseg.finetune.FineTuning;
 import org.mnseg.models.NetworkFactory;
@@ -19,9 +19,11 @@ import org.mnseg.models.RandomInitialisation;
 import org.mnseg.nn.CpuKernelGuard;
 import org.mnseg.nn.Network;
 import org.mnseg.train.Checkpoint;
+import org.mnseg.train.ConfigOverrides;
 import org.mnseg.train.LrSchedule;
 import org.mnseg.train.Method;
 import org.mnseg.train.ModelTrainer;
+import org.mnseg.train.Presets;
 import org.mnseg.train.RunListener;
 import org.mnseg.train.TrainingData;
 import org.mnseg.train.TrainingPlan;
@@ -106,9 +108,12 @@ public final class TrainWorkflow {
 		}
 		if (Files.exists(ckpt))
 			throw new UserError("The run folder " + req.runDir() + " already holds a checkpoint. Add --resume to continue that run, or choose another --out folder.");
+		// what the user typed is checked first, then the data set's files
 		Method method = Method.parse(req.method());
+		ConfigOverrides.Parsed options = ConfigOverrides.parse(req.overrides());
+		Presets.require(req.preset());
 		DatasetSpec spec = DatasetSpec.open(req.dataset());
-		return TrainingPlan.create(method, req.dataset(), req.labeled(), req.preset(), TrainingPlan.Fingerprint.of(spec, req.labeled()), req.overrides());
+		return TrainingPlan.create(method, req.dataset(), req.labeled(), req.preset(), TrainingPlan.Fingerprint.of(spec, req.labeled()), options);
 	}
 
 	private static void claimRunFolder(Path runDir) {
@@ -179,7 +184,7 @@ public final class TrainWorkflow {
 		info.method = plan.method().id();
 		for (int k = 0; k < spec.numClasses(); k++) info.classNames.add(spec.classNames().getOrDefault(k, "class " + k));
 		info.inChannels = data.inChannels();
-		info.patchSize = c.patch.clone();
+		info.window = new BundleInfo.Window(c.patch, c.overlap, c.blend, c.windowBatch);
 		info.normalization = c.normalization;
 		info.spacing = data.spacing();
 		info.preset = plan.preset();
@@ -192,9 +197,6 @@ public final class TrainWorkflow {
 		info.epochs = c.epochs;
 		info.codeVersion = Version.describe();
 		info.created = Instant.now().toString();
-		info.overlap = c.overlap;
-		info.blend = c.blend;
-		info.training = c.asMap();
 		info.plan = Json.GSON.fromJson(plan.toJson(), new com.google.gson.reflect.TypeToken<Map<String, Object>>() {}.getType());
 		return info;
 	}

@@ -33,7 +33,7 @@ public class ModelBundleTest {
 		i.method = "labeled-only";
 		i.classNames.add("background");
 		i.classNames.add("ball");
-		i.patchSize = new int[] { 16, 16, 8 };
+		i.window = new BundleInfo.Window(new int[] { 16, 16, 8 }, 0.25, "gaussian", 3);
 		i.normalization = "mri";
 		i.spacing = new double[] { 1, 1, 2 };
 		i.seed = 3;
@@ -50,7 +50,10 @@ public class ModelBundleTest {
 			b.save(file);
 			ModelBundle loaded = ModelBundle.load(file);
 			assertEquals("labeled-only", loaded.info().method);
-			assertArrayEquals(new int[] { 16, 16, 8 }, loaded.info().patchSize);
+			assertArrayEquals(new int[] { 16, 16, 8 }, loaded.info().window().patch);
+			assertEquals(0.25, loaded.info().window().overlap, 0);
+			assertEquals("gaussian", loaded.info().window().blending);
+			assertEquals(3, loaded.info().window().batch);
 			assertEquals("ball", loaded.info().classNames.get(1));
 			assertEquals("unet3d", loaded.models().get("3d").architecture());
 			try (Network copy = loaded.instantiate("3d", m)) {

@@ -28,7 +28,7 @@ import org.mnseg.train.Checkpoint;
 import org.mnseg.util.Devices;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.SegmentWorkflow;
-import org.mnseg.workflow.Segmenter;
+import org.mnseg.inference.Segmenter;
 import org.mnseg.workflow.TrainWorkflow;
 import org.scijava.Context;
 import org.scijava.command.CommandService;

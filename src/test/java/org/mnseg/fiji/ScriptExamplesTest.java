@@ -25,7 +25,7 @@ import org.mnseg.io.VolumeIO;
 import org.mnseg.train.RunListener;
 import org.mnseg.util.Devices;
 import org.mnseg.workflow.SegmentWorkflow;
-import org.mnseg.workflow.Segmenter;
+import org.mnseg.inference.Segmenter;
 import org.scijava.Context;
 import org.scijava.command.CommandService;
 import org.scijava.module.ModuleService;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.mnseg.nn.AbstractNetwork;
 import org.mnseg.nn.AdaptableLayer;
 import org.mnseg.nn.FineTunable;
 import org.mnseg.nn.Param;
@@ -37,13 +38,10 @@ import ai.djl.ndarray.types.Shape;
  * a subclass adds are the decoder; the original classifier is fixed. Batch norm is folded into the convolutions, so
  * no parameter is a normalisation. LoRA targets are the encoder's pointwise convolutions.
  */
-public abstract class TfliteSegmenter implements FineTunable {
+public abstract class TfliteSegmenter extends AbstractNetwork implements FineTunable {
 	private final String architecture;
 	private final PretrainedModel weights;
-	private final NDManager manager;
 	private final TfliteGraph graph;
-	private final int inChannels;
-	private final int numClasses;
 	private final InputScaling scaling;
 	private final List<Param> extraParams = new ArrayList<>();
 	/** The pretrained parameters segmentation does not use (identity set). */
@@ -53,21 +51,24 @@ public abstract class TfliteSegmenter implements FineTunable {
 	private StrideHead head;
 	/** Slices are enlarged by this factor before the network (see {@link SliceZoom}); 1 leaves them as they are. */
 	private int sliceZoom = 1;
-	/** The checked .tflite the weights came from; see {@link #pretrainedSource()}. */
+	/** The checked .tflite the weights came from; see {@link #pretrainedFile()}. */
 	private Path sourceFile;
 
 	protected TfliteSegmenter(String architecture, PretrainedModel weights, TfliteModel model, NDManager parent, int inChannels,
 			int numClasses, InputScaling scaling) {
+		super(2, inChannels, numClasses, checked(architecture, parent, inChannels, numClasses));
+		this.architecture = architecture;
+		this.weights = weights;
+		this.scaling = scaling;
+		this.graph = new TfliteGraph(model, "encoder", manager());
+	}
+
+	/** {@code parent}, once the sizes are checked. */
+	private static NDManager checked(String architecture, NDManager parent, int inChannels, int numClasses) {
 		if (inChannels != 1 && inChannels != 3)
 			throw new UserError(architecture + " takes 1-channel (repeated to RGB) or 3-channel slices, not in_channels=" + inChannels);
 		if (numClasses < 1) throw new UserError(architecture + ": num_classes must be at least 1, got " + numClasses);
-		this.architecture = architecture;
-		this.weights = weights;
-		this.inChannels = inChannels;
-		this.numClasses = numClasses;
-		this.scaling = scaling;
-		this.manager = parent.newSubManager();
-		this.graph = new TfliteGraph(model, "encoder", manager);
+		return parent;
 	}
 
 	/**
@@ -93,13 +94,13 @@ public abstract class TfliteSegmenter implements FineTunable {
 	}
 
 	@Override
-	public Optional<Path> pretrainedSource() {
-		return Optional.ofNullable(sourceFile);
+	public Optional<PretrainedFile> pretrainedFile() {
+		return Optional.ofNullable(sourceFile).map(f -> new PretrainedFile(weights.fileName(), f));
 	}
 
 	/** Adds the head once the subclass knows its features' channels and stride. */
 	protected final void initHead(int featureChannels, int stride, long seed) {
-		head = new StrideHead("head", featureChannels, 3, numClasses, stride, manager, seed);
+		head = new StrideHead("head", featureChannels, 3, numClasses(), stride, manager(), seed);
 	}
 
 	/** Parameters the subclass adds (a decoder), registered in creation order. */
@@ -137,40 +138,28 @@ public abstract class TfliteSegmenter implements FineTunable {
 	@Override
 	public Map<String, Object> config() {
 		Map<String, Object> c = new LinkedHashMap<>();
-		c.put("in_channels", inChannels);
-		c.put("num_classes", numClasses);
+		c.put("in_channels", inChannels());
+		c.put("num_classes", numClasses());
 		c.put("input_scaling", scaling.key());
 		c.put("weights", weights.id());
 		if (sliceZoom != 1) c.put("slice_zoom", sliceZoom);
 		return c;
 	}
 
-	@Override
-	public int spatialDims() {
-		return 2;
-	}
 
-	@Override
-	public int inChannels() {
-		return inChannels;
-	}
 
-	@Override
-	public int numClasses() {
-		return numClasses;
-	}
 
 	@Override
 	public NDArray forward(NDArray input, boolean training) {
 		Shape s = input.getShape();
-		if (s.dimension() != 4 || s.get(1) != inChannels)
-			throw new IllegalArgumentException(architecture + " expects N x " + inChannels + " x H x W, got " + s);
+		if (s.dimension() != 4 || s.get(1) != inChannels())
+			throw new IllegalArgumentException(architecture + " expects N x " + inChannels() + " x H x W, got " + s);
 		int divisor = SliceZoom.inputDivisor(sizeDivisor(), sliceZoom);
 		if (s.get(2) % divisor != 0 || s.get(3) % divisor != 0)
 			throw new UserError(architecture + " needs slice sizes that are multiples of " + divisor + ", got " + s.get(3) + " x "
 					+ s.get(2) + ": choose a patch size divisible by " + divisor);
 		NDArray zoomed = sliceZoom == 1 ? input : SliceZoom.enlarge(input, sliceZoom);
-		NDArray rgb = inChannels == 1 ? zoomed.repeat(1, 3) : zoomed;
+		NDArray rgb = inChannels() == 1 ? zoomed.repeat(1, 3) : zoomed;
 		NDArray scaled = scaling.apply(rgb);
 		NDArray f = features(scaled, training);
 		NDArray logits = head.apply(f, rgb);
@@ -250,10 +239,6 @@ public abstract class TfliteSegmenter implements FineTunable {
 		return g.logitsTensor();
 	}
 
-	@Override
-	public NDManager manager() {
-		return manager;
-	}
 
 	/**
 	 * The features the classifier reads: the input of the last convolution, or, where that convolution follows a

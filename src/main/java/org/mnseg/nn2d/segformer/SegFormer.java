@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.mnseg.nn.AbstractNetwork;
 import org.mnseg.nn.AdaptableLayer;
 import org.mnseg.nn.FineTunable;
 import org.mnseg.nn.Network;
@@ -43,7 +44,7 @@ import ai.djl.nn.norm.Dropout;
  * the decoder (its BatchNorm running statistics are fixed), {@code head.*} the head; normalisation parameters are
  * the LayerNorms ({@code *.layer_norm*}) and the decode head's BatchNorm affine ({@code decode_head.batch_norm}).
  */
-public final class SegFormer implements FineTunable {
+public final class SegFormer extends AbstractNetwork implements FineTunable {
 	/** Architecture name of a network whose sizes are not one of the presets (its sizes are in its config). */
 	public static final String CUSTOM_ARCHITECTURE = "segformer";
 	private static final double INIT_STD = 0.02; // Hugging Face's initializer_range
@@ -53,10 +54,7 @@ public final class SegFormer implements FineTunable {
 	private static final String DECODER_PREFIX = "decode_head.";
 
 	private final SegFormerConfig config;
-	private final int inChannels;
-	private final int numClasses;
 	private final boolean imagenetNormalization;
-	private final NDManager manager;
 	private final ParamSet params;
 	private final MixTransformer encoder;
 	private final DecodeHead decoder;
@@ -75,6 +73,20 @@ public final class SegFormer implements FineTunable {
 	 */
 	public SegFormer(SegFormerConfig config, int inChannels, int numClasses, boolean imagenetNormalization,
 			NDManager parent, long seed) {
+		super(2, inChannels, numClasses, checked(config, inChannels, numClasses, imagenetNormalization, parent));
+		this.config = config;
+		this.imagenetNormalization = imagenetNormalization;
+		this.seed = seed;
+		this.params = new ParamSet(manager(), seed);
+		this.encoder = new MixTransformer(params, config, INIT_STD);
+		this.decoder = new DecodeHead(params, config, INIT_STD);
+		this.head = new StrideHead("head", config.decoderHiddenSize, config.numChannels, numClasses,
+				config.firstStride(), manager(), seed);
+		this.classifier = newClassifier(config.numLabels);
+	}
+
+	/** {@code parent}, once the sizes are checked. */
+	private static NDManager checked(SegFormerConfig config, int inChannels, int numClasses, boolean imagenetNormalization, NDManager parent) {
 		if (inChannels != 1 && inChannels != config.numChannels)
 			throw new UserError("SegFormer takes 1-channel slices or " + config.numChannels + "-channel images, not "
 					+ inChannels + " channels");
@@ -82,23 +94,12 @@ public final class SegFormer implements FineTunable {
 			throw new UserError("SegFormer needs at least one class, got " + numClasses);
 		if (imagenetNormalization && config.numChannels != 3)
 			throw new UserError("ImageNet normalisation needs a 3-channel SegFormer, this one has " + config.numChannels);
-		this.config = config;
-		this.inChannels = inChannels;
-		this.numClasses = numClasses;
-		this.imagenetNormalization = imagenetNormalization;
-		this.seed = seed;
-		this.manager = parent.newSubManager();
-		this.params = new ParamSet(manager, seed);
-		this.encoder = new MixTransformer(params, config, INIT_STD);
-		this.decoder = new DecodeHead(params, config, INIT_STD);
-		this.head = new StrideHead("head", config.decoderHiddenSize, config.numChannels, numClasses,
-				config.firstStride(), manager, seed);
-		this.classifier = newClassifier(config.numLabels);
+		return parent;
 	}
 
 	/** Hugging Face's classifier, used only by {@link #forwardStages}; its parameters are not in {@link #params()}. */
 	private AdaptableLayer newClassifier(int labels) {
-		return DecodeHead.classifier(new ParamSet(manager, seed + 1), config.decoderHiddenSize, labels, INIT_STD);
+		return DecodeHead.classifier(new ParamSet(manager(), seed + 1), config.decoderHiddenSize, labels, INIT_STD);
 	}
 
 	/**
@@ -209,8 +210,8 @@ public final class SegFormer implements FineTunable {
 
 	private void checkInput(NDArray input) {
 		Shape s = input.getShape();
-		if (s.dimension() != 4 || s.get(1) != inChannels)
-			throw new IllegalArgumentException("SegFormer expects N x " + inChannels + " x H x W, got " + s);
+		if (s.dimension() != 4 || s.get(1) != inChannels())
+			throw new IllegalArgumentException("SegFormer expects N x " + inChannels() + " x H x W, got " + s);
 		int stride = config.firstStride();
 		if (s.get(2) % stride != 0 || s.get(3) % stride != 0)
 			throw new UserError("SegFormer needs slice sizes that are multiples of " + stride + ", but the input is "
@@ -290,8 +291,8 @@ public final class SegFormer implements FineTunable {
 	@Override
 	public Map<String, Object> config() {
 		Map<String, Object> c = new LinkedHashMap<>();
-		c.put("in_channels", inChannels);
-		c.put("num_classes", numClasses);
+		c.put("in_channels", inChannels());
+		c.put("num_classes", numClasses());
 		c.put("imagenet_normalization", imagenetNormalization);
 		c.put("drop_path_rate", config.dropPathRate);
 		c.put("classifier_dropout_prob", config.classifierDropout);
@@ -303,20 +304,8 @@ public final class SegFormer implements FineTunable {
 		return Collections.unmodifiableMap(c);
 	}
 
-	@Override
-	public int spatialDims() {
-		return 2;
-	}
 
-	@Override
-	public int inChannels() {
-		return inChannels;
-	}
 
-	@Override
-	public int numClasses() {
-		return numClasses;
-	}
 
 	@Override
 	public List<Param> params() {
@@ -330,8 +319,4 @@ public final class SegFormer implements FineTunable {
 		return params.list();
 	}
 
-	@Override
-	public NDManager manager() {
-		return manager;
-	}
 }

@@ -164,10 +164,6 @@ public final class SegFormerConfig {
 		return hiddenSizes.length;
 	}
 
-	public int hiddenSize(int stage) {
-		return hiddenSizes[stage];
-	}
-
 	public int decoderHiddenSize() {
 		return decoderHiddenSize;
 	}
@@ -199,12 +195,6 @@ public final class SegFormerConfig {
 				&& Arrays.equals(numHeads, o.numHeads) && Arrays.equals(srRatios, o.srRatios)
 				&& Arrays.equals(patchSizes, o.patchSizes) && Arrays.equals(strides, o.strides)
 				&& Arrays.equals(mlpRatios, o.mlpRatios) && decoderHiddenSize == o.decoderHiddenSize;
-	}
-
-	/** A copy with another number of classifier labels. */
-	public SegFormerConfig withNumLabels(int labels) {
-		return new SegFormerConfig(numChannels, hiddenSizes, depths, numHeads, srRatios, patchSizes, strides, mlpRatios,
-				decoderHiddenSize, labels, layerNormEps, dropPathRate, classifierDropout);
 	}
 
 	/** A copy with other training-time regularisation (stochastic depth and the dropout before the head). */

@@ -203,10 +203,4 @@ public final class TfliteModel {
 		}
 		return out;
 	}
-
-	/** Index of the tensor with this name, or -1. */
-	public int tensorIndex(String name) {
-		for (TensorInfo t : tensors) if (name.equals(t.name())) return t.index();
-		return -1;
-	}
 }

@@ -1,4 +1,4 @@
-package org.mnseg.pretrained;
+package org.mnseg.nn2d.mobilenet;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -9,6 +9,7 @@ import java.util.List;
 
 import org.junit.BeforeClass;
 import org.junit.Test;
+import org.mnseg.pretrained.WeightsSource;
 import org.mnseg.testutil.SharedData;
 
 import com.google.gson.JsonObject;

@@ -1,4 +1,4 @@
-package org.mnseg.fiji.updatesite;
+package org.mnseg.updatesite;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.mnseg.finetune;
+package org.mnseg.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.mnseg.finetune.FineTunedNetwork;
+import org.mnseg.finetune.FineTuner;
+import org.mnseg.finetune.FineTuning;
 import org.mnseg.models.NetworkFactory;
 import org.mnseg.nn.FineTunable;
 import org.mnseg.nn.Network;
@@ -19,7 +22,7 @@ import ai.djl.ndarray.NDManager;
  * network that the strategy was applied to. Fixed parameters (running statistics, an unused original classifier)
  * are counted apart and not in the total, as PyTorch would not count them among a segmenter's parameters.
  *
- * <p>{@link #main} prints the table for the project's 2-D networks: {@code java ... org.mnseg.finetune.TrainableReport
+ * <p>{@link #main} prints the table for the project's 2-D networks: {@code scripts/run-tool org.mnseg.bench.TrainableReport
  * [num_classes [architecture ...]]}.
  */
 public final class TrainableReport {

@@ -1,4 +1,4 @@
-package org.mnseg.data;
+package org.mnseg.dataset;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
@@ -18,6 +18,10 @@ import java.util.Set;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.mnseg.data.Volume;
+import org.mnseg.data.LabelVolume;
+import org.mnseg.data.Sample;
+import org.mnseg.data.Normalization;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.testutil.SharedData;
 import org.mnseg.util.UserError;

@@ -1,4 +1,4 @@
-package org.mnseg.finetune;
+package org.mnseg.bench;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -6,6 +6,9 @@ import static org.junit.Assert.assertTrue;
 import java.util.List;
 
 import org.junit.Test;
+import org.mnseg.finetune.FineTunedNetwork;
+import org.mnseg.finetune.FineTuner;
+import org.mnseg.finetune.FineTuning;
 import org.mnseg.nn.AdaptableLayer;
 
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package org.mnseg.pretrained;
+package org.mnseg.nn2d.mobilenet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import org.mnseg.nn2d.mobilenet.TfliteGraph;
+import org.mnseg.pretrained.Npy;
+import org.mnseg.pretrained.PretrainedModel;
+import org.mnseg.pretrained.PretrainedModels;
+import org.mnseg.pretrained.WeightsSource;
 import org.mnseg.pretrained.tflite.TfliteModel;
 import org.mnseg.util.UserError;
 

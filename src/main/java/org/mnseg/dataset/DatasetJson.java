@@ -1,4 +1,4 @@
-package org.mnseg.data;
+package org.mnseg.dataset;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,4 +1,4 @@
-package org.mnseg.data;
+package org.mnseg.dataset;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +12,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.mnseg.data.Volume;
+import org.mnseg.data.LabelVolume;
+import org.mnseg.data.Sample;
+import org.mnseg.data.Normalization;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.util.UserError;
 
