@@ -133,12 +133,12 @@ public final class DatasetSpec {
 	}
 
 	/**
-	 * The unlabeled cases when {@code labeled(n)} is labeled: the other training cases (their label paths removed)
-	 * followed by any extra unlabeled images of the data set.
+	 * The unlabeled cases when {@code labeled(n)} is labeled (every labeled training case for n &lt; 0): the other
+	 * training cases (their label paths removed) followed by any extra unlabeled images of the data set.
 	 */
 	public List<Case> unlabeled(int n) {
 		Set<String> labeledIds = new HashSet<>();
-		for (Case c : labeled(n)) labeledIds.add(c.id());
+		for (Case c : n < 0 ? train.stream().filter(Case::hasLabel).toList() : labeled(n)) labeledIds.add(c.id());
 		List<Case> out = new ArrayList<>();
 		for (Case c : train)
 			if (!labeledIds.contains(c.id())) out.add(c.withoutLabel());

@@ -86,7 +86,7 @@ public final class CoTrainRunner {
 		boolean extraUnlabeled = !TrainingSetWriter.titles(s.unlabeled()).isEmpty() || s.unlabeledFolder() != null;
 		if (CoTrainSettings.FOLDER.equals(s.labeled())) {
 			if (s.dataset() == null) throw new UserError("Labeled data is 'folder': choose the data set folder (images/ and labels/, or a dataset.json).");
-			if (!extraUnlabeled) return new DataChoice(s.dataset(), subset > 0 ? subset : allLabeled(s.dataset()));
+			if (!extraUnlabeled) return new DataChoice(s.dataset(), subset);
 		}
 		TrainingSetWriter writer = new TrainingSetWriter(s.output());
 		switch (s.labeled()) {
@@ -100,13 +100,6 @@ public final class CoTrainRunner {
 		// images from Fiji have no modality: z-scores per volume suit MRI and microscopy alike
 		overrides.putIfAbsent("normalization", "mri");
 		return new DataChoice(writer.root(), -1);
-	}
-
-	/** "all" labeled cases: every training case where all have labels, else the number of labeled ones. */
-	private static int allLabeled(Path dataset) {
-		java.util.List<org.mnseg.data.Case> train = org.mnseg.data.DatasetSpec.open(dataset).train();
-		long labeled = train.stream().filter(org.mnseg.data.Case::hasLabel).count();
-		return labeled == train.size() ? -1 : (int) labeled;
 	}
 
 	/** The ROI Manager's ROIs, or none when there is no ROI Manager. */

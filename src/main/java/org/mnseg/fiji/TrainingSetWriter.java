@@ -90,21 +90,13 @@ public final class TrainingSetWriter {
 	/** The labeled cases of a data set folder (the first {@code n}, or all for n &lt; 0) and its unlabeled images. */
 	public void addDataset(Path dataset, int n) {
 		DatasetSpec spec = DatasetSpec.open(dataset);
-		List<Case> labeled = spec.train().stream().filter(Case::hasLabel).toList();
-		if (n > 0) labeled = spec.labeled(n);
+		List<Case> labeled = n > 0 ? spec.labeled(n) : spec.train().stream().filter(Case::hasLabel).toList();
 		for (Case c : labeled) {
 			copy(c.image(), root.resolve("images"), c.id());
 			copy(c.label(), root.resolve("labels"), c.id());
 			written++;
 		}
-		List<Case> unlabeled;
-		try {
-			unlabeled = spec.unlabeled(n > 0 ? n : labeled.size());
-		} catch (UserError noSuchSubset) {
-			// "all" of a dataset.json without a subset of that size: its training cases without labels
-			unlabeled = spec.train().stream().filter(c -> !c.hasLabel()).toList();
-		}
-		for (Case c : unlabeled)
+		for (Case c : spec.unlabeled(n))
 			copy(c.image(), root.resolve("unlabeled"), c.id());
 	}
 

@@ -30,7 +30,7 @@ public final class TrainingData {
 	}
 
 	/**
-	 * Loads the labeled subset of size {@code n} (every training case for n < 0) and, when asked, the unlabeled
+	 * Loads the labeled subset of size {@code n} (every labeled training case for n < 0) and, when asked, the unlabeled
 	 * volumes (the rest of the training split plus any unlabeled folder).
 	 */
 	public static TrainingData load(DatasetSpec spec, int n, boolean withUnlabeled, Normalization normalization, TrainingListener listener) {
@@ -43,7 +43,8 @@ public final class TrainingData {
 	 */
 	public static TrainingData load(DatasetSpec spec, int n, boolean withUnlabeled, int validation, Normalization normalization,
 		TrainingListener listener) {
-		List<Case> cases = n < 0 ? spec.train() : spec.labeled(n);
+		// n < 0: every labeled training case (data sets written from Fiji, "all" of a folder); the rest are unlabeled
+		List<Case> cases = n < 0 ? spec.train().stream().filter(Case::hasLabel).toList() : spec.labeled(n);
 		List<Sample> labeled = new ArrayList<>();
 		for (Case c : cases) {
 			if (c.label() == null) throw new UserError("Case '" + c.id() + "' of " + spec.name() + " is listed as labeled but has no label file.");
@@ -68,7 +69,7 @@ public final class TrainingData {
 		}
 		List<Sample> unlabeled = new ArrayList<>();
 		if (withUnlabeled) {
-			List<Case> rest = n < 0 ? List.of() : spec.unlabeled(n).stream().filter(c -> !heldIds.contains(c.id())).toList();
+			List<Case> rest = spec.unlabeled(n).stream().filter(c -> !heldIds.contains(c.id())).toList();
 			for (Case c : rest) {
 				listener.message("Reading unlabeled " + c.id() + " (" + (unlabeled.size() + 1) + "/" + rest.size() + ")");
 				Sample s = spec.load(c.withoutLabel(), normalization);

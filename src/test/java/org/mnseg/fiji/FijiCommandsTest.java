@@ -205,6 +205,71 @@ public class FijiCommandsTest {
 		ij.macro.Interpreter.batchMode = false;
 	}
 
+	/** A tiny M&N: the 2-D network a small randomly initialised SegFormer (no pretrained file needed), 2 + 2 epochs. */
+	private static final String TINY_MN = TinyModel.OPTIONS + " batch-size=3 stage-one-epochs=2 slices2d=4 foreground-refresh=0.75 architecture2d=segformer"
+		+ " options2d={\"hidden_sizes\":[8,16,24,32],\"depths\":[1,1,1,1],\"num_attention_heads\":[1,1,2,2],\"sr_ratios\":[4,2,1,1],"
+		+ "\"patch_sizes\":[7,3,3,3],\"strides\":[4,2,2,2],\"mlp_ratios\":[4,4,4,4],\"decoder_hidden_size\":16}";
+
+	/** Messages of a run, and each model's epochs from its log.csv. */
+	private static final class Recording extends TrainingProgress {
+		final List<String> messages = new java.util.ArrayList<>();
+
+		@Override
+		public void message(String text) {
+			super.message(text);
+			messages.add(text);
+		}
+	}
+
+	/** The epochs (0-based) log.csv holds for {@code model}. */
+	private static List<Integer> loggedEpochs(Path run, String model) throws Exception {
+		return Files.readAllLines(run.resolve("log.csv")).stream().skip(1).map(l -> l.split(",")).filter(f -> f[0].equals(model))
+			.map(f -> Integer.parseInt(f[1])).toList();
+	}
+
+	/** Issue 15: M&N from Fiji's own data (ROIs on an open image, unlabeled open images) trains on the unlabeled volumes. */
+	@Test
+	public void mnTrainsFromRoisWithUnlabeledOpenImages() throws Exception {
+		Path run = tmp.newFolder().toPath().resolve("run");
+		ImagePlus image = ImagePlusConverter.fromVolume(VolumeIO.readImage(TinyModel.dataset().resolve("images/case01.nii.gz")), "annotated");
+		Roi[] rois = ClassRois.toRois(VolumeIO.readLabels(TinyModel.dataset().resolve("labels/case01.nii.gz")), List.of("background", "ball", "box"))
+			.toArray(new Roi[0]);
+		ImagePlus u1 = ImagePlusConverter.fromVolume(VolumeIO.readImage(TinyModel.dataset().resolve("images/case02.nii.gz")), "plain one");
+		ImagePlus u2 = ImagePlusConverter.fromVolume(VolumeIO.readImage(TinyModel.dataset().resolve("unlabeled/case04.nii.gz")), "plain two");
+		List<ImagePlus> open = List.of(image, u1, u2);
+		ij.macro.Interpreter.batchMode = true;
+		open.forEach(ij.macro.Interpreter::addBatchModeImage);
+		try {
+			Recording progress = new Recording();
+			CoTrainSettings s = new CoTrainSettings(CoTrainSettings.ROIS, "annotated", "", null, "plain one, plain two", null, "mn", "unet3d", "segformer", "whole",
+				"cpu", 4, "all", run, false, TINY_MN);
+			CoTrainRunner.run(s, rois, progress, () -> false);
+			assertTrue(progress.messages.toString(), progress.messages.stream().anyMatch(m -> m.contains("1 labeled + 2 unlabeled volumes")));
+			// co-training epochs (after the 2 of stage 1) for both networks, each learning from the other on the unlabeled volumes
+			assertEquals(List.of(0, 1, 2, 3), loggedEpochs(run, "3d"));
+			assertEquals(List.of(0, 1, 2, 3), loggedEpochs(run, "2d"));
+			ModelBundle bundle = ModelBundle.load(run.resolve(TrainWorkflow.BUNDLE_FILE));
+			assertEquals("mn", bundle.info().method);
+			assertEquals(1, bundle.info().labeled);
+		} finally {
+			open.forEach(ij.macro.Interpreter::removeBatchModeImage);
+			ij.macro.Interpreter.batchMode = false;
+		}
+	}
+
+	/** Issue 15: a data set folder at Subset "all" gives M&N every labeled case and its unlabeled/ volumes. */
+	@Test
+	public void mnTrainsOnAFolderAtSubsetAll() throws Exception {
+		Path run = tmp.newFolder().toPath().resolve("run");
+		Recording progress = new Recording();
+		CoTrainSettings s = new CoTrainSettings(CoTrainSettings.FOLDER, "", "", TinyModel.dataset(), "", null, "mn", "unet3d", "segformer", "whole", "cpu", 4,
+			"all", run, false, TINY_MN);
+		CoTrainRunner.run(s, null, progress, () -> false);
+		assertTrue(progress.messages.toString(), progress.messages.stream().anyMatch(m -> m.contains("4 labeled + 1 unlabeled volumes")));
+		assertEquals(List.of(0, 1, 2, 3), loggedEpochs(run, "2d"));
+		assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
+	}
+
 	@Test
 	public void userMistakesAreMessagesWithoutStackTraces() throws Exception {
 		PrintStream old = System.out, oldErr = System.err;
