@@ -61,24 +61,34 @@ public final class CoTrainRunner {
 
 		Path dataset = null;
 		int labeled = -1;
-		if (!s.resume()) {
-			DataChoice data = gather(s, rois, overrides);
-			dataset = data.dataset();
-			labeled = data.labeled();
-		}
-		EngineThreads.prepare();
-		TrainWorkflow.Request request = new TrainWorkflow.Request(dataset, labeled, s.method(), s.preset(), overrides, s.output(), s.resume(),
-			true, Devices.resolve("auto"));
+		TrainingSetWriter written = null;
 		try {
-			TrainWorkflow.Result result = TrainWorkflow.run(request, progress, cancelled);
-			Feedback.log("M&N Co-Train: model saved as " + result.bundle());
-			return result;
-		} finally {
-			progress.savePlot(s.output().resolve(PLOT_FILE));
+			if (!s.resume()) {
+				DataChoice data = gather(s, rois, overrides);
+				dataset = data.dataset();
+				labeled = data.labeled();
+				written = data.writer();
+			}
+			EngineThreads.prepare();
+			TrainWorkflow.Request request = new TrainWorkflow.Request(dataset, labeled, s.method(), s.preset(), overrides, s.output(), s.resume(),
+				true, Devices.resolve("auto"));
+			try {
+				TrainWorkflow.Result result = TrainWorkflow.run(request, progress, cancelled);
+				Feedback.log("M&N Co-Train: model saved as " + result.bundle());
+				return result;
+			} finally {
+				progress.savePlot(s.output().resolve(PLOT_FILE));
+			}
+		} catch (RuntimeException | Error e) {
+			// a run that stopped before its first checkpoint cannot be resumed: leave the folder as it was, so that
+			// starting again there works (the copied data would otherwise block a new start)
+			if (written != null && !Files.exists(s.output().resolve(Checkpoint.FILE_NAME))) written.discard();
+			throw e;
 		}
 	}
 
-	private record DataChoice(Path dataset, int labeled) {}
+	/** The data set the core reads; {@code writer} is set when it was written into the run folder by this call. */
+	private record DataChoice(Path dataset, int labeled, TrainingSetWriter writer) {}
 
 	/** Where the core reads the data from: the data set folder itself, or a folder written from Fiji's data. */
 	private static DataChoice gather(CoTrainSettings s, Roi[] rois, Map<String, String> overrides) {
@@ -86,9 +96,21 @@ public final class CoTrainRunner {
 		boolean extraUnlabeled = !TrainingSetWriter.titles(s.unlabeled()).isEmpty() || s.unlabeledFolder() != null;
 		if (CoTrainSettings.FOLDER.equals(s.labeled())) {
 			if (s.dataset() == null) throw new UserError("Labeled data is 'folder': choose the data set folder (images/ and labels/, or a dataset.json).");
-			if (!extraUnlabeled) return new DataChoice(s.dataset(), subset);
+			if (!extraUnlabeled) return new DataChoice(s.dataset(), subset, null);
 		}
 		TrainingSetWriter writer = new TrainingSetWriter(s.output());
+		try {
+			write(writer, s, subset, rois);
+		} catch (RuntimeException | Error e) {
+			writer.discard();
+			throw e;
+		}
+		// images from Fiji have no modality: z-scores per volume suit MRI and microscopy alike
+		overrides.putIfAbsent("normalization", "mri");
+		return new DataChoice(writer.root(), -1, writer);
+	}
+
+	private static void write(TrainingSetWriter writer, CoTrainSettings s, int subset, Roi[] rois) {
 		switch (s.labeled()) {
 			case CoTrainSettings.PAIRS -> writer.addPairs(s.images(), s.labels());
 			case CoTrainSettings.ROIS -> writer.addRois(s.images(), rois == null ? new Roi[0] : rois);
@@ -97,9 +119,6 @@ public final class CoTrainRunner {
 		}
 		writer.addUnlabeledImages(s.unlabeled());
 		if (s.unlabeledFolder() != null) writer.addUnlabeledFolder(s.unlabeledFolder());
-		// images from Fiji have no modality: z-scores per volume suit MRI and microscopy alike
-		overrides.putIfAbsent("normalization", "mri");
-		return new DataChoice(writer.root(), -1);
 	}
 
 	/** The ROI Manager's ROIs, or none when there is no ROI Manager. */

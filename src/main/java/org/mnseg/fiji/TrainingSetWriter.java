@@ -35,18 +35,25 @@ public final class TrainingSetWriter {
 
 	public TrainingSetWriter(Path runDir) {
 		this.root = runDir.resolve(FOLDER);
-		if (Files.exists(root.resolve("images")))
-			throw new UserError("The output folder " + runDir + " already holds training data from an earlier run (" + root
-				+ "). Choose another output folder, or tick Resume to continue that run.");
+		// a failed or early-cancelled start removes its data (CoTrainRunner), so data/ here is a run that was killed
+		// before its first checkpoint (with a checkpoint, the caller has already asked for Resume)
+		if (Files.exists(root))
+			throw new UserError("The output folder " + runDir + " holds the training data of a run that stopped before its first checkpoint (" + root
+				+ "), so it cannot be resumed. Delete that folder to start again there, or choose another output folder.");
+	}
+
+	/** Removes everything this writer wrote (the data set folder), after a start that failed. */
+	public void discard() {
+		if (!Files.exists(root)) return;
+		try (Stream<Path> all = Files.walk(root)) {
+			for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
+		} catch (IOException e) {
+			Feedback.log("M&N Co-Train: could not remove " + root + " (" + e.getMessage() + "); delete it before starting again in that folder.");
+		}
 	}
 
 	public Path root() {
 		return root;
-	}
-
-	/** Number of labeled cases written. */
-	public int labeledCount() {
-		return written;
 	}
 
 	/** Image/label pairs of open images, by title lists in the same order. */

@@ -68,6 +68,8 @@ public final class TrainingRun {
 	private List<byte[]> foregroundMaps;
 	/** fixed-pseudo: the unlabeled volumes with the 2-D model's masks as labels. */
 	private List<Sample> pseudoLabeled;
+	/** The epochs the run folder's checkpoint holds; 0 while it holds none (for a true message on cancel). */
+	private int checkpointed;
 
 	/** What a finished run measured. */
 	public record Outcome(double trainSeconds, double peakRssMb, Map<String, Double> finalLoss) {}
@@ -130,6 +132,7 @@ public final class TrainingRun {
 			elapsedBefore = s.elapsedSeconds();
 			peakBefore = s.peakRssMb();
 			restoreState(s.blobs());
+			checkpointed = startEpoch;
 			listener.message("Resuming at epoch " + (startEpoch + 1) + " of " + config.epochs);
 			log.resume(startEpoch);
 		} else if (!config.stageOneFrom.isBlank()) {
@@ -183,7 +186,10 @@ public final class TrainingRun {
 				lastLoss.put(r.model(), r.loss());
 			}
 			Checkpoint.State state = new Checkpoint.State(config, epoch + 1, elapsed, Math.max(peakBefore, MemoryUsage.peakRssMb()), saveState());
-			if ((epoch + 1) % Math.max(1, config.checkpointEvery) == 0 || epoch == config.epochs - 1) Checkpoint.save(ckpt, state, trainers());
+			if ((epoch + 1) % Math.max(1, config.checkpointEvery) == 0 || epoch == config.epochs - 1) {
+				Checkpoint.save(ckpt, state, trainers());
+				checkpointed = epoch + 1;
+			}
 			if (semiSupervised() && epoch + 1 == stageOne && stageOne < config.epochs)
 				Checkpoint.save(runDir.resolve(StageOneReuse.FILE_NAME), state, trainers());
 			for (TrainingListener.EpochReport r : reports) listener.epochFinished(r);
@@ -247,8 +253,9 @@ public final class TrainingRun {
 		long roleKey = student.role().hashCode();
 		double sum = 0;
 		for (int step = 0; step < config.iterationsPerEpoch; step++) {
-			if (cancelled.getAsBoolean()) throw new CancellationException("Training cancelled during epoch " + (epoch + 1)
-				+ "; the checkpoint of epoch " + epoch + " is kept. Run again with --resume to continue.");
+			if (cancelled.getAsBoolean()) throw new CancellationException("Training cancelled during epoch " + (epoch + 1) + "; " + (checkpointed > 0
+				? "the checkpoint of epoch " + checkpointed + " is kept. Run again with --resume to continue."
+				: "no checkpoint was saved yet, so there is nothing to resume: start the run again."));
 			int bu = 0;
 			if (mixed) {
 				SplittableRandom r = StepRandom.of(config.seed, SAMPLING, roleKey, epoch, step);

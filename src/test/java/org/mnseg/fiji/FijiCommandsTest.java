@@ -270,6 +270,50 @@ public class FijiCommandsTest {
 		assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
 	}
 
+	/** Issue 15: a start that fails, or is cancelled before its first checkpoint, leaves an output folder that starts again. */
+	@Test
+	public void aFailedStartLeavesTheOutputFolderReusable() throws Exception {
+		Path run = tmp.newFolder().toPath().resolve("run");
+		ImagePlus image = ImagePlusConverter.fromVolume(VolumeIO.readImage(TinyModel.dataset().resolve("images/case00.nii.gz")), "img-r");
+		ImagePlus labels = ImagePlusConverter.fromLabels(VolumeIO.readLabels(TinyModel.dataset().resolve("labels/case00.nii.gz")), "lab-r");
+		ij.macro.Interpreter.batchMode = true;
+		ij.macro.Interpreter.addBatchModeImage(image);
+		ij.macro.Interpreter.addBatchModeImage(labels);
+		try {
+			// a setting the core refuses only after the data was written
+			CoTrainSettings bad = new CoTrainSettings(CoTrainSettings.PAIRS, "img-r", "lab-r", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k",
+				"lora", "cpu", 1, "all", run, false, TinyModel.OPTIONS + " patch=big");
+			try {
+				CoTrainRunner.run(bad, null, new TrainingProgress(), () -> false);
+				fail("patch=big accepted");
+			} catch (UserError e) {
+				assertTrue(e.getMessage(), e.getMessage().contains("patch"));
+			}
+			assertFalse("data left behind by a failed start", Files.exists(run.resolve(TrainingSetWriter.FOLDER)));
+
+			// Esc during epoch 1: nothing to resume, and the message says so
+			CoTrainSettings good = new CoTrainSettings(CoTrainSettings.PAIRS, "img-r", "lab-r", null, "", null, "labeled-only", "unet3d",
+				"deeplabv3plus-mnv2-ade20k", "lora", "cpu", 1, "all", run, false, TinyModel.OPTIONS);
+			try {
+				CoTrainRunner.run(good, null, new TrainingProgress(), () -> true);
+				fail("cancel must stop the run");
+			} catch (CancellationException e) {
+				assertTrue(e.getMessage(), e.getMessage().contains("no checkpoint was saved yet"));
+				assertFalse(e.getMessage(), e.getMessage().contains("is kept"));
+			}
+			assertFalse(Files.exists(run.resolve(Checkpoint.FILE_NAME)));
+			assertFalse(Files.exists(run.resolve(TrainingSetWriter.FOLDER)));
+
+			// and the same folder starts a new run
+			CoTrainRunner.run(good, null, new TrainingProgress(), () -> false);
+			assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
+		} finally {
+			ij.macro.Interpreter.removeBatchModeImage(image);
+			ij.macro.Interpreter.removeBatchModeImage(labels);
+			ij.macro.Interpreter.batchMode = false;
+		}
+	}
+
 	@Test
 	public void userMistakesAreMessagesWithoutStackTraces() throws Exception {
 		PrintStream old = System.out, oldErr = System.err;
