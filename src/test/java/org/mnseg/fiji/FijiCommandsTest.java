@@ -29,6 +29,7 @@ import org.mnseg.util.Devices;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.SegmentWorkflow;
 import org.mnseg.workflow.Segmenter;
+import org.mnseg.workflow.TrainOptions;
 import org.mnseg.workflow.TrainWorkflow;
 import org.scijava.Context;
 import org.scijava.command.CommandService;
@@ -335,8 +336,8 @@ public class FijiCommandsTest {
 
 	@Test
 	public void optionsParseAsTheCommandLineDoes() {
-		assertEquals("48,48,32", CoTrainRunner.parseOptions("patch=48,48,32 --lr3d 3e-4").get("patch"));
-		assertEquals("3e-4", CoTrainRunner.parseOptions("patch=48,48,32 --lr3d 3e-4").get("lr3d"));
+		assertEquals("48,48,32", TrainOptions.parse("patch=48,48,32 --lr3d 3e-4", "Options").get("patch"));
+		assertEquals("3e-4", TrainOptions.parse("patch=48,48,32 --lr3d 3e-4", "Options").get("lr3d"));
 		assertEquals(-1, CoTrainRunner.subset("all"));
 		assertEquals(4, CoTrainRunner.subset("4"));
 		try {
