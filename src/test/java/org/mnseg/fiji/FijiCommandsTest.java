@@ -162,48 +162,67 @@ public class FijiCommandsTest {
 		assertEquals(2, ModelBundle.load(run.resolve(TrainWorkflow.BUNDLE_FILE)).info().epochs);
 	}
 
+	private interface Body {
+		void run() throws Exception;
+	}
+
+	/** A volume of the synthetic data set as an image; {@code labels}: as a label image. */
+	private static ImagePlus image(String file, String title, boolean labels) throws Exception {
+		Path f = TinyModel.dataset().resolve(file);
+		return labels ? ImagePlusConverter.fromLabels(VolumeIO.readLabels(f), title) : ImagePlusConverter.fromVolume(VolumeIO.readImage(f), title);
+	}
+
+	/**
+	 * Runs {@code body} with the images open: headless there are no windows, so as a batch-mode macro's images, which
+	 * WindowManager finds.
+	 */
+	private static void withOpenImages(List<ImagePlus> images, Body body) throws Exception {
+		ij.macro.Interpreter.batchMode = true;
+		images.forEach(ij.macro.Interpreter::addBatchModeImage);
+		try {
+			body.run();
+		} finally {
+			images.forEach(ij.macro.Interpreter::removeBatchModeImage);
+			ij.macro.Interpreter.batchMode = false;
+		}
+	}
+
 	@Test
 	public void cancelKeepsACheckpointThatResumes() throws Exception {
 		Path run = tmp.newFolder().toPath().resolve("run");
 		// labeled data as open image pairs: written into the run folder as a data set
-		ImagePlus image = ImagePlusConverter.fromVolume(VolumeIO.readImage(TinyModel.dataset().resolve("images/case00.nii.gz")), "img0");
-		ImagePlus labels = ImagePlusConverter.fromLabels(VolumeIO.readLabels(TinyModel.dataset().resolve("labels/case00.nii.gz")), "lab0");
-		// headless there are no windows: a batch-mode macro's images are what WindowManager finds
-		ij.macro.Interpreter.batchMode = true;
-		ij.macro.Interpreter.addBatchModeImage(image);
-		ij.macro.Interpreter.addBatchModeImage(labels);
-		AtomicInteger epochs = new AtomicInteger();
-		TrainingProgress progress = new TrainingProgress() {
-			@Override
-			public void epochFinished(EpochReport r) {
-				super.epochFinished(r);
-				epochs.incrementAndGet();
+		withOpenImages(List.of(image("images/case00.nii.gz", "img0", false), image("labels/case00.nii.gz", "lab0", true)), () -> {
+			AtomicInteger epochs = new AtomicInteger();
+			TrainingProgress progress = new TrainingProgress() {
+				@Override
+				public void epochFinished(EpochReport r) {
+					super.epochFinished(r);
+					epochs.incrementAndGet();
+				}
+			};
+			CoTrainSettings s = new CoTrainSettings(CoTrainSettings.PAIRS, "img0", "lab0", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k",
+				"lora", "cpu", 3, "all", run, false, TinyModel.OPTIONS);
+			try {
+				CoTrainRunner.run(s, null, progress, () -> epochs.get() >= 1);
+				fail("cancel must stop the run");
+			} catch (CancellationException expected) {
+				// stopped after the first epoch
 			}
-		};
-		CoTrainSettings s = new CoTrainSettings(CoTrainSettings.PAIRS, "img0", "lab0", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k", "lora", "cpu", 3, "all", run,
-			false, TinyModel.OPTIONS);
-		try {
-			CoTrainRunner.run(s, null, progress, () -> epochs.get() >= 1);
-			fail("cancel must stop the run");
-		} catch (CancellationException expected) {
-			// stopped after the first epoch
-		}
-		assertTrue(Files.exists(run.resolve(Checkpoint.FILE_NAME)));
-		assertFalse(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
-		assertTrue(Files.exists(run.resolve("data/images")));
-		try {
-			CoTrainRunner.run(s, null, new TrainingProgress(), () -> false);
-			fail("starting again over a checkpoint must be refused");
-		} catch (UserError e) {
-			assertTrue(e.getMessage(), e.getMessage().contains("Tick Resume"));
-		}
-		CoTrainSettings resume = new CoTrainSettings(CoTrainSettings.PAIRS, "", "", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k", "lora", "cpu", 0, "all", run, true, "");
-		CoTrainRunner.run(resume, null, progress, () -> false);
-		assertEquals(3, epochs.get());
-		assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
-		ij.macro.Interpreter.removeBatchModeImage(image);
-		ij.macro.Interpreter.removeBatchModeImage(labels);
-		ij.macro.Interpreter.batchMode = false;
+			assertTrue(Files.exists(run.resolve(Checkpoint.FILE_NAME)));
+			assertFalse(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
+			assertTrue(Files.exists(run.resolve("data/images")));
+			try {
+				CoTrainRunner.run(s, null, new TrainingProgress(), () -> false);
+				fail("starting again over a checkpoint must be refused");
+			} catch (UserError e) {
+				assertTrue(e.getMessage(), e.getMessage().contains("Tick Resume"));
+			}
+			CoTrainSettings resume = new CoTrainSettings(CoTrainSettings.PAIRS, "", "", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k",
+				"lora", "cpu", 0, "all", run, true, "");
+			CoTrainRunner.run(resume, null, progress, () -> false);
+			assertEquals(3, epochs.get());
+			assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
+		});
 	}
 
 	/** A tiny M&N: the 2-D network a small randomly initialised SegFormer (no pretrained file needed), 2 + 2 epochs. */
@@ -232,30 +251,22 @@ public class FijiCommandsTest {
 	@Test
 	public void mnTrainsFromRoisWithUnlabeledOpenImages() throws Exception {
 		Path run = tmp.newFolder().toPath().resolve("run");
-		ImagePlus image = ImagePlusConverter.fromVolume(VolumeIO.readImage(TinyModel.dataset().resolve("images/case01.nii.gz")), "annotated");
 		Roi[] rois = ClassRois.toRois(VolumeIO.readLabels(TinyModel.dataset().resolve("labels/case01.nii.gz")), List.of("background", "ball", "box"))
 			.toArray(new Roi[0]);
-		ImagePlus u1 = ImagePlusConverter.fromVolume(VolumeIO.readImage(TinyModel.dataset().resolve("images/case02.nii.gz")), "plain one");
-		ImagePlus u2 = ImagePlusConverter.fromVolume(VolumeIO.readImage(TinyModel.dataset().resolve("unlabeled/case04.nii.gz")), "plain two");
-		List<ImagePlus> open = List.of(image, u1, u2);
-		ij.macro.Interpreter.batchMode = true;
-		open.forEach(ij.macro.Interpreter::addBatchModeImage);
-		try {
-			Recording progress = new Recording();
-			CoTrainSettings s = new CoTrainSettings(CoTrainSettings.ROIS, "annotated", "", null, "plain one, plain two", null, "mn", "unet3d", "segformer", "whole",
-				"cpu", 4, "all", run, false, TINY_MN);
-			CoTrainRunner.run(s, rois, progress, () -> false);
-			assertTrue(progress.messages.toString(), progress.messages.stream().anyMatch(m -> m.contains("1 labeled + 2 unlabeled volumes")));
-			// co-training epochs (after the 2 of stage 1) for both networks, each learning from the other on the unlabeled volumes
-			assertEquals(List.of(0, 1, 2, 3), loggedEpochs(run, "3d"));
-			assertEquals(List.of(0, 1, 2, 3), loggedEpochs(run, "2d"));
-			ModelBundle bundle = ModelBundle.load(run.resolve(TrainWorkflow.BUNDLE_FILE));
-			assertEquals("mn", bundle.info().method);
-			assertEquals(1, bundle.info().labeled);
-		} finally {
-			open.forEach(ij.macro.Interpreter::removeBatchModeImage);
-			ij.macro.Interpreter.batchMode = false;
-		}
+		withOpenImages(List.of(image("images/case01.nii.gz", "annotated", false), image("images/case02.nii.gz", "plain one", false),
+			image("unlabeled/case04.nii.gz", "plain two", false)), () -> {
+				Recording progress = new Recording();
+				CoTrainSettings s = new CoTrainSettings(CoTrainSettings.ROIS, "annotated", "", null, "plain one, plain two", null, "mn", "unet3d", "segformer",
+					"whole", "cpu", 4, "all", run, false, TINY_MN);
+				CoTrainRunner.run(s, rois, progress, () -> false);
+				assertTrue(progress.messages.toString(), progress.messages.stream().anyMatch(m -> m.contains("1 labeled + 2 unlabeled volumes")));
+				// co-training epochs (after the 2 of stage 1) for both networks, each learning from the other on the unlabeled volumes
+				assertEquals(List.of(0, 1, 2, 3), loggedEpochs(run, "3d"));
+				assertEquals(List.of(0, 1, 2, 3), loggedEpochs(run, "2d"));
+				ModelBundle bundle = ModelBundle.load(run.resolve(TrainWorkflow.BUNDLE_FILE));
+				assertEquals("mn", bundle.info().method);
+				assertEquals(1, bundle.info().labeled);
+			});
 	}
 
 	/** Issue 15: a data set folder at Subset "all" gives M&N every labeled case and its unlabeled/ volumes. */
@@ -275,12 +286,7 @@ public class FijiCommandsTest {
 	@Test
 	public void aFailedStartLeavesTheOutputFolderReusable() throws Exception {
 		Path run = tmp.newFolder().toPath().resolve("run");
-		ImagePlus image = ImagePlusConverter.fromVolume(VolumeIO.readImage(TinyModel.dataset().resolve("images/case00.nii.gz")), "img-r");
-		ImagePlus labels = ImagePlusConverter.fromLabels(VolumeIO.readLabels(TinyModel.dataset().resolve("labels/case00.nii.gz")), "lab-r");
-		ij.macro.Interpreter.batchMode = true;
-		ij.macro.Interpreter.addBatchModeImage(image);
-		ij.macro.Interpreter.addBatchModeImage(labels);
-		try {
+		withOpenImages(List.of(image("images/case00.nii.gz", "img-r", false), image("labels/case00.nii.gz", "lab-r", true)), () -> {
 			// a setting the core refuses only after the data was written
 			CoTrainSettings bad = new CoTrainSettings(CoTrainSettings.PAIRS, "img-r", "lab-r", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k",
 				"lora", "cpu", 1, "all", run, false, TinyModel.OPTIONS + " patch=big");
@@ -308,11 +314,7 @@ public class FijiCommandsTest {
 			// and the same folder starts a new run
 			CoTrainRunner.run(good, null, new TrainingProgress(), () -> false);
 			assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
-		} finally {
-			ij.macro.Interpreter.removeBatchModeImage(image);
-			ij.macro.Interpreter.removeBatchModeImage(labels);
-			ij.macro.Interpreter.batchMode = false;
-		}
+		});
 	}
 
 	@Test
