@@ -9,11 +9,11 @@
 // M&N from a Groovy script in Fiji (Script Editor, language Groovy), headless too:
 //   ImageJ --headless --run train_and_segment.groovy "dataset='/data/set',images='/data/new',out='/results',epochs=0,options=''"
 // It runs the two SciJava commands with the same parameter names as the dialogs and the macro keys.
-// Co-Train is a DynamicCommand (its choices come from the installed version), so it is run through the
-// ModuleService, whose Future waits for it; CommandService.run returns no Future for dynamic commands.
+// Both are DynamicCommands (their fields and choices come from the installed version), so they are run through
+// the ModuleService, whose Future waits for them; CommandService.run returns no Future for dynamic commands.
 
 import org.mnseg.fiji.CoTrainCommand
-import org.mnseg.fiji.SegmentCommand
+import org.mnseg.fiji.SegmentImageCommand
 
 def run = new File(out, "run")
 modules.run(command.getCommand(CoTrainCommand), false,
@@ -25,7 +25,7 @@ def model = new File(run, "model.mnmodel")
 if (!model.isFile()) throw new IllegalStateException("Training did not produce " + model)
 
 // every volume of the folder: label files as 'mn segment' writes them
-command.run(SegmentCommand, false,
+modules.run(command.getCommand(SegmentImageCommand), false,
 	"model", model, "input", "folder", "folder", images, "output", new File(out, "labels"),
 	"probability", false, "rois", false).get()
 println "M&N Groovy example done: " + out

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.mnseg.util.OptionParser;
 import org.mnseg.util.UserError;
 
 /**
@@ -21,25 +22,11 @@ final class Args {
 
 	Args(String command, List<String> argv, Set<String> flags) {
 		this.command = command;
-		for (int i = 0; i < argv.size(); i++) {
-			String a = argv.get(i);
-			if (!a.startsWith("--") || a.length() < 3)
-				throw new UserError("mn " + command + ": unexpected argument '" + a + "'. Options look like --name value; see mn " + command + " --help.");
-			String name = a.substring(2);
-			String value = null;
-			int eq = name.indexOf('=');
-			if (eq > 0) {
-				value = name.substring(eq + 1);
-				name = name.substring(0, eq);
-			} else if (flags.contains(name)) {
-				value = "true";
-			} else {
-				if (i + 1 >= argv.size()) throw new UserError("mn " + command + ": option --" + name + " needs a value.");
-				value = argv.get(++i);
-			}
-			if (values.containsKey(name)) throw new UserError("mn " + command + ": option --" + name + " was given twice.");
-			values.put(name, value);
-		}
+		values.putAll(OptionParser.parse(argv, flags, false, (problem, what) -> "mn " + command + ": " + switch (problem) {
+			case NOT_AN_OPTION -> "unexpected argument '" + what + "'. Options look like --name value; see mn " + command + " --help.";
+			case MISSING_VALUE -> "option --" + what + " needs a value.";
+			case GIVEN_TWICE -> "option --" + what + " was given twice.";
+		}));
 	}
 
 	boolean has(String name) {

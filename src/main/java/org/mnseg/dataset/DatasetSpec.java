@@ -137,13 +137,12 @@ public final class DatasetSpec {
 	}
 
 	/**
-	 * The unlabeled cases when {@code labeled(n)} (every training case for n < 0) is labeled: the other training cases (their label paths removed)
-	 * followed by any extra unlabeled images of the data set.
+	 * The unlabeled cases when {@code labeled(n)} is labeled (every labeled training case for n &lt; 0): the other
+	 * training cases (their label paths removed) followed by any extra unlabeled images of the data set.
 	 */
 	public List<Case> unlabeled(int n) {
 		Set<String> labeledIds = new HashSet<>();
-		// n < 0: every training case is labeled, so only the extra unlabeled images remain
-		for (Case c : n < 0 ? train : labeled(n)) labeledIds.add(c.id());
+		for (Case c : n < 0 ? train.stream().filter(Case::hasLabel).toList() : labeled(n)) labeledIds.add(c.id());
 		List<Case> out = new ArrayList<>();
 		for (Case c : train)
 			if (!labeledIds.contains(c.id())) out.add(c.withoutLabel());

@@ -1,5 +1,7 @@
 package org.mnseg.fiji;
 
+import java.util.Map;
+
 import ij.WindowManager;
 import ij.plugin.PlugIn;
 
@@ -9,7 +11,7 @@ import ij.plugin.PlugIn;
  * waits for it, so its next line can segment with the new model.
  */
 public class CoTrainPlugin implements PlugIn {
-	static final String COMMAND = "M&N Co-Train";
+	static final String COMMAND = CoTrainSettings.DESCRIPTOR.title();
 	private static final DialogMemory MEMORY = new DialogMemory("mnseg.cotrain.");
 
 	/** The dialog of the last run, for screenshots and tests. */
@@ -47,56 +49,14 @@ public class CoTrainPlugin implements PlugIn {
 
 	/** Shows the dialog (or reads the macro options); null when cancelled. */
 	CoTrainSettings ask() {
-		OptionsDialog d = new OptionsDialog(COMMAND);
-		lastDialog = d;
 		String[] open = WindowManager.getImageTitles();
-		d.addMessage("Labeled data" + (open.length == 0 ? "" : " (open images: " + shorten(String.join(", ", open)) + ")"));
-		d.addChoice("Labeled data", CoTrainSettings.SOURCES, MEMORY.get("labeled", CoTrainSettings.PAIRS),
-			"Open image pairs, ROIs in the ROI Manager, or a data set folder (images/ + labels/).");
-		d.addString("Images", MEMORY.get("images", ""), "Titles of the labeled images, comma separated (for ROIs: the image they are on).");
-		d.addString("Labels", MEMORY.get("labels", ""), "Titles of their label images, same order (0 = background, 1, 2, ... = classes).");
-		d.addDirectory("Dataset folder", MEMORY.get("dataset", ""), "For 'folder': images/ and labels/ (same names), or a dataset.json.");
-		d.addString("Unlabeled images", MEMORY.get("unlabeled", ""), "Optional: titles of open images without labels, comma separated.");
-		d.addDirectory("Folder of unlabeled", MEMORY.get("folder", ""), "Optional: a folder of images without labels.");
-		d.addMessage("Training");
-		d.addChoice("Method", CoTrainSettings.methods(), MEMORY.get("method", CoTrainSettings.methods().get(0)),
-			"How the networks learn; co-training methods also use the unlabeled images.");
-		d.addChoice("Architecture (3D)", CoTrainSettings.architectures(), MEMORY.get("architecture", CoTrainSettings.architectures().get(0)),
-			"The 3-D network trained from scratch.");
-		d.addChoice("2D model", CoTrainSettings.models2d(), MEMORY.get("model2d", CoTrainSettings.models2d().get(0)),
-			"The 2-D network pretrained on natural images (M&N, 2d-only, fixed-pseudo).");
-		d.addChoice("Fine-tuning", CoTrainSettings.fineTunings(), MEMORY.get("finetuning", CoTrainSettings.fineTunings().get(0)),
-			"How the 2-D network adapts: LoRA adapters (the paper), its decoder only, or the whole network.");
-		d.addChoice("Preset", CoTrainSettings.presets(), MEMORY.get("preset", "cpu"), "cpu: minutes on a laptop; paper: the paper's settings (GPU).");
-		d.addNumber("Epochs", MEMORY.get("epochs", 0), "0 keeps the preset's number of epochs.");
-		d.addString("Subset", MEMORY.get("subset", "all"), "For 'folder': 'all' or how many labeled cases to use.");
-		d.addDirectory("Output folder", MEMORY.get("output", ""), "The run folder: model.mnmodel, log.csv, checkpoint, loss plot.");
-		d.addCheckbox("Resume", false, "Continue the cancelled run in the output folder from its checkpoint.");
-		d.addString("Options", MEMORY.get("options", ""), "More settings as name=value, e.g. lr3d=3e-4 patch=48,48,32 (see Help).");
-		d.setHelp(Help.CO_TRAIN);
-		if (!d.show()) return null;
-		CoTrainSettings s = new CoTrainSettings(d.nextChoice(), d.nextString(), d.nextString(), SegmentPlugin.path(d.nextString()), d.nextString(),
-			SegmentPlugin.path(d.nextString()), d.nextChoice(), d.nextChoice(), d.nextChoice(), d.nextChoice(), d.nextChoice(), (int) d.nextNumber(), d.nextString(),
-			SegmentPlugin.path(d.nextString()), d.nextBoolean(), d.nextString());
-		MEMORY.set("labeled", s.labeled());
-		MEMORY.set("images", s.images());
-		MEMORY.set("labels", s.labels());
-		MEMORY.set("dataset", SegmentPlugin.text(s.dataset()));
-		MEMORY.set("unlabeled", s.unlabeled());
-		MEMORY.set("folder", SegmentPlugin.text(s.unlabeledFolder()));
-		MEMORY.set("method", s.method());
-		MEMORY.set("architecture", s.architecture());
-		MEMORY.set("model2d", s.model2d());
-		MEMORY.set("finetuning", s.finetuning());
-		MEMORY.set("preset", s.preset());
-		MEMORY.set("epochs", s.epochs());
-		MEMORY.set("subset", s.subset());
-		MEMORY.set("output", SegmentPlugin.text(s.output()));
-		MEMORY.set("options", s.options());
-		return s;
+		Map<String, String> notes = open.length == 0 ? Map.of() : Map.of(CoTrainSettings.DATA, "open images: " + shorten(String.join(", ", open)));
+		lastDialog = new OptionsDialog(CoTrainSettings.DESCRIPTOR, MEMORY, notes);
+		CommandValues v = lastDialog.ask();
+		return v == null ? null : CoTrainSettings.from(v);
 	}
 
 	private static String shorten(String s) {
-		return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+		return s.length() > 60 ? s.substring(0, 57) + "..." : s;
 	}
 }

@@ -1,17 +1,13 @@
 package org.mnseg.fiji;
 
-import org.mnseg.nn.EngineThreads;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-import org.mnseg.train.Checkpoint;
-import org.mnseg.train.ConfigOverrides;
-import org.mnseg.util.Devices;
 import org.mnseg.util.UserError;
+import org.mnseg.workflow.Engine;
+import org.mnseg.workflow.TrainOptions;
 import org.mnseg.workflow.TrainWorkflow;
 
 import ij.gui.Roi;
@@ -37,23 +33,20 @@ public final class CoTrainRunner {
 	public static TrainWorkflow.Result run(CoTrainSettings s, Roi[] rois, TrainingProgress progress, BooleanSupplier cancelled) {
 		if (s.output() == null || s.output().toString().isBlank())
 			throw new UserError("Choose an output folder: the model, the training log and the checkpoint are saved there.");
-		check(CoTrainSettings.methods().contains(s.method()), "Method '" + s.method() + "' is unknown. Choose one of " + CoTrainSettings.methods() + ".");
-		check(CoTrainSettings.architectures().contains(s.architecture()),
-			"Architecture '" + s.architecture() + "' is unknown. Choose one of " + CoTrainSettings.architectures() + ".");
-		check(CoTrainSettings.models2d().contains(s.model2d()),
-			"2D model '" + s.model2d() + "' is unknown. Choose one of " + CoTrainSettings.models2d() + ".");
-		check(CoTrainSettings.fineTunings().contains(s.finetuning()),
-			"Fine-tuning '" + s.finetuning() + "' is unknown. Choose one of " + CoTrainSettings.fineTunings() + ".");
-		check(CoTrainSettings.presets().contains(s.preset()), "Preset '" + s.preset() + "' is unknown. Choose one of " + CoTrainSettings.presets() + ".");
-		check(s.epochs() >= 0, "Epochs must be 0 (the preset's number) or more.");
-		boolean hasCheckpoint = Files.exists(s.output().resolve(Checkpoint.FILE_NAME));
+		choice("Method", s.method(), TrainOptions.methods());
+		choice("Architecture", s.architecture(), TrainOptions.architectures3d());
+		choice("2D model", s.model2d(), TrainOptions.architectures2d());
+		choice("Fine-tuning", s.finetuning(), TrainOptions.fineTunings());
+		choice("Preset", s.preset(), TrainOptions.presets());
+		if (s.epochs() < 0) throw new UserError("Epochs must be 0 (the preset's number) or more.");
+		boolean hasCheckpoint = TrainOptions.hasCheckpoint(s.output());
 		if (s.resume() && !hasCheckpoint)
 			throw new UserError("Resume is ticked but " + s.output() + " holds no checkpoint. Untick Resume to start a new run there.");
 		if (!s.resume() && hasCheckpoint)
 			throw new UserError("The output folder " + s.output() + " holds the checkpoint of an earlier run. Tick Resume to continue it, or choose "
 				+ "another output folder.");
 
-		Map<String, String> overrides = parseOptions(s.options());
+		Map<String, String> overrides = TrainOptions.parse(s.options(), "Options");
 		if (s.epochs() > 0) overrides.put("epochs", Integer.toString(s.epochs()));
 		overrides.putIfAbsent("architecture3d", s.architecture());
 		overrides.putIfAbsent("architecture2d", s.model2d());
@@ -61,24 +54,34 @@ public final class CoTrainRunner {
 
 		Path dataset = null;
 		int labeled = -1;
-		if (!s.resume()) {
-			DataChoice data = gather(s, rois, overrides);
-			dataset = data.dataset();
-			labeled = data.labeled();
-		}
-		EngineThreads.prepare();
-		TrainWorkflow.Request request = new TrainWorkflow.Request(dataset, labeled, s.method(), s.preset(), overrides, s.output(), s.resume(),
-			true, Devices.resolve("auto"));
+		TrainingSetWriter written = null;
 		try {
-			TrainWorkflow.Result result = TrainWorkflow.run(request, progress, cancelled);
-			Feedback.log("M&N Co-Train: model saved as " + result.bundle());
-			return result;
-		} finally {
-			progress.savePlot(s.output().resolve(PLOT_FILE));
+			if (!s.resume()) {
+				DataChoice data = gather(s, rois, overrides);
+				dataset = data.dataset();
+				labeled = data.labeled();
+				written = data.writer();
+			}
+			Engine.prepare();
+			TrainWorkflow.Request request = new TrainWorkflow.Request(dataset, labeled, s.method(), s.preset(), overrides, s.output(), s.resume(),
+				true, Engine.auto());
+			try {
+				TrainWorkflow.Result result = TrainWorkflow.run(request, progress, cancelled);
+				Feedback.log("M&N Co-Train: model saved as " + result.bundle());
+				return result;
+			} finally {
+				progress.savePlot(s.output().resolve(PLOT_FILE));
+			}
+		} catch (RuntimeException | Error e) {
+			// a run that stopped before its first checkpoint cannot be resumed: leave the folder as it was, so that
+			// starting again there works (the copied data would otherwise block a new start)
+			if (written != null && !TrainOptions.hasCheckpoint(s.output())) written.discard();
+			throw e;
 		}
 	}
 
-	private record DataChoice(Path dataset, int labeled) {}
+	/** The data set the core reads; {@code writer} is set when it was written into the run folder by this call. */
+	private record DataChoice(Path dataset, int labeled, TrainingSetWriter writer) {}
 
 	/** Where the core reads the data from: the data set folder itself, or a folder written from Fiji's data. */
 	private static DataChoice gather(CoTrainSettings s, Roi[] rois, Map<String, String> overrides) {
@@ -86,9 +89,21 @@ public final class CoTrainRunner {
 		boolean extraUnlabeled = !TrainingSetWriter.titles(s.unlabeled()).isEmpty() || s.unlabeledFolder() != null;
 		if (CoTrainSettings.FOLDER.equals(s.labeled())) {
 			if (s.dataset() == null) throw new UserError("Labeled data is 'folder': choose the data set folder (images/ and labels/, or a dataset.json).");
-			if (!extraUnlabeled) return new DataChoice(s.dataset(), subset > 0 ? subset : allLabeled(s.dataset()));
+			if (!extraUnlabeled) return new DataChoice(s.dataset(), subset, null);
 		}
 		TrainingSetWriter writer = new TrainingSetWriter(s.output());
+		try {
+			write(writer, s, subset, rois);
+		} catch (RuntimeException | Error e) {
+			writer.discard();
+			throw e;
+		}
+		// images from Fiji have no modality: z-scores per volume suit MRI and microscopy alike
+		overrides.putIfAbsent("normalization", "mri");
+		return new DataChoice(writer.root(), -1, writer);
+	}
+
+	private static void write(TrainingSetWriter writer, CoTrainSettings s, int subset, Roi[] rois) {
 		switch (s.labeled()) {
 			case CoTrainSettings.PAIRS -> writer.addPairs(s.images(), s.labels());
 			case CoTrainSettings.ROIS -> writer.addRois(s.images(), rois == null ? new Roi[0] : rois);
@@ -97,16 +112,6 @@ public final class CoTrainRunner {
 		}
 		writer.addUnlabeledImages(s.unlabeled());
 		if (s.unlabeledFolder() != null) writer.addUnlabeledFolder(s.unlabeledFolder());
-		// images from Fiji have no modality: z-scores per volume suit MRI and microscopy alike
-		overrides.putIfAbsent("normalization", "mri");
-		return new DataChoice(writer.root(), -1);
-	}
-
-	/** "all" labeled cases: every training case where all have labels, else the number of labeled ones. */
-	private static int allLabeled(Path dataset) {
-		java.util.List<org.mnseg.dataset.Case> train = org.mnseg.dataset.DatasetSpec.open(dataset).train();
-		long labeled = train.stream().filter(org.mnseg.dataset.Case::hasLabel).count();
-		return labeled == train.size() ? -1 : (int) labeled;
 	}
 
 	/** The ROI Manager's ROIs, or none when there is no ROI Manager. */
@@ -114,31 +119,6 @@ public final class CoTrainRunner {
 		RoiManager rm = RoiManager.getInstance();
 		if (rm == null && ij.macro.Interpreter.isBatchModeRoiManager()) rm = ij.macro.Interpreter.getBatchModeRoiManager();
 		return rm == null ? new Roi[0] : rm.getRoisAsArray();
-	}
-
-	/** "name=value name=value" (also "--name value") into option names and values; names are checked by the core. */
-	static Map<String, String> parseOptions(String text) {
-		Map<String, String> m = new LinkedHashMap<>();
-		if (text == null || text.isBlank()) return m;
-		String[] parts = text.trim().split("\\s+");
-		for (int i = 0; i < parts.length; i++) {
-			String p = parts[i].startsWith("--") ? parts[i].substring(2) : parts[i];
-			int eq = p.indexOf('=');
-			String name, value;
-			if (eq > 0) {
-				name = p.substring(0, eq);
-				value = p.substring(eq + 1);
-			}
-			else if (parts[i].startsWith("--") && i + 1 < parts.length) {
-				name = p;
-				value = parts[++i];
-			}
-			else throw new UserError("Options: '" + parts[i] + "' is not name=value. Write e.g. 'lr3d=3e-4 patch=48,48,32'.");
-			if (!ConfigOverrides.isOption(name))
-				throw new UserError("Options: '" + name + "' is not a training setting. Known settings: " + String.join(", ", ConfigOverrides.options().keySet()) + ".");
-			m.put(name, value);
-		}
-		return m;
 	}
 
 	static int subset(String text) {
@@ -152,7 +132,7 @@ public final class CoTrainRunner {
 		}
 	}
 
-	private static void check(boolean ok, String message) {
-		if (!ok) throw new UserError(message);
+	private static void choice(String field, String value, List<String> choices) {
+		if (!choices.contains(value)) throw new UserError(field + " '" + value + "' is unknown. Choose one of " + String.join(", ", choices) + ".");
 	}
 }

@@ -1,17 +1,19 @@
 package org.mnseg.fiji;
 
+import static org.mnseg.fiji.CommandParameter.choice;
+import static org.mnseg.fiji.CommandParameter.flag;
+import static org.mnseg.fiji.CommandParameter.folder;
+import static org.mnseg.fiji.CommandParameter.integer;
+import static org.mnseg.fiji.CommandParameter.text;
+
 import java.nio.file.Path;
 import java.util.List;
 
-import org.mnseg.finetune.FineTuning;
-import org.mnseg.models.NetworkFactory;
-import org.mnseg.train.Presets;
-import org.mnseg.workflow.TrainWorkflow;
+import org.mnseg.workflow.TrainOptions;
 
 /**
- * What "M&amp;N Co-Train" is asked to do. Macro keys (and SciJava parameter names): {@code labeled}, {@code images},
- * {@code labels}, {@code dataset}, {@code unlabeled}, {@code folder}, {@code method}, {@code architecture},
- * {@code model2d}, {@code finetuning}, {@code preset}, {@code epochs}, {@code subset}, {@code output}, {@code resume}, {@code options}.
+ * What "M&amp;N Co-Train" is asked to do, and its fields ({@link #DESCRIPTOR}), declared once for the dialog, the
+ * macro keys and the SciJava command.
  *
  * @param labeled where labeled data comes from: {@link #PAIRS}, {@link #ROIS} or {@link #FOLDER}
  * @param images titles of open images, comma separated (pairs; the first one for ROIs)
@@ -29,24 +31,45 @@ public record CoTrainSettings(String labeled, String images, String labels, Path
 	public static final String PAIRS = "open image pairs", ROIS = "ROI Manager", FOLDER = "folder";
 	public static final List<String> SOURCES = List.of(PAIRS, ROIS, FOLDER);
 
-	/** The choices offered, read from the core so that new methods and networks appear without changes here. */
-	public static List<String> methods() {
-		return TrainWorkflow.METHODS;
-	}
+	/** The dialog's sections. */
+	public static final String DATA = "Data", MODEL = "Model", TRAINING = "Training", OUTPUT = "Output";
 
-	public static List<String> architectures() {
-		return NetworkFactory.ARCHITECTURES_3D;
-	}
+	/** Every field: macro key, label, default, choices (the core's lists, so new methods appear by themselves). */
+	public static final CommandDescriptor DESCRIPTOR = new CommandDescriptor("M&N Co-Train",
+		"Trains a segmentation model from a few labeled volumes (and, for co-training methods, unlabeled ones) and saves "
+			+ "<tt>model.mnmodel</tt> in the output folder, with <tt>log.csv</tt>, a resumable <tt>checkpoint.mnckpt</tt> and the loss plot "
+			+ "<tt>loss-plot.png</tt>. <b>ROIs as labels</b>: each ROI's group, or the number or name it is named with, gives its class; every "
+			+ "slice with a ROI counts as fully annotated (pixels outside all ROIs are background), slices without ROIs are left out. "
+			+ "Progress shows in the status bar and a live plot of the loss; <b>Cancel training</b> (or Esc) stops after the current step "
+			+ "and keeps the checkpoint of the last finished epoch for <b>Resume</b>.",
+		List.of(DATA, MODEL, TRAINING, OUTPUT), List.of(
+			choice(DATA, "labeled", "Labeled data", () -> SOURCES, PAIRS,
+				"Open image pairs, ROIs in the ROI Manager, or a data set folder (images/ + labels/ with the same file names)."),
+			text(DATA, "images", "Images", "",
+				"Titles of the open labeled images, comma separated (for ROIs: the image they are drawn on; empty: the current image)."),
+			text(DATA, "labels", "Labels", "", "Titles of their label images, same order (0 = background, 1, 2, ... = classes)."),
+			folder(DATA, "dataset", "Dataset folder", "For 'folder': images/ and labels/ (same names) and optional unlabeled/, or a dataset.json."),
+			text(DATA, "subset", "Subset", "all", "For 'folder': 'all' or how many labeled cases to use."),
+			text(DATA, "unlabeled", "Unlabeled images", "", "Optional: titles of open images without labels, comma separated."),
+			folder(DATA, "folder", "Folder of unlabeled", "Optional: a folder of images without labels."),
+			choice(MODEL, "method", "Method", TrainOptions::methods, null,
+				"How the networks learn; the co-training methods (mn, fixed-pseudo) also learn from the unlabeled images."),
+			choice(MODEL, "model2d", "2D model", TrainOptions::architectures2d, null,
+				"The 2-D network pretrained on natural images (mn, 2d-only, fixed-pseudo).").alias("2d"),
+			choice(MODEL, "finetuning", "Fine-tuning", TrainOptions::fineTunings, null,
+				"How the 2-D network adapts: LoRA adapters (the paper), its decoder only, or the whole network.").alias("fine-tuning"),
+			choice(MODEL, "architecture", "Architecture (3D)", TrainOptions::architectures3d, null, "The 3-D network trained from scratch.").asAdvanced(),
+			choice(TRAINING, "preset", "Preset", TrainOptions::presets, "cpu", "cpu: minutes on a laptop; paper: the paper's settings (for a GPU)."),
+			integer(TRAINING, "epochs", "Epochs", 0, "0 keeps the preset's number of epochs."),
+			text(TRAINING, "options", "Options", "",
+				"Any further training setting as name=value pairs, e.g. lr3d=3e-4 patch=48,48,32 zoom=false ('mn train --help' lists them).").asAdvanced(),
+			folder(OUTPUT, "output", "Output folder", "The run folder: model.mnmodel, log.csv, checkpoint, loss plot."),
+			flag(OUTPUT, "resume", "Resume", "Continue the cancelled run in the output folder from its checkpoint.").notRemembered()));
 
-	public static List<String> models2d() {
-		return NetworkFactory.ARCHITECTURES_2D;
-	}
-
-	public static List<String> fineTunings() {
-		return java.util.Arrays.stream(FineTuning.Strategy.values()).map(FineTuning.Strategy::key).toList();
-	}
-
-	public static List<String> presets() {
-		return Presets.NAMES;
+	/** The settings from the values either face read. */
+	static CoTrainSettings from(CommandValues v) {
+		return new CoTrainSettings(v.text("labeled"), v.text("images"), v.text("labels"), v.path("dataset"), v.text("unlabeled"), v.path("folder"),
+			v.text("method"), v.text("architecture"), v.text("model2d"), v.text("finetuning"), v.text("preset"), v.integer("epochs"), v.text("subset"),
+			v.path("output"), v.flag("resume"), v.text("options"));
 	}
 }

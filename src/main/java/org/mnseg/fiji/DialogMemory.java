@@ -15,27 +15,27 @@ final class DialogMemory {
 		this.prefix = prefix;
 	}
 
-	String get(String key, String def) {
-		return Macro.getOptions() != null ? def : Prefs.get(prefix + key, def);
+	/** The value last used, or the field's default when it is not remembered or a macro runs. */
+	Object get(CommandParameter p) {
+		Object def = p.initialValue();
+		if (!p.remembered() || Macro.getOptions() != null) return def;
+		String key = prefix + p.key();
+		return switch (p.kind()) {
+			case FLAG -> Prefs.get(key, (Boolean) def);
+			case INTEGER -> (int) Prefs.get(key, ((Number) def).doubleValue());
+			case CHOICE -> {
+				String last = Prefs.get(key, (String) def);
+				// a choice this version no longer offers falls back to the default
+				yield p.choiceList().contains(last) ? last : def;
+			}
+			default -> Prefs.get(key, def == null ? "" : def.toString());
+		};
 	}
 
-	boolean get(String key, boolean def) {
-		return Macro.getOptions() != null ? def : Prefs.get(prefix + key, def);
-	}
-
-	double get(String key, double def) {
-		return Macro.getOptions() != null ? def : Prefs.get(prefix + key, def);
-	}
-
-	void set(String key, String value) {
-		Prefs.set(prefix + key, value);
-	}
-
-	void set(String key, boolean value) {
-		Prefs.set(prefix + key, value);
-	}
-
-	void set(String key, double value) {
-		Prefs.set(prefix + key, value);
+	void set(CommandParameter p, Object value) {
+		String key = prefix + p.key();
+		if (value instanceof Boolean b) Prefs.set(key, b);
+		else if (value instanceof Number n) Prefs.set(key, n.doubleValue());
+		else Prefs.set(key, value == null ? "" : value.toString());
 	}
 }

@@ -1,21 +1,18 @@
 package org.mnseg.fiji;
 
-import org.mnseg.nn.EngineThreads;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.mnseg.bundle.ModelBundle;
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
 import org.mnseg.io.ImagePlusConverter;
 import org.mnseg.train.RunListener;
 import org.mnseg.util.AtomicFiles;
-import org.mnseg.util.Devices;
 import org.mnseg.util.UserError;
+import org.mnseg.workflow.ModelFile;
 import org.mnseg.workflow.SegmentWorkflow;
 import org.mnseg.inference.Segmenter;
 
@@ -39,9 +36,9 @@ public final class SegmentRunner {
 	/** Checks the settings before any work, with messages that say which field to change. */
 	public static void validate(SegmentSettings s, ImagePlus image) {
 		if (s.model() == null || s.model().toString().isBlank())
-			throw new UserError("Choose the model: a " + ModelBundle.FILE_EXTENSION + " file written by M&N Co-Train or 'mn train'.");
+			throw new UserError("Choose the model: a " + ModelFile.EXTENSION + " file written by M&N Co-Train or 'mn train'.");
 		if (!Files.isRegularFile(s.model()))
-			throw new UserError("The model file " + s.model() + " does not exist. Choose the " + ModelBundle.FILE_EXTENSION + " file of a finished training.");
+			throw new UserError("The model file " + s.model() + " does not exist. Choose the " + ModelFile.EXTENSION + " file of a finished training.");
 		if (!SegmentSettings.INPUTS.contains(s.input()))
 			throw new UserError("Input '" + s.input() + "' is unknown; choose '" + SegmentSettings.CURRENT_IMAGE + "' or '" + SegmentSettings.FOLDER + "'.");
 		if (s.batch()) {
@@ -56,9 +53,7 @@ public final class SegmentRunner {
 	/** Segments according to the settings; {@code image} is the current image (ignored for a folder). */
 	public static Result run(SegmentSettings s, ImagePlus image, AtomicBoolean cancel) {
 		validate(s, image);
-		EngineThreads.prepare();
-		ModelBundle bundle = ModelBundle.load(s.model());
-		try (Segmenter segmenter = new Segmenter(bundle, null, Devices.resolve("auto"), Segmenter.defaultWindow(bundle.info()))) {
+		try (Segmenter segmenter = ModelFile.open(s.model())) {
 			if (s.batch()) {
 				RunListener listener = new RunListener() {
 					@Override

@@ -1,11 +1,15 @@
 package org.mnseg.fiji;
 
+import static org.mnseg.fiji.CommandParameter.choice;
+import static org.mnseg.fiji.CommandParameter.file;
+import static org.mnseg.fiji.CommandParameter.flag;
+
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What "M&amp;N Segment" is asked to do. The macro keys (and SciJava parameter names) are the component names:
- * {@code model}, {@code input}, {@code folder}, {@code output}, {@code probability}, {@code rois}.
+ * What "M&amp;N Segment" is asked to do, and its fields ({@link #DESCRIPTOR}), declared once for the dialog, the macro
+ * keys and the SciJava command.
  *
  * @param model the {@code .mnmodel} bundle
  * @param input {@link #CURRENT_IMAGE} or {@link #FOLDER}
@@ -17,6 +21,25 @@ import java.util.List;
 public record SegmentSettings(Path model, String input, Path folder, Path output, boolean probability, boolean rois) {
 	public static final String CURRENT_IMAGE = "current image", FOLDER = "folder";
 	public static final List<String> INPUTS = List.of(CURRENT_IMAGE, FOLDER);
+
+	public static final String INPUT = "Input", RESULTS = "Results";
+
+	public static final CommandDescriptor DESCRIPTOR = new CommandDescriptor("M&N Segment",
+		"Applies a trained model (a <tt>.mnmodel</tt> file) to the current image or to every volume of a folder. For the current image it "
+			+ "opens a label image <tt>&lt;title&gt;-labels</tt> on the same calibration with a label lookup table; for a folder it writes one "
+			+ "label file per volume (<tt>&lt;name&gt;.nii.gz</tt>, or <tt>&lt;name&gt;.tif</tt> for TIFF input), exactly as "
+			+ "<tt>mn segment</tt> does. The image must have the channels the model was trained on.",
+		List.of(INPUT, RESULTS), List.of(
+			file(INPUT, "model", "Model", "The .mnmodel file that M&N Co-Train (or 'mn train') saved in its output folder."),
+			choice(INPUT, "input", "Input", () -> INPUTS, CURRENT_IMAGE, "'current image': the active image; 'folder': every volume in the folder below."),
+			CommandParameter.folder(INPUT, "folder", "Folder", "Only for Input = folder: the images to segment (.tif, .nii, .nii.gz, .h5)."),
+			CommandParameter.folder(RESULTS, "output", "Output", "Where label files are saved. Required for a folder; optional for the current image (saved as TIFF)."),
+			flag(RESULTS, "probability", "Probability map", "Also make the foreground probability (1 - P(background), 0 to 1) as a 32-bit image."),
+			flag(RESULTS, "rois", "ROIs per class and slice", "Also add one ROI per class and slice to the ROI Manager (named after the class).")));
+
+	static SegmentSettings from(CommandValues v) {
+		return new SegmentSettings(v.path("model"), v.text("input"), v.path("folder"), v.path("output"), v.flag("probability"), v.flag("rois"));
+	}
 
 	public boolean batch() {
 		return FOLDER.equals(input);

@@ -6,15 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
-import org.mnseg.dataset.Case;
-import org.mnseg.dataset.DatasetSpec;
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Volume;
 import org.mnseg.io.ImagePlusConverter;
-import org.mnseg.io.VolumeIO;
 import org.mnseg.util.UserError;
+import org.mnseg.workflow.DatasetWriter;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -23,30 +20,36 @@ import ij.gui.Roi;
 
 /**
  * Turns what the user has in Fiji (open images, label images, ROIs, folders) into the plain folder data set the core
- * trains on ({@code images/}, {@code labels/}, {@code unlabeled/}, see {@link DatasetSpec}), inside the run folder,
- * so that the run is reproducible and resumable after Fiji is closed.
+ * trains on ({@link DatasetWriter}), inside the run folder, so that the run is reproducible and resumable after Fiji
+ * is closed.
  */
 public final class TrainingSetWriter {
 	/** The data set folder inside the run folder. */
 	public static final String FOLDER = "data";
 
-	private final Path root;
-	private int written;
+	private final DatasetWriter out;
 
 	public TrainingSetWriter(Path runDir) {
-		this.root = runDir.resolve(FOLDER);
-		if (Files.exists(root.resolve("images")))
-			throw new UserError("The output folder " + runDir + " already holds training data from an earlier run (" + root
-				+ "). Choose another output folder, or tick Resume to continue that run.");
+		Path root = runDir.resolve(FOLDER);
+		// a failed or early-cancelled start removes its data (CoTrainRunner), so data/ here is a run that was killed
+		// before its first checkpoint (with a checkpoint, the caller has already asked for Resume)
+		if (Files.exists(root))
+			throw new UserError("The output folder " + runDir + " holds the training data of a run that stopped before its first checkpoint (" + root
+				+ "), so it cannot be resumed. Delete that folder to start again there, or choose another output folder.");
+		out = new DatasetWriter(root);
 	}
 
 	public Path root() {
-		return root;
+		return out.root();
 	}
 
-	/** Number of labeled cases written. */
-	public int labeledCount() {
-		return written;
+	/** Removes everything this writer wrote (the data set folder), after a start that failed. */
+	public void discard() {
+		try {
+			out.discard();
+		} catch (IOException e) {
+			Feedback.log("M&N Co-Train: could not remove " + out.root() + " (" + e.getMessage() + "); delete it before starting again in that folder.");
+		}
 	}
 
 	/** Image/label pairs of open images, by title lists in the same order. */
@@ -63,7 +66,7 @@ public final class TrainingSetWriter {
 			if (!Arrays.equals(v.shape(), l.shape()))
 				throw new UserError("Image '" + image.getTitle() + "' is " + shape(v.shape()) + " but its labels '" + label.getTitle() + "' are "
 					+ shape(l.shape()) + ". A label image must have the size and slices of its image.");
-			writeLabeled(image.getTitle(), v, LabelVolume.wrap(l.data(), l.shape(), v.geometry()));
+			out.addLabeled(LabelImages.baseTitle(image.getTitle()), v, LabelVolume.wrap(l.data(), l.shape(), v.geometry()));
 		}
 	}
 
@@ -82,67 +85,25 @@ public final class TrainingSetWriter {
 		if (image.getNChannels() > 1)
 			throw new UserError("Training from ROIs supports single-channel images; '" + image.getTitle() + "' has " + image.getNChannels()
 				+ " channels. Use labeled image pairs instead.");
-		writeLabeled(image.getTitle(), ImagePlusConverter.toVolume(subImage), a.labels());
+		out.addLabeled(LabelImages.baseTitle(image.getTitle()), ImagePlusConverter.toVolume(subImage), a.labels());
 		Feedback.log("M&N Co-Train: " + rois.length + " ROIs on " + a.slices().length + " slice(s) of '" + image.getTitle() + "', classes "
 			+ (a.classes().isEmpty() ? "by group or number" : a.classes()));
 	}
 
 	/** The labeled cases of a data set folder (the first {@code n}, or all for n &lt; 0) and its unlabeled images. */
 	public void addDataset(Path dataset, int n) {
-		DatasetSpec spec = DatasetSpec.open(dataset);
-		List<Case> labeled = spec.train().stream().filter(Case::hasLabel).toList();
-		if (n > 0) labeled = spec.labeled(n);
-		for (Case c : labeled) {
-			copy(c.image(), root.resolve("images"), c.id());
-			copy(c.label(), root.resolve("labels"), c.id());
-			written++;
-		}
-		List<Case> unlabeled;
-		try {
-			unlabeled = spec.unlabeled(n > 0 ? n : labeled.size());
-		} catch (UserError noSuchSubset) {
-			// "all" of a dataset.json without a subset of that size: its training cases without labels
-			unlabeled = spec.train().stream().filter(c -> !c.hasLabel()).toList();
-		}
-		for (Case c : unlabeled)
-			copy(c.image(), root.resolve("unlabeled"), c.id());
+		out.addDataset(dataset, n);
 	}
 
 	/** Open images without labels. */
 	public void addUnlabeledImages(String imageTitles) {
-		for (String t : titles(imageTitles)) {
-			ImagePlus image = open(t, "Unlabeled images");
-			VolumeIO.writeImage(ImagePlusConverter.toVolume(image), root.resolve("unlabeled").resolve(safe(t) + ".nii.gz"));
-		}
+		for (String t : titles(imageTitles))
+			out.addUnlabeled(t, ImagePlusConverter.toVolume(open(t, "Unlabeled images")));
 	}
 
 	/** Every volume file of a folder, as unlabeled images. */
 	public void addUnlabeledFolder(Path folder) {
-		if (!Files.isDirectory(folder)) throw new UserError("The folder of unlabeled images " + folder + " does not exist.");
-		try (Stream<Path> files = Files.list(folder)) {
-			for (Path f : (Iterable<Path>) files.filter(VolumeIO::isVolumeFile).sorted()::iterator)
-				copy(f, root.resolve("unlabeled"), "u_" + VolumeIO.baseName(f));
-		} catch (IOException e) {
-			throw new UserError("Cannot list the folder " + folder + ": " + e.getMessage(), e);
-		}
-	}
-
-	private void writeLabeled(String title, Volume image, LabelVolume labels) {
-		String id = String.format("case_%03d_%s", written + 1, safe(LabelImages.baseTitle(title)));
-		VolumeIO.writeImage(image, root.resolve("images").resolve(id + ".nii.gz"));
-		VolumeIO.writeLabels(labels, root.resolve("labels").resolve(id + ".nii.gz"));
-		written++;
-	}
-
-	private static void copy(Path file, Path folder, String id) {
-		String name = file.getFileName().toString();
-		String ext = name.substring(VolumeIO.baseName(file).length());
-		try {
-			Files.createDirectories(folder);
-			Files.copy(file, folder.resolve(id + ext));
-		} catch (IOException e) {
-			throw new UserError("Cannot copy " + file + " into " + folder + ": " + e.getMessage(), e);
-		}
+		out.addUnlabeledFolder(folder);
 	}
 
 	static List<String> titles(String list) {
@@ -161,10 +122,6 @@ public final class TrainingSetWriter {
 				+ (open.length == 0 ? "none" : String.join(", ", open)) + ".");
 		}
 		return imp;
-	}
-
-	private static String safe(String s) {
-		return s.replaceAll("[^A-Za-z0-9._-]+", "_");
 	}
 
 	private static String shape(int[] s) {

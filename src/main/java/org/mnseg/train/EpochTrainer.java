@@ -79,7 +79,8 @@ final class EpochTrainer {
 		double sum = 0;
 		for (int step = 0; step < settings.iterationsPerEpoch; step++) {
 			if (cancelled.getAsBoolean()) throw new CancellationException("Training cancelled during epoch " + (epoch + 1) + "; "
-				+ (checkpointWritten ? "the last checkpoint is kept. Run again with --resume to continue." : "no epoch had finished, so there is no checkpoint to resume from."));
+				+ (checkpointWritten ? "the last checkpoint is kept. Run again with --resume to continue."
+					: "no checkpoint was saved yet, so there is nothing to resume: start the run again."));
 			int bu = unlabeled == null ? 0 : unlabeled.perStep()[step];
 			sum += step(student, epoch, step, lr, unlabeled, bu);
 			listener.stepFinished(epoch, step, settings.iterationsPerEpoch);

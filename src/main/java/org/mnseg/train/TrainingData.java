@@ -45,7 +45,8 @@ public final class TrainingData {
 	 */
 	static TrainingData load(DatasetSpec spec, int n, boolean withUnlabeled, int validation, Normalization normalization,
 		RunListener listener) {
-		List<Case> cases = n < 0 ? spec.train() : spec.labeled(n);
+		// n < 0: every labeled training case (data sets written from Fiji, "all" of a folder); the rest are unlabeled
+		List<Case> cases = n < 0 ? spec.train().stream().filter(Case::hasLabel).toList() : spec.labeled(n);
 		List<Sample> labeled = new ArrayList<>();
 		for (Case c : cases) {
 			if (c.label() == null) throw new UserError("Case '" + c.id() + "' of " + spec.name() + " is listed as labeled but has no label file.");

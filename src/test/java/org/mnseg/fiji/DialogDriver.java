@@ -1,6 +1,9 @@
 package org.mnseg.fiji;
 
 import java.awt.Button;
+import java.awt.Component;
+import java.awt.Container;
+import java.awt.Label;
 import java.awt.Checkbox;
 import java.awt.Choice;
 import java.awt.EventQueue;
@@ -11,7 +14,9 @@ import java.awt.Window;
 import java.awt.event.ActionEvent;
 import java.awt.image.BufferedImage;
 import java.io.File;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import javax.imageio.ImageIO;
 
@@ -25,7 +30,7 @@ import ij.plugin.frame.Recorder;
  * Drives the real dialogs on a (virtual) display, as a user would: opens an image, starts "M&amp;N Segment" from
  * ImageJ's command table with the macro recorder on, fills the dialog's fields, takes a screenshot, presses OK,
  * reads the line the recorder wrote, replays it with the image selected again, and prints whether both label images
- * are equal. Also photographs the "M&amp;N Co-Train" dialog. Run in its own JVM by {@link RecordedMacroTest}.
+ * are equal. Also measures and photographs the "M&amp;N Co-Train" dialog and its advanced settings. Run in its own JVM by {@link RecordedMacroTest}.
  * <p>
  * Arguments: image model screenshotDir
  */
@@ -75,13 +80,42 @@ public final class DialogDriver {
 		ImagePlus second = WindowManager.getImage(imp.getShortTitle() + LabelImages.LABELS_SUFFIX);
 		System.out.println("REPLAY_EQUAL " + (second != null && Arrays.equals(a, labels(second))));
 
-		// the Co-Train dialog, photographed and cancelled
+		// the Co-Train dialog: its height on a laptop screen, its labels, its advanced settings; photographed and cancelled
 		IJ.doCommand("M&N Co-Train");
 		GenericDialog cd = waitForDialog("M&N Co-Train");
+		System.out.println("COTRAIN_HEIGHT " + cd.getHeight() + " PREFERRED " + cd.getPreferredSize().height + " WIDTH " + cd.getWidth());
+		List<String> shown = labels(cd);
+		List<String> expected = CoTrainSettings.DESCRIPTOR.parameters().stream().filter(p -> !p.advanced()).map(CommandParameter::label).toList();
+		System.out.println("MAIN_LABELS " + shown.containsAll(expected) + " " + shown);
 		screenshot(cd, new File(shots, "cotrain-dialog.png"));
+		Button advanced = Arrays.stream(cd.getComponents()).flatMap(c -> components(c).stream()).filter(c -> c instanceof Button b
+			&& OptionsDialog.ADVANCED_BUTTON.equals(b.getLabel())).map(c -> (Button) c).findFirst().orElseThrow();
+		// the button opens a modal dialog: click it without waiting for it to close
+		EventQueue.invokeLater(() -> Arrays.stream(advanced.getActionListeners())
+			.forEach(l -> l.actionPerformed(new ActionEvent(advanced, ActionEvent.ACTION_PERFORMED, advanced.getLabel()))));
+		GenericDialog ad = waitForDialog("M&N Co-Train: advanced settings");
+		List<String> advancedExpected = CoTrainSettings.DESCRIPTOR.parameters().stream().filter(CommandParameter::advanced).map(CommandParameter::label)
+			.toList();
+		System.out.println("ADVANCED_LABELS " + labels(ad).containsAll(advancedExpected) + " " + labels(ad));
+		screenshot(ad, new File(shots, "cotrain-advanced.png"));
+		press(ad, 1);
+		for (int i = 0; i < 50 && ad.isShowing(); i++) Thread.sleep(100);
 		press(cd, 1);
 		System.out.println("DRIVER DONE");
 		System.exit(0);
+	}
+
+	/** The texts of a dialog's labels and checkboxes. */
+	private static List<String> labels(Container c) {
+		return components(c).stream().filter(x -> x instanceof Label || x instanceof Checkbox)
+			.map(x -> (x instanceof Label l ? l.getText() : ((Checkbox) x).getLabel()).trim()).toList();
+	}
+
+	private static List<Component> components(Component c) {
+		List<Component> all = new ArrayList<>(List.of(c));
+		if (c instanceof Container k)
+			for (Component child : k.getComponents()) all.addAll(components(child));
+		return all;
 	}
 
 	private static byte[] labels(ImagePlus imp) {
@@ -101,9 +135,10 @@ public final class DialogDriver {
 	}
 
 	private static void screenshot(Window w, File file) throws Exception {
-		Rectangle r = w.getBounds();
 		w.toFront();
 		Thread.sleep(400);
+		Rectangle r = new Rectangle(w.getLocationOnScreen(), w.getSize());
+		System.out.println("SHOT " + file.getName() + " " + r + " bounds " + w.getBounds());
 		BufferedImage img = new Robot().createScreenCapture(r);
 		ImageIO.write(img, "png", file);
 	}

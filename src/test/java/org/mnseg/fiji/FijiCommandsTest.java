@@ -29,6 +29,7 @@ import org.mnseg.util.Devices;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.SegmentWorkflow;
 import org.mnseg.inference.Segmenter;
+import org.mnseg.workflow.TrainOptions;
 import org.mnseg.workflow.TrainWorkflow;
 import org.scijava.Context;
 import org.scijava.command.CommandService;
@@ -161,48 +162,159 @@ public class FijiCommandsTest {
 		assertEquals(2, ModelBundle.load(run.resolve(TrainWorkflow.BUNDLE_FILE)).info().epochs);
 	}
 
+	private interface Body {
+		void run() throws Exception;
+	}
+
+	/** A volume of the synthetic data set as an image; {@code labels}: as a label image. */
+	private static ImagePlus image(String file, String title, boolean labels) throws Exception {
+		Path f = TinyModel.dataset().resolve(file);
+		return labels ? ImagePlusConverter.fromLabels(VolumeIO.readLabels(f), title) : ImagePlusConverter.fromVolume(VolumeIO.readImage(f), title);
+	}
+
+	/**
+	 * Runs {@code body} with the images open: headless there are no windows, so as a batch-mode macro's images, which
+	 * WindowManager finds.
+	 */
+	private static void withOpenImages(List<ImagePlus> images, Body body) throws Exception {
+		ij.macro.Interpreter.batchMode = true;
+		images.forEach(ij.macro.Interpreter::addBatchModeImage);
+		try {
+			body.run();
+		} finally {
+			images.forEach(ij.macro.Interpreter::removeBatchModeImage);
+			ij.macro.Interpreter.batchMode = false;
+		}
+	}
+
 	@Test
 	public void cancelKeepsACheckpointThatResumes() throws Exception {
 		Path run = tmp.newFolder().toPath().resolve("run");
 		// labeled data as open image pairs: written into the run folder as a data set
-		ImagePlus image = ImagePlusConverter.fromVolume(VolumeIO.readImage(TinyModel.dataset().resolve("images/case00.nii.gz")), "img0");
-		ImagePlus labels = ImagePlusConverter.fromLabels(VolumeIO.readLabels(TinyModel.dataset().resolve("labels/case00.nii.gz")), "lab0");
-		// headless there are no windows: a batch-mode macro's images are what WindowManager finds
-		ij.macro.Interpreter.batchMode = true;
-		ij.macro.Interpreter.addBatchModeImage(image);
-		ij.macro.Interpreter.addBatchModeImage(labels);
-		AtomicInteger epochs = new AtomicInteger();
-		TrainingProgress progress = new TrainingProgress() {
-			@Override
-			public void epochFinished(EpochReport r) {
-				super.epochFinished(r);
-				epochs.incrementAndGet();
+		withOpenImages(List.of(image("images/case00.nii.gz", "img0", false), image("labels/case00.nii.gz", "lab0", true)), () -> {
+			AtomicInteger epochs = new AtomicInteger();
+			TrainingProgress progress = new TrainingProgress() {
+				@Override
+				public void epochFinished(EpochReport r) {
+					super.epochFinished(r);
+					epochs.incrementAndGet();
+				}
+			};
+			CoTrainSettings s = new CoTrainSettings(CoTrainSettings.PAIRS, "img0", "lab0", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k",
+				"lora", "cpu", 3, "all", run, false, TinyModel.OPTIONS);
+			try {
+				CoTrainRunner.run(s, null, progress, () -> epochs.get() >= 1);
+				fail("cancel must stop the run");
+			} catch (CancellationException expected) {
+				// stopped after the first epoch
 			}
-		};
-		CoTrainSettings s = new CoTrainSettings(CoTrainSettings.PAIRS, "img0", "lab0", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k", "lora", "cpu", 3, "all", run,
-			false, TinyModel.OPTIONS);
-		try {
-			CoTrainRunner.run(s, null, progress, () -> epochs.get() >= 1);
-			fail("cancel must stop the run");
-		} catch (CancellationException expected) {
-			// stopped after the first epoch
+			assertTrue(Files.exists(run.resolve(Checkpoint.FILE_NAME)));
+			assertFalse(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
+			assertTrue(Files.exists(run.resolve("data/images")));
+			try {
+				CoTrainRunner.run(s, null, new TrainingProgress(), () -> false);
+				fail("starting again over a checkpoint must be refused");
+			} catch (UserError e) {
+				assertTrue(e.getMessage(), e.getMessage().contains("Tick Resume"));
+			}
+			CoTrainSettings resume = new CoTrainSettings(CoTrainSettings.PAIRS, "", "", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k",
+				"lora", "cpu", 0, "all", run, true, "");
+			CoTrainRunner.run(resume, null, progress, () -> false);
+			assertEquals(3, epochs.get());
+			assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
+		});
+	}
+
+	/** A tiny M&N: the 2-D network a small randomly initialised SegFormer (no pretrained file needed), 2 + 2 epochs. */
+	private static final String TINY_MN = TinyModel.OPTIONS + " batch-size=3 stage-one-epochs=2 slices2d=4 foreground-refresh=0.75 architecture2d=segformer"
+		+ " options2d={\"hidden_sizes\":[8,16,24,32],\"depths\":[1,1,1,1],\"num_attention_heads\":[1,1,2,2],\"sr_ratios\":[4,2,1,1],"
+		+ "\"patch_sizes\":[7,3,3,3],\"strides\":[4,2,2,2],\"mlp_ratios\":[4,4,4,4],\"decoder_hidden_size\":16}";
+
+	/** Messages of a run, and each model's epochs from its log.csv. */
+	private static final class Recording extends TrainingProgress {
+		final List<String> messages = new java.util.ArrayList<>();
+
+		@Override
+		public void message(String text) {
+			super.message(text);
+			messages.add(text);
 		}
-		assertTrue(Files.exists(run.resolve(Checkpoint.FILE_NAME)));
-		assertFalse(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
-		assertTrue(Files.exists(run.resolve("data/images")));
-		try {
-			CoTrainRunner.run(s, null, new TrainingProgress(), () -> false);
-			fail("starting again over a checkpoint must be refused");
-		} catch (UserError e) {
-			assertTrue(e.getMessage(), e.getMessage().contains("Tick Resume"));
-		}
-		CoTrainSettings resume = new CoTrainSettings(CoTrainSettings.PAIRS, "", "", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k", "lora", "cpu", 0, "all", run, true, "");
-		CoTrainRunner.run(resume, null, progress, () -> false);
-		assertEquals(3, epochs.get());
+	}
+
+	/** The epochs (0-based) log.csv holds for {@code model}. */
+	private static List<Integer> loggedEpochs(Path run, String model) throws Exception {
+		return Files.readAllLines(run.resolve("log.csv")).stream().skip(1).map(l -> l.split(",")).filter(f -> f[0].equals(model))
+			.map(f -> Integer.parseInt(f[1])).toList();
+	}
+
+	/** Issue 15: M&N from Fiji's own data (ROIs on an open image, unlabeled open images) trains on the unlabeled volumes. */
+	@Test
+	public void mnTrainsFromRoisWithUnlabeledOpenImages() throws Exception {
+		Path run = tmp.newFolder().toPath().resolve("run");
+		Roi[] rois = ClassRois.toRois(VolumeIO.readLabels(TinyModel.dataset().resolve("labels/case01.nii.gz")), List.of("background", "ball", "box"))
+			.toArray(new Roi[0]);
+		withOpenImages(List.of(image("images/case01.nii.gz", "annotated", false), image("images/case02.nii.gz", "plain one", false),
+			image("unlabeled/case04.nii.gz", "plain two", false)), () -> {
+				Recording progress = new Recording();
+				CoTrainSettings s = new CoTrainSettings(CoTrainSettings.ROIS, "annotated", "", null, "plain one, plain two", null, "mn", "unet3d", "segformer",
+					"whole", "cpu", 4, "all", run, false, TINY_MN);
+				CoTrainRunner.run(s, rois, progress, () -> false);
+				assertTrue(progress.messages.toString(), progress.messages.stream().anyMatch(m -> m.contains("1 labeled + 2 unlabeled volumes")));
+				// co-training epochs (after the 2 of stage 1) for both networks, each learning from the other on the unlabeled volumes
+				assertEquals(List.of(0, 1, 2, 3), loggedEpochs(run, "3d"));
+				assertEquals(List.of(0, 1, 2, 3), loggedEpochs(run, "2d"));
+				ModelBundle bundle = ModelBundle.load(run.resolve(TrainWorkflow.BUNDLE_FILE));
+				assertEquals("mn", bundle.info().method);
+				assertEquals(1, bundle.info().labeled);
+			});
+	}
+
+	/** Issue 15: a data set folder at Subset "all" gives M&N every labeled case and its unlabeled/ volumes. */
+	@Test
+	public void mnTrainsOnAFolderAtSubsetAll() throws Exception {
+		Path run = tmp.newFolder().toPath().resolve("run");
+		Recording progress = new Recording();
+		CoTrainSettings s = new CoTrainSettings(CoTrainSettings.FOLDER, "", "", TinyModel.dataset(), "", null, "mn", "unet3d", "segformer", "whole", "cpu", 4,
+			"all", run, false, TINY_MN);
+		CoTrainRunner.run(s, null, progress, () -> false);
+		assertTrue(progress.messages.toString(), progress.messages.stream().anyMatch(m -> m.contains("4 labeled + 1 unlabeled volumes")));
+		assertEquals(List.of(0, 1, 2, 3), loggedEpochs(run, "2d"));
 		assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
-		ij.macro.Interpreter.removeBatchModeImage(image);
-		ij.macro.Interpreter.removeBatchModeImage(labels);
-		ij.macro.Interpreter.batchMode = false;
+	}
+
+	/** Issue 15: a start that fails, or is cancelled before its first checkpoint, leaves an output folder that starts again. */
+	@Test
+	public void aFailedStartLeavesTheOutputFolderReusable() throws Exception {
+		Path run = tmp.newFolder().toPath().resolve("run");
+		withOpenImages(List.of(image("images/case00.nii.gz", "img-r", false), image("labels/case00.nii.gz", "lab-r", true)), () -> {
+			// a setting the core refuses only after the data was written
+			CoTrainSettings bad = new CoTrainSettings(CoTrainSettings.PAIRS, "img-r", "lab-r", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k",
+				"lora", "cpu", 1, "all", run, false, TinyModel.OPTIONS + " patch=big");
+			try {
+				CoTrainRunner.run(bad, null, new TrainingProgress(), () -> false);
+				fail("patch=big accepted");
+			} catch (UserError e) {
+				assertTrue(e.getMessage(), e.getMessage().contains("patch"));
+			}
+			assertFalse("data left behind by a failed start", Files.exists(run.resolve(TrainingSetWriter.FOLDER)));
+
+			// Esc during epoch 1: nothing to resume, and the message says so
+			CoTrainSettings good = new CoTrainSettings(CoTrainSettings.PAIRS, "img-r", "lab-r", null, "", null, "labeled-only", "unet3d",
+				"deeplabv3plus-mnv2-ade20k", "lora", "cpu", 1, "all", run, false, TinyModel.OPTIONS);
+			try {
+				CoTrainRunner.run(good, null, new TrainingProgress(), () -> true);
+				fail("cancel must stop the run");
+			} catch (CancellationException e) {
+				assertTrue(e.getMessage(), e.getMessage().contains("no checkpoint was saved yet"));
+				assertFalse(e.getMessage(), e.getMessage().contains("is kept"));
+			}
+			assertFalse(Files.exists(run.resolve(Checkpoint.FILE_NAME)));
+			assertFalse(Files.exists(run.resolve(TrainingSetWriter.FOLDER)));
+
+			// and the same folder starts a new run
+			CoTrainRunner.run(good, null, new TrainingProgress(), () -> false);
+			assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
+		});
 	}
 
 	@Test
@@ -226,8 +338,8 @@ public class FijiCommandsTest {
 
 	@Test
 	public void optionsParseAsTheCommandLineDoes() {
-		assertEquals("48,48,32", CoTrainRunner.parseOptions("patch=48,48,32 --lr3d 3e-4").get("patch"));
-		assertEquals("3e-4", CoTrainRunner.parseOptions("patch=48,48,32 --lr3d 3e-4").get("lr3d"));
+		assertEquals("48,48,32", TrainOptions.parse("patch=48,48,32 --lr3d 3e-4", "Options").get("patch"));
+		assertEquals("3e-4", TrainOptions.parse("patch=48,48,32 --lr3d 3e-4", "Options").get("lr3d"));
 		assertEquals(-1, CoTrainRunner.subset("all"));
 		assertEquals(4, CoTrainRunner.subset("4"));
 		try {

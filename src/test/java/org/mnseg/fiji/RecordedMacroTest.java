@@ -15,8 +15,8 @@ import org.mnseg.io.VolumeIO;
 
 /**
  * The real dialog on a virtual display, with ImageJ's macro recorder on: the line recorded from a dialog run replays
- * to the same label image, and it names every option. The screenshots it takes are those of docs/fiji.md
- * (target/screenshots; copy them to docs/images after a change to the dialogs).
+ * to the same label image, and it names every option. The Co-Train dialog fits a 1366 x 768 screen. The screenshots
+ * it takes are those of docs/fiji.md (target/screenshots; copy them to docs/images after a change to the dialogs).
  */
 public class RecordedMacroTest {
 	@Rule
@@ -39,7 +39,18 @@ public class RecordedMacroTest {
 		assertTrue(out, out.contains(" probability"));
 		assertTrue(out, out.contains("FIRST case02-labels"));
 		assertTrue(out, out.contains("REPLAY_EQUAL true"));
-		assertTrue(Files.size(shots.resolve("segment-dialog.png")) > 5000);
+		for (String line : out.split("\n"))
+			if (line.startsWith("COTRAIN_HEIGHT") || line.startsWith("RECORDED") || line.startsWith("SHOT")) System.out.println(line);
+		assertTrue(Files.size(shots.resolve("segment-dialog.png")) > 3000);
 		assertTrue(Files.size(shots.resolve("cotrain-dialog.png")) > 5000);
+		assertTrue(Files.size(shots.resolve("cotrain-advanced.png")) > 1000);
+		// the Co-Train dialog fits a 1366 x 768 laptop screen (with room for the task bar), showing every main field
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("COTRAIN_HEIGHT (\\d+) PREFERRED (\\d+) WIDTH (\\d+)").matcher(out);
+		assertTrue(out, m.find());
+		assertTrue("dialog height " + m.group(1), Integer.parseInt(m.group(1)) <= 700);
+		assertTrue("preferred height " + m.group(2), Integer.parseInt(m.group(2)) <= 700);
+		assertTrue("dialog width " + m.group(3), Integer.parseInt(m.group(3)) <= 1366);
+		assertTrue(out, out.contains("MAIN_LABELS true"));
+		assertTrue(out, out.contains("ADVANCED_LABELS true"));
 	}
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.mnseg.testutil.SyntheticDataset;
 import org.mnseg.train.RunListener;
+import org.mnseg.workflow.TrainOptions;
 import org.mnseg.workflow.TrainWorkflow;
 
 import ai.djl.Device;
@@ -21,7 +22,7 @@ final class TinyModel {
 	static final String OPTIONS = "levels=2 base-filters=4 patch=16,16,8 iterations-per-epoch=2 warmup-epochs=1";
 
 	static Map<String, String> overrides(int epochs) {
-		Map<String, String> m = new LinkedHashMap<>(CoTrainRunner.parseOptions(OPTIONS));
+		Map<String, String> m = new LinkedHashMap<>(TrainOptions.parse(OPTIONS, "Options"));
 		m.put("epochs", Integer.toString(epochs));
 		return m;
 	}

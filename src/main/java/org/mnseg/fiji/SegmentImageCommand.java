@@ -1,0 +1,47 @@
+package org.mnseg.fiji;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import ij.ImagePlus;
+
+/**
+ * "M&amp;N Segment" as a SciJava command, for Fiji's menus, scripts and recorded macros: its inputs are the fields of
+ * {@link SegmentSettings#DESCRIPTOR} (the same keys, labels and defaults as {@link SegmentPlugin}'s dialog), plus the
+ * image to segment, which Fiji fills with the active image. The menu path and title are the plugin's, so Fiji shows
+ * one menu entry (this command takes over the ImageJ 1.x entry of the same name) and a recorded line replays with
+ * either. (Named apart from the command line's {@code org.mnseg.cli.SegmentCommand}.)
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Segmentation>M&N>M&N Segment", headless = true, label = "M&N Segment")
+public class SegmentImageCommand extends DescriptorCommand {
+	/** Only SciJava needs it as an input; the ImageJ 1.x plugin takes the current image. */
+	@Parameter(label = "Image", required = false, description = "The image to segment (input = current image).")
+	private ImagePlus image;
+
+	/** Not a SciJava output: Fiji would display it a second time. Scripts read it from the module's delegate. */
+	private ImagePlus labels;
+
+	@Override
+	protected CommandDescriptor descriptor() {
+		return SegmentSettings.DESCRIPTOR;
+	}
+
+	@Override
+	public void run() {
+		try {
+			SegmentRunner.Result r = SegmentRunner.run(SegmentSettings.from(values()), image, new AtomicBoolean());
+			labels = r.labels();
+			SegmentRunner.show(r);
+		} catch (Throwable t) {
+			Feedback.report(SegmentSettings.DESCRIPTOR.title(), t);
+		}
+	}
+
+	/** The label image made for the current image (null for a folder). */
+	public ImagePlus labels() {
+		return labels;
+	}
+}

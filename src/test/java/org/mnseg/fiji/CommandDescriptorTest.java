@@ -1,0 +1,139 @@
+package org.mnseg.fiji;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.Test;
+import org.scijava.Context;
+import org.scijava.command.CommandService;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
+
+import ij.Macro;
+
+/**
+ * Both faces of each Fiji command come from one descriptor: the SciJava command exposes exactly the descriptor's
+ * keys, labels, descriptions, defaults and choices, and the same key=value pairs give the same settings through the
+ * ImageJ 1.x plugin's macro options and through the SciJava inputs.
+ */
+public class CommandDescriptorTest {
+	/** The SciJava-only input of Segment: Fiji fills it with the active image; the ImageJ 1.x plugin takes the current one. */
+	private static final String IMAGE_INPUT = "image";
+
+	private static Module module(Context context, Class<? extends DescriptorCommand> type) {
+		return context.service(ModuleService.class).createModule(context.service(CommandService.class).getCommand(type));
+	}
+
+	private static void assertSciJavaInputsAreTheDescriptor(CommandDescriptor d, Class<? extends DescriptorCommand> type) {
+		try (Context context = new Context(CommandService.class)) {
+			Module m = module(context, type);
+			List<String> names = new ArrayList<>();
+			for (ModuleItem<?> item : m.getInfo().inputs()) {
+				// services and the context are SciJava's own inputs, not fields
+				if (item.getName().equals(IMAGE_INPUT) || org.scijava.service.Service.class.isAssignableFrom(item.getType())
+					|| Context.class.isAssignableFrom(item.getType())) continue;
+				names.add(item.getName());
+				CommandParameter p = d.parameter(item.getName());
+				assertEquals(p.key(), p.label(), item.getLabel());
+				assertEquals(p.key(), p.description(), item.getDescription());
+				assertEquals(p.key(), Objects.toString(p.initialValue(), ""), Objects.toString(item.getDefaultValue(), ""));
+				List<String> choices = item.getChoices() == null ? List.of() : item.getChoices().stream().map(String::valueOf).toList();
+				assertEquals(p.key(), p.choiceList(), choices);
+				assertEquals(p.key(), p.remembered(), item.isPersisted());
+			}
+			assertEquals(d.keys(), names);
+		}
+	}
+
+	@Test
+	public void sciJavaInputsAreTheDescriptorsFields() {
+		assertSciJavaInputsAreTheDescriptor(CoTrainSettings.DESCRIPTOR, CoTrainCommand.class);
+		assertSciJavaInputsAreTheDescriptor(SegmentSettings.DESCRIPTOR, SegmentImageCommand.class);
+		// the choices are the core's: a new method appears in both faces by itself
+		assertEquals(org.mnseg.workflow.TrainOptions.methods(), CoTrainSettings.DESCRIPTOR.parameter("method").choiceList());
+	}
+
+	/** Runs the plugin's ask() with macro options on a thread named as ImageJ names its command threads. */
+	private static CoTrainSettings pluginSettings(String options) throws InterruptedException {
+		AtomicReference<CoTrainSettings> out = new AtomicReference<>();
+		Thread t = new Thread(() -> {
+			Macro.setOptions(Thread.currentThread(), options);
+			try {
+				out.set(new CoTrainPlugin().ask());
+			} finally {
+				Macro.setOptions(Thread.currentThread(), null);
+			}
+		}, "Run$_descriptor");
+		t.start();
+		t.join();
+		return out.get();
+	}
+
+	private static CoTrainSettings sciJavaSettings(Map<String, Object> inputs) {
+		try (Context context = new Context(CommandService.class)) {
+			CoTrainCommand m = (CoTrainCommand) module(context, CoTrainCommand.class);
+			inputs.forEach((k, v) -> m.setInput(k, v instanceof String s && isPath(k) ? new File(s) : v));
+			return m.settings();
+		}
+	}
+
+	private static boolean isPath(String key) {
+		CommandParameter.Kind k = CoTrainSettings.DESCRIPTOR.parameter(key).kind();
+		return k == CommandParameter.Kind.FILE || k == CommandParameter.Kind.FOLDER;
+	}
+
+	@Test
+	public void theSameKeysGiveTheSameSettingsInBothFaces() throws Exception {
+		// every field set to something other than its default
+		Map<String, Object> values = new LinkedHashMap<>();
+		values.put("labeled", CoTrainSettings.FOLDER);
+		values.put("images", "a.tif, b.tif");
+		values.put("labels", "a-labels, b-labels");
+		values.put("dataset", "/data/set");
+		values.put("subset", "4");
+		values.put("unlabeled", "c.tif");
+		values.put("folder", "/data/unlabeled");
+		values.put("method", "mn");
+		values.put("model2d", "segformer-b0");
+		values.put("finetuning", "whole");
+		values.put("architecture", "unet3d");
+		values.put("preset", "paper");
+		values.put("epochs", 7);
+		values.put("options", "lr3d=3e-4");
+		values.put("output", "/runs/one");
+		values.put("resume", true);
+		assertEquals(CoTrainSettings.DESCRIPTOR.keys(), List.copyOf(values.keySet()));
+		StringBuilder options = new StringBuilder();
+		values.forEach((k, v) -> options.append(Boolean.TRUE.equals(v) ? k : k + "=[" + v + "]").append(' '));
+
+		CoTrainSettings fromMacro = pluginSettings(options.toString());
+		assertEquals(sciJavaSettings(values), fromMacro);
+		assertEquals("mn", fromMacro.method());
+		assertEquals(7, fromMacro.epochs());
+		assertTrue(fromMacro.resume());
+
+		// nothing given: both faces take the descriptor's defaults
+		CoTrainSettings defaults = pluginSettings("labeled=[open image pairs]");
+		assertEquals(sciJavaSettings(Map.of()), defaults);
+		assertEquals(CoTrainSettings.PAIRS, defaults.labeled());
+		assertEquals("cpu", defaults.preset());
+		assertEquals("all", defaults.subset());
+	}
+
+	@Test
+	public void keysRecordedByEarlierVersionsStillWork() throws Exception {
+		// the ImageJ 1.x dialog of version 0.1 recorded the first word of the label: "2d=" and "fine-tuning="
+		CoTrainSettings s = pluginSettings("labeled=folder 2d=segformer-b0 fine-tuning=decoder");
+		assertEquals("segformer-b0", s.model2d());
+		assertEquals("decoder", s.finetuning());
+	}
+}
