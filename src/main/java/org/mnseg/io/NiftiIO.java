@@ -49,6 +49,21 @@ public final class NiftiIO {
 		return LabelConversion.toLabels(read3D(file), file);
 	}
 
+	/**
+	 * The number of voxels (all channels) a file holds, from its header alone: the voxel data is not read, so that a
+	 * batch of thousands of volumes can be sized cheaply.
+	 */
+	public static long voxelCount(Path file) {
+		InputFiles.requireReadable(file);
+		try (InputStream in = openMaybeCompressed(file)) {
+			int[] dims = volumeDims(parseHeader(in.readNBytes(NiftiHeader.SIZE), file), file, true);
+			return (long) dims[0] * dims[1] * dims[2] * dims[3];
+		}
+		catch (IOException e) {
+			throw InputFiles.cannotRead(file, FORMAT, e);
+		}
+	}
+
 	private static Volume read(Path file, boolean allowChannels) {
 		InputFiles.requireReadable(file);
 		try (InputStream in = openMaybeCompressed(file)) {

@@ -23,6 +23,15 @@ public final class VolumeIO {
 		};
 	}
 
+	/** The number of voxels (all channels) of an image file, read from its header only, never its voxel data. */
+	public static long voxelCount(Path file) {
+		return switch (formatFor(file, false)) {
+			case NIFTI -> NiftiIO.voxelCount(file);
+			case HDF5 -> Hdf5IO.voxelCount(file);
+			case TIFF -> TiffIO.voxelCount(file);
+		};
+	}
+
 	/**
 	 * Reads a label map: one class index (0..255) per voxel. Labels stored as floats are rounded; negative,
 	 * non-finite or too large values are a UserError.
