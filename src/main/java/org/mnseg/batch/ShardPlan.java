@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 
 import org.mnseg.io.VolumeIO;
+import org.mnseg.util.UserError;
 
 /**
  * Splits a list of volumes into N parts of nearly equal voxel count (inference time grows with the voxels, not the
@@ -26,9 +27,20 @@ public final class ShardPlan {
 		this.voxels = voxels;
 	}
 
-	/** Sizes every file from its header ({@link VolumeIO#voxelCount}) and splits into {@code count} parts. */
+	/**
+	 * Sizes every file from its header ({@link VolumeIO#voxelCount}) and splits into {@code count} parts. A file whose
+	 * header cannot be read counts as empty: every task still computes the same plan, and the task that gets the file
+	 * records its failure instead of the whole array stopping.
+	 */
 	public static ShardPlan of(List<Path> files, int count) {
-		return of(files, VolumeIO::voxelCount, count);
+		return of(files, f -> {
+			try {
+				return VolumeIO.voxelCount(f);
+			}
+			catch (UserError e) {
+				return 0;
+			}
+		}, count);
 	}
 
 	/** Splits {@code files} into {@code count} parts balanced by {@code size}. */
