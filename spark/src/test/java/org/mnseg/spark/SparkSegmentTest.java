@@ -33,6 +33,11 @@ public class SparkSegmentTest {
 	public static TemporaryFolder tmp = new TemporaryFolder();
 	private static Path model, cohort;
 
+	/** A tiny model trained on synthetic volumes and a cohort of ten volumes of different sizes, made once per JVM. */
+	record Fixture(Path model, Path cohort) {}
+
+	private static Fixture fixture;
+
 	record Outcome(int code, String out, String err) {}
 
 	private static Outcome call(boolean spark, Object... args) {
@@ -61,19 +66,34 @@ public class SparkSegmentTest {
 		if (labels != null) VolumeIO.writeLabels(LabelVolume.wrap(l, s, g), labels);
 	}
 
-	@BeforeClass
-	public static void trainTinyModelAndWriteCohort() throws Exception {
+	static synchronized Fixture fixture() throws Exception {
+		if (fixture != null) return fixture;
+		Path root = Files.createTempDirectory("mn-spark-fixture");
 		SplittableRandom rng = new SplittableRandom(3);
-		Path data = tmp.newFolder("data").toPath();
+		Path data = root.resolve("data");
 		for (int i = 0; i < 3; i++)
 			writeCase(data.resolve("images/c" + i + ".nii.gz"), data.resolve("labels/c" + i + ".nii.gz"), new int[] { 24, 20, 16 }, rng);
-		Path run = tmp.getRoot().toPath().resolve("run");
+		Path run = root.resolve("run");
 		Outcome t = call(false, "train", "--dataset", data, "--labeled", 3, "--method", "labeled-only", "--out", run, "--levels", 2, "--base-filters",
 			4, "--patch", "16,16,8", "--epochs", 2, "--iterations-per-epoch", 2);
 		assertEquals(t.err(), 0, t.code());
-		model = run.resolve("model.mnmodel");
-		cohort = tmp.newFolder("cohort").toPath();
+		Path cohort = root.resolve("cohort");
 		for (int i = 0; i < 10; i++) writeCase(cohort.resolve(String.format("case_%02d.nii.gz", i)), null, new int[] { 16 + 4 * (i % 4), 20, 12 + 2 * (i % 3) }, rng);
+		fixture = new Fixture(run.resolve("model.mnmodel"), cohort);
+		return fixture;
+	}
+
+	/** Exit code of the plugin's own command line. */
+	static int callCli(Object... args) {
+		Outcome o = call(false, args);
+		assertEquals(o.err(), 0, o.code());
+		return o.code();
+	}
+
+	@BeforeClass
+	public static void trainTinyModelAndWriteCohort() throws Exception {
+		model = fixture().model();
+		cohort = fixture().cohort();
 	}
 
 	private static Map<String, byte[]> labelsIn(Path dir) throws Exception {
