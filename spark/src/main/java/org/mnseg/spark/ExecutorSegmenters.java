@@ -19,7 +19,7 @@ final class ExecutorSegmenters {
 	private static String bundleRole;
 	private static final Deque<Segmenter> idle = new ArrayDeque<>();
 	/** How many times this JVM read the bundle and built a network (the test checks "once per executor"). */
-	static int bundleLoads, networks;
+	static volatile int bundleLoads, networks;
 
 	private ExecutorSegmenters() {}
 

@@ -48,8 +48,11 @@ public final class SparkSegment {
 
 	private SparkSegment() {}
 
-	/** What became of one volume. */
-	public record Outcome(String input, String status, String message, String executor) implements Serializable {
+	/**
+	 * What became of one volume, and where: the executor, and how often that executor's JVM had read a bundle by
+	 * then (1 when it read it once, however many partitions it ran).
+	 */
+	public record Outcome(String input, String status, String message, String executor, int executorBundleLoads) implements Serializable {
 		private static final long serialVersionUID = 1L;
 	}
 
@@ -132,8 +135,9 @@ public final class SparkSegment {
 			BatchSegmentation.Result r = BatchSegmentation.run(segmenter, files, Paths.get(output), probabilities,
 				BatchSegmentation.Listener.NONE, null);
 			List<Outcome> outcomes = new ArrayList<>();
-			for (Path f : r.segmented()) outcomes.add(new Outcome(f.toString(), "segmented", null, executor));
-			r.failed().forEach((f, why) -> outcomes.add(new Outcome(f.toString(), "failed", why, executor)));
+			int loads = ExecutorSegmenters.bundleLoads;
+			for (Path f : r.segmented()) outcomes.add(new Outcome(f.toString(), "segmented", null, executor, loads));
+			r.failed().forEach((f, why) -> outcomes.add(new Outcome(f.toString(), "failed", why, executor, loads)));
 			return outcomes;
 		}
 		finally {

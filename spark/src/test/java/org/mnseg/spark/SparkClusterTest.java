@@ -51,6 +51,8 @@ public class SparkClusterTest {
 		Set<String> executors = new HashSet<>();
 		s.outcomes().forEach(o -> executors.add(o.executor()));
 		assertTrue("executors " + executors, executors.stream().allMatch(e -> e.equals("0") || e.equals("1")));
+		// four partitions on two executors: each executor JVM read the bundle once
+		s.outcomes().forEach(o -> assertEquals(o.toString(), 1, o.executorBundleLoads()));
 		for (File c : cli.toFile().listFiles())
 			assertArrayEquals(c.getName(), VolumeIO.readLabels(c.toPath()).data(), VolumeIO.readLabels(cluster.resolve(c.getName())).data());
 	}
