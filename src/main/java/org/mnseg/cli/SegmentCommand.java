@@ -71,12 +71,15 @@ final class SegmentCommand {
 			return 0;
 		}
 
+		// timings in the log, so that a cluster's task logs show what start-up, planning and the model cost
+		long jvmUp = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(), t0 = System.nanoTime();
 		List<Path> inputs = SegmentWorkflow.inputs(input);
 		BatchSegmentation.requireOutputApart(inputs, output);
 		if (shard != null) {
 			ShardPlan plan = ShardPlan.of(inputs, shard.count());
 			List<Path> part = plan.part(shard);
-			out.println("shard " + shard + ": " + part.size() + " of " + inputs.size() + " volume(s), " + plan.voxels(shard.index()) + " voxels");
+			out.println("shard " + shard + ": " + part.size() + " of " + inputs.size() + " volume(s), " + plan.voxels(shard.index()) + " voxels"
+				+ String.format(" (JVM started in %.2f s, plan from %d headers in %.2f s)", jvmUp / 1e3, inputs.size(), seconds(t0)));
 			inputs = part;
 		}
 		List<Path> pending = BatchSegmentation.pending(inputs, output, probabilities);
@@ -85,17 +88,26 @@ final class SegmentCommand {
 			a.checkAllUsed();
 			return 0; // nothing to do: not even the bundle is loaded, so re-running a finished array costs seconds
 		}
+		long t1 = System.nanoTime();
 		bundle = ModelBundle.load(model);
 		window = window(a, bundle);
 		a.checkAllUsed();
 		BatchSegmentation.Result r;
 		try (Segmenter segmenter = new Segmenter(bundle, role, Devices.resolve(device), window)) {
+			out.println(String.format("model loaded in %.2f s (engine start and bundle)", seconds(t1)));
+			long t2 = System.nanoTime();
 			r = BatchSegmentation.run(segmenter, pending, output, probabilities, (f, outcome) -> out.println(f.getFileName() + ": " + outcome), null);
+			int n = r.segmented().size() + r.failed().size();
+			out.println(r.segmented().size() + " segmented, " + r.failed().size() + " failed"
+				+ String.format(" in %.2f s (%.3f s per volume)", seconds(t2), n == 0 ? 0 : seconds(t2) / n));
 		}
-		out.println(r.segmented().size() + " segmented, " + r.failed().size() + " failed");
 		if (r.failed().isEmpty()) return 0;
 		throw new BatchFailure(r.failed().size() + " volume(s) failed (reasons in " + output.resolve(BatchSegmentation.FAILED_FOLDER)
 			+ "); fix them and run the same command again, done volumes are skipped.");
+	}
+
+	private static double seconds(long sinceNanos) {
+		return (System.nanoTime() - sinceNanos) / 1e9;
 	}
 
 	private static SlidingWindow.Builder window(Args a, ModelBundle bundle) {
