@@ -58,14 +58,15 @@ final class SegmentCommand {
 		boolean probabilities = a.flag("probabilities");
 		String device = a.get("device", "auto");
 		a.get("threads", null);
-		SlidingWindow.Builder window = null;
-		ModelBundle bundle = null;
+		// every option is read before anything slow, so a typo fails at once, even where nothing is left to segment
+		Double overlap = a.has("overlap") ? a.number("overlap", 0.5) : null;
+		String blend = a.get("blend", null);
+		int windowBatch = a.integer("window-batch", 8);
+		a.checkAllUsed();
 		if (shard == null && !skipExisting) {
-			bundle = ModelBundle.load(model);
-			window = window(a, bundle);
-			a.checkAllUsed();
+			ModelBundle bundle = ModelBundle.load(model);
 			ConsoleProgress progress = new ConsoleProgress(out);
-			try (Segmenter segmenter = new Segmenter(bundle, role, Devices.resolve(device), window)) {
+			try (Segmenter segmenter = new Segmenter(bundle, role, Devices.resolve(device), window(bundle, overlap, blend, windowBatch))) {
 				for (Path p : SegmentWorkflow.run(segmenter, input, output, probabilities, progress, null)) out.println("wrote " + p);
 			}
 			return 0;
@@ -84,16 +85,12 @@ final class SegmentCommand {
 		}
 		List<Path> pending = BatchSegmentation.pending(inputs, output, probabilities);
 		out.println((inputs.size() - pending.size()) + " volume(s) done before, " + pending.size() + " to segment");
-		if (pending.isEmpty()) {
-			a.checkAllUsed();
-			return 0; // nothing to do: not even the bundle is loaded, so re-running a finished array costs seconds
-		}
+		// nothing to do: not even the bundle is loaded, so re-running a finished array costs seconds
+		if (pending.isEmpty()) return 0;
 		long t1 = System.nanoTime();
-		bundle = ModelBundle.load(model);
-		window = window(a, bundle);
-		a.checkAllUsed();
+		ModelBundle bundle = ModelBundle.load(model);
 		BatchSegmentation.Result r;
-		try (Segmenter segmenter = new Segmenter(bundle, role, Devices.resolve(device), window)) {
+		try (Segmenter segmenter = new Segmenter(bundle, role, Devices.resolve(device), window(bundle, overlap, blend, windowBatch))) {
 			out.println(String.format("model loaded in %.2f s (engine start and bundle)", seconds(t1)));
 			long t2 = System.nanoTime();
 			r = BatchSegmentation.run(segmenter, pending, output, probabilities, (f, outcome) -> out.println(f.getFileName() + ": " + outcome), null);
@@ -110,11 +107,12 @@ final class SegmentCommand {
 		return (System.nanoTime() - sinceNanos) / 1e9;
 	}
 
-	private static SlidingWindow.Builder window(Args a, ModelBundle bundle) {
+	/** The bundle's sliding-window settings with the command line's changes (null: the bundle's). */
+	private static SlidingWindow.Builder window(ModelBundle bundle, Double overlap, String blend, int windowBatch) {
 		SlidingWindow.Builder window = Segmenter.defaultWindow(bundle.info());
-		if (a.has("overlap")) window.overlap(a.number("overlap", 0.5));
-		if (a.has("blend")) window.blending(SlidingWindow.Blending.parse(a.get("blend", "uniform")));
-		window.batchSize(a.integer("window-batch", 8));
+		if (overlap != null) window.overlap(overlap);
+		if (blend != null) window.blending(SlidingWindow.Blending.parse(blend));
+		window.batchSize(windowBatch);
 		return window;
 	}
 

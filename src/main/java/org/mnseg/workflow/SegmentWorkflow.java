@@ -22,7 +22,7 @@ public final class SegmentWorkflow {
 	private SegmentWorkflow() {}
 
 	/**
-	 * Input files: the file itself, the volume files of a folder sorted by name, or the paths listed in a {@code .txt}
+	 * Input files: the file itself, the (not hidden) volume files of a folder sorted by name, or the paths listed in a {@code .txt}
 	 * file (one per line, relative ones against the list's folder; blank lines and lines starting with # skipped).
 	 */
 	public static List<Path> inputs(Path input) {
@@ -30,7 +30,8 @@ public final class SegmentWorkflow {
 		if (Files.isRegularFile(input)) return List.of(input);
 		if (!Files.isDirectory(input)) throw new UserError("The input " + input + " does not exist. Give a volume file, a folder of volumes or a .txt list of volume files.");
 		try (Stream<Path> s = Files.list(input)) {
-			List<Path> files = new ArrayList<>(s.filter(VolumeIO::isVolumeFile).sorted().toList());
+			// hidden files are left out: among them the temporary files of an interrupted atomic write
+			List<Path> files = new ArrayList<>(s.filter(f -> VolumeIO.isVolumeFile(f) && !f.getFileName().toString().startsWith(".")).sorted().toList());
 			if (files.isEmpty()) throw new UserError("The folder " + input + " holds no volume file (.nii, .nii.gz, .tif, .tiff, .h5).");
 			return files;
 		} catch (IOException e) {
