@@ -17,6 +17,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.mnseg.batch.BatchSegmentation;
 import org.mnseg.batch.Shard;
 import org.mnseg.batch.ShardPlan;
+import org.mnseg.nn.CpuKernelGuard;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.SegmentWorkflow;
 import org.mnseg.workflow.Segmenter;
@@ -146,8 +147,8 @@ public final class SparkSegment {
 	}
 
 	/**
-	 * PyTorch reads its thread count once, when the engine starts in this JVM: one thread per CPU Spark gives a task,
-	 * unless the JVM was started with -Dai.djl.pytorch.num_threads.
+	 * PyTorch reads its thread count and kernel settings once, when the engine starts in this JVM: one thread per CPU
+	 * Spark gives a task, unless the JVM was started with -Dai.djl.pytorch.num_threads.
 	 */
 	private static void configureEngine() {
 		TaskContext task = TaskContext.get();
@@ -155,6 +156,8 @@ public final class SparkSegment {
 			System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(task == null ? 1 : Math.max(1, task.cpus())));
 		if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
 		if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+		// kernels that compute correctly on this executor's processor, as the command line does
+		CpuKernelGuard.beforeEngineStart();
 	}
 
 	private static Map<String, String> options(String[] argv) {
