@@ -12,7 +12,7 @@ import org.mnseg.util.Version;
 
 /**
  * The {@code mn} command line: {@code train}, {@code segment}, {@code evaluate}. User mistakes print one clear
- * message (exit 2); cancellation exits 130; only real bugs print a stack trace (exit 1).
+ * message (exit 2); a batch with volumes missing or failed exits 3; cancellation exits 130; only real bugs print a stack trace (exit 1).
  */
 public final class Main {
 	private Main() {}
@@ -69,6 +69,9 @@ public final class Main {
 		} catch (UserError e) {
 			err.println("mn " + argv[0] + ": " + e.getMessage());
 			return 2;
+		} catch (BatchFailure e) {
+			err.println("mn " + argv[0] + ": " + e.getMessage());
+			return BatchFailure.EXIT_CODE;
 		} catch (CancellationException e) {
 			err.println("mn " + argv[0] + ": " + e.getMessage());
 			return 130;

@@ -44,6 +44,21 @@ public final class Hdf5IO {
 		return LabelConversion.toLabels(readDataset(file, LABEL_DATASET), file + " (dataset '" + LABEL_DATASET + "')");
 	}
 
+	/** The number of voxels of dataset {@code image}, from the file's metadata alone (no voxel data is read). */
+	public static long voxelCount(Path file) {
+		InputFiles.requireReadable(file);
+		try (HdfFile hdf = new HdfFile(file)) {
+			if (!(nodeOrNull(hdf, IMAGE_DATASET) instanceof Dataset data))
+				throw new UserError(file + " has no dataset '" + IMAGE_DATASET + "'. Datasets in the file: " + datasetsIn(hdf) + ".");
+			long n = 1;
+			for (int d : data.getDimensions()) n *= d;
+			return n;
+		}
+		catch (HdfException e) {
+			throw new UserError("Could not read " + file + " as " + FORMAT + ": " + e.getMessage() + ".", e);
+		}
+	}
+
 	/** Reads any 3-D numeric dataset (by its path inside the file) as a float volume with axes X, Y, Z. */
 	public static Volume readDataset(Path file, String dataset) {
 		InputFiles.requireReadable(file);

@@ -65,6 +65,15 @@ public final class NiftiIO {
 		}
 	}
 
+	/**
+	 * The number of voxels (all channels) a file holds, from its header alone: the voxel data is not read, so that a
+	 * batch of thousands of volumes can be sized cheaply.
+	 */
+	public static long voxelCount(Path file) {
+		VolumeGrid g = readGrid(file);
+		return (long) g.shape()[0] * g.shape()[1] * g.shape()[2] * g.channels();
+	}
+
 	private static Volume read(Path file, boolean allowChannels) {
 		InputFiles.requireReadable(file);
 		try (InputStream in = openMaybeCompressed(file)) {

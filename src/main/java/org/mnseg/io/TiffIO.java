@@ -12,8 +12,10 @@ import org.mnseg.util.UserError;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.io.FileInfo;
 import ij.io.FileSaver;
 import ij.io.Opener;
+import ij.io.TiffDecoder;
 
 /**
  * TIFF stacks through ImageJ 1.x, without any window (safe headless): reading gives a volume with spacing from the
@@ -34,6 +36,27 @@ public final class TiffIO {
 	public static LabelVolume readLabels(Path file) {
 		LabelVolume l = ImagePlusConverter.toLabels(open(file), file);
 		return LabelVolume.wrap(l.data(), l.shape(), tidySpacing(l.geometry()));
+	}
+
+	/**
+	 * The number of voxels (pixels times slices, times samples for RGB) from the TIFF directory alone, without
+	 * decoding pixels.
+	 */
+	public static long voxelCount(Path file) {
+		InputFiles.requireReadable(file);
+		Path absolute = file.toAbsolutePath();
+		FileInfo[] info;
+		try {
+			info = new TiffDecoder(absolute.getParent().toString() + java.io.File.separator, absolute.getFileName().toString()).getTiffInfo();
+		}
+		catch (java.io.IOException | RuntimeException e) {
+			throw new UserError("Could not read " + file + " as " + FORMAT + ": " + e.getMessage() + ". The file may be truncated or not a TIFF file.", e);
+		}
+		if (info == null || info.length == 0) throw new UserError("Could not read " + file + " as " + FORMAT + ": it has no image directory.");
+		FileInfo first = info[0];
+		// ImageJ stacks describe all slices in one directory (nImages); other writers use one directory per slice
+		long slices = Math.max(info.length, first.nImages);
+		return (long) first.width * first.height * slices * Math.max(1, first.samplesPerPixel);
 	}
 
 	/** Writes an 8-bit TIFF stack with the spacing as calibration in mm. */

@@ -23,6 +23,15 @@ public final class VolumeIO {
 		};
 	}
 
+	/** The number of voxels (all channels) of an image file, read from its header only, never its voxel data. */
+	public static long voxelCount(Path file) {
+		return switch (formatFor(file, false)) {
+			case NIFTI -> NiftiIO.voxelCount(file);
+			case HDF5 -> Hdf5IO.voxelCount(file);
+			case TIFF -> TiffIO.voxelCount(file);
+		};
+	}
+
 	/**
 	 * The voxel grid of a volume file: from the header alone for NIfTI; HDF5 and TIFF files are read whole (their
 	 * readers have no header-only path yet).

@@ -22,12 +22,17 @@ import org.mnseg.util.UserError;
 public final class SegmentWorkflow {
 	private SegmentWorkflow() {}
 
-	/** Input files: the file itself, or the volume files of a folder sorted by name. */
+	/**
+	 * Input files: the file itself, the (not hidden) volume files of a folder sorted by name, or the paths listed in a {@code .txt}
+	 * file (one per line, relative ones against the list's folder; blank lines and lines starting with # skipped).
+	 */
 	public static List<Path> inputs(Path input) {
+		if (Files.isRegularFile(input) && input.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".txt")) return listed(input);
 		if (Files.isRegularFile(input)) return List.of(input);
-		if (!Files.isDirectory(input)) throw new UserError("The input " + input + " does not exist. Give a volume file or a folder of volumes.");
+		if (!Files.isDirectory(input)) throw new UserError("The input " + input + " does not exist. Give a volume file, a folder of volumes or a .txt list of volume files.");
 		try (Stream<Path> s = Files.list(input)) {
-			List<Path> files = new ArrayList<>(s.filter(VolumeIO::isVolumeFile).sorted().toList());
+			// hidden files are left out: among them the temporary files of an interrupted atomic write
+			List<Path> files = new ArrayList<>(s.filter(f -> VolumeIO.isVolumeFile(f) && !f.getFileName().toString().startsWith(".")).sorted().toList());
 			if (files.isEmpty()) throw new UserError("The folder " + input + " holds no volume file (.nii, .nii.gz, .tif, .tiff, .h5).");
 			return files;
 		} catch (IOException e) {
@@ -35,11 +40,47 @@ public final class SegmentWorkflow {
 		}
 	}
 
+	private static List<Path> listed(Path list) {
+		List<String> lines;
+		try {
+			lines = Files.readAllLines(list);
+		} catch (IOException e) {
+			throw new UserError("Cannot read the list " + list + ": " + e.getMessage(), e);
+		}
+		Path base = list.toAbsolutePath().getParent();
+		List<Path> files = new ArrayList<>();
+		// two inputs with one base name would write the same output file: refuse before anything is segmented
+		java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+		for (int n = 0; n < lines.size(); n++) {
+			String line = lines.get(n).strip();
+			if (line.isEmpty() || line.startsWith("#")) continue;
+			Path f = base.resolve(line);
+			if (!VolumeIO.isVolumeFile(f))
+				throw new UserError(list + " line " + (n + 1) + ": '" + line + "' is not a volume file (.nii, .nii.gz, .tif, .tiff, .h5).");
+			Integer earlier = seen.put(VolumeIO.baseName(f), n + 1);
+			if (earlier != null)
+				throw new UserError(list + " lines " + earlier + " and " + (n + 1) + " have the same file name " + VolumeIO.baseName(f)
+					+ ", so their outputs would overwrite each other. Rename one of them.");
+			files.add(f);
+		}
+		if (files.isEmpty()) throw new UserError("The list " + list + " names no volume file.");
+		return files;
+	}
+
 	/** The output file for an input: TIFF stays TIFF, everything else becomes gzipped NIfTI. */
 	public static Path outputFor(Path input, Path outputDir, String suffix) {
 		String name = input.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
 		String ext = name.endsWith(".tif") || name.endsWith(".tiff") ? ".tif" : ".nii.gz";
 		return outputDir.resolve(VolumeIO.baseName(input) + suffix + ext);
+	}
+
+	/**
+	 * The files {@link #segmentOne} writes for an input, the label image last: it is written after the probability
+	 * map, each atomically, so that an existing label image means the volume's output is complete.
+	 */
+	public static List<Path> outputsFor(Path input, Path outputDir, boolean probabilities) {
+		Path labels = outputFor(input, outputDir, "");
+		return probabilities ? List.of(outputFor(input, outputDir, "_foreground_probability"), labels) : List.of(labels);
 	}
 
 	/** Segments every input; returns the files written. */
@@ -51,17 +92,18 @@ public final class SegmentWorkflow {
 		for (Path f : files) {
 			if (cancelled != null && cancelled.getAsBoolean()) throw new java.util.concurrent.CancellationException("Segmentation cancelled");
 			listener.message("Segmenting " + f.getFileName() + " (" + (++i) + "/" + files.size() + ")");
-			Volume v = VolumeIO.readImage(f);
-			Segmentation seg = segmenter.segment(v, probabilities, null, cancelled);
-			Path out = outputFor(f, outputDir, "");
-			VolumeIO.writeLabels(seg.labels(), out);
-			written.add(out);
-			if (probabilities && seg.probabilities() != null) {
-				Path pOut = outputFor(f, outputDir, "_foreground_probability");
-				VolumeIO.writeImage(seg.foregroundProbability(), pOut);
-				written.add(pOut);
-			}
+			written.addAll(segmentOne(segmenter, f, outputDir, probabilities, cancelled));
 		}
 		return written;
+	}
+
+	/** Segments one volume file and writes {@link #outputsFor} it, in that order; returns the files written. */
+	public static List<Path> segmentOne(Segmenter segmenter, Path file, Path outputDir, boolean probabilities, BooleanSupplier cancelled) {
+		Volume v = VolumeIO.readImage(file);
+		Segmentation seg = segmenter.segment(v, probabilities, null, cancelled);
+		List<Path> outputs = outputsFor(file, outputDir, probabilities);
+		if (probabilities && seg.probabilities() != null) VolumeIO.writeImage(seg.foregroundProbability(), outputs.get(0));
+		VolumeIO.writeLabels(seg.labels(), outputs.get(outputs.size() - 1));
+		return outputs;
 	}
 }

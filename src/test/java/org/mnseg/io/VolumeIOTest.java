@@ -51,6 +51,30 @@ public class VolumeIOTest {
 	}
 
 	@Test
+	public void voxelCountComesFromTheHeaderAndMatchesTheVolume() throws Exception {
+		Volume v = Volume.wrap(new float[5 * 3 * 4], new long[] { 5, 3, 4 }, new Geometry(new double[] { 1, 1, 1 }, null));
+		Volume twoChannels = Volume.wrap(new float[5 * 3 * 4 * 2], new long[] { 5, 3, 4, 2 }, v.geometry());
+		for (String ext : new String[] { ".nii", ".nii.gz", ".tif" }) {
+			Path f = tmp.getRoot().toPath().resolve("count" + ext), g = tmp.getRoot().toPath().resolve("count2" + ext);
+			VolumeIO.writeImage(v, f);
+			VolumeIO.writeImage(twoChannels, g);
+			assertEquals(ext, 60, VolumeIO.voxelCount(f));
+			assertEquals(ext, 120, VolumeIO.voxelCount(g));
+		}
+		// the header alone: a NIfTI file cut right after its header still gives its size (reading it fails)
+		Path whole = tmp.getRoot().toPath().resolve("count.nii"), cut = tmp.getRoot().toPath().resolve("cut.nii");
+		java.nio.file.Files.write(cut, java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(whole), 352));
+		assertEquals(60, VolumeIO.voxelCount(cut));
+		assertTrue(userError(() -> VolumeIO.readImage(cut)).contains("truncated"));
+	}
+
+	@Test
+	public void voxelCountOfHdf5() {
+		Path h5 = SharedData.require("data/la-h5/UPT6DX9IQY9JAZ7HJKA7/mri_norm2.h5");
+		assertEquals(VolumeIO.readImage(h5).data().length, VolumeIO.voxelCount(h5));
+	}
+
+	@Test
 	public void readsHdf5ThroughTheFacade() {
 		Path h5 = SharedData.require("data/la-h5/UPT6DX9IQY9JAZ7HJKA7/mri_norm2.h5");
 		assertArrayEquals(VolumeIO.readImage(h5).shape(), VolumeIO.readLabels(h5).shape());
