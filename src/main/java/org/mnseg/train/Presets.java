@@ -60,6 +60,9 @@ public final class Presets {
 				c.stageOneFraction = 0.5;
 				// the 2-D model learns from 16 random slices of each batch instead of all of them
 				c.slices2d = 16;
+				// with B = 2 the paper's per-batch floor admits no unlabeled patch until the share reaches 1/2, a quarter of
+				// the epochs from the end; counting the share per epoch gives every co-training epoch its unlabeled patches
+				c.lrgRounding = "epoch";
 				break;
 			default:
 				throw new UserError("Unknown preset '" + name + "'. Choose one of: " + String.join(", ", NAMES) + ".");

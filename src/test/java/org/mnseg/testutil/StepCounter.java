@@ -6,7 +6,7 @@ import java.util.function.BooleanSupplier;
 import org.mnseg.train.RunListener;
 
 /** Counts training steps, and cancels a run once a given number of steps has finished (to simulate a kill). */
-public final class StepCounter implements RunListener {
+public class StepCounter implements RunListener {
 	private final AtomicInteger steps = new AtomicInteger();
 
 	@Override

@@ -139,6 +139,34 @@ public class CoTrainingTest {
 	}
 
 	@Test
+	public void theControlSharesMnsWarmUpButNeverSeesAnUnlabeledVolume() throws Exception {
+		Path mn = tmp.newFolder("control-mn").toPath();
+		TrainWorkflow.run(request("mn", mn, tiny("mn", 4), false, false), RunListener.NONE, () -> false);
+
+		Map<String, String> o = tiny("mn-control", 4);
+		o.put("stage-one-from", mn.toString());
+		Path control = tmp.newFolder("control").toPath();
+		List<String> messages = new java.util.ArrayList<>();
+		StepCounter counter = new StepCounter() {
+			@Override
+			public void message(String text) {
+				messages.add(text);
+			}
+		};
+		TrainWorkflow.run(request("mn-control", control, o, false, false), counter, () -> false);
+		assertEquals("the 2 epochs after the shared warm-up, both models", 8, counter.steps());
+		assertTrue(messages.toString(), messages.stream().noneMatch(m -> m.contains("unlabeled")));
+		assertEquals("mn-control", com.google.gson.JsonParser.parseString(Files.readString(control.resolve("plan.json"))).getAsJsonObject()
+			.get("method").getAsString());
+		// same warm-up, different second stage: the 3-D weights part ways only after it
+		ModelBundle withUnlabeled = ModelBundle.load(mn.resolve(TrainWorkflow.BUNDLE_FILE));
+		ModelBundle without = ModelBundle.load(control.resolve(TrainWorkflow.BUNDLE_FILE));
+		String name = withUnlabeled.models().get("3d").weights().asMap().keySet().iterator().next();
+		assertTrue("co-training with unlabeled patches must change the 3-D model",
+			!java.util.Arrays.equals(withUnlabeled.models().get("3d").weights().get(name).data(), without.models().get("3d").weights().get(name).data()));
+	}
+
+	@Test
 	public void everyMethodTrainsWhatItShouldAndSegments() throws Exception {
 		for (String method : List.of("2d-only", "fixed-pseudo")) {
 			Path run = tmp.newFolder(method).toPath();
