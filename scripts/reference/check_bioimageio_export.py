@@ -4,10 +4,10 @@ result with the model's own test output.
 Follows the description (bioimageio.yaml) rather than knowing the model: checks each file's sha256, imports the
 architecture's source file, builds the callable with its kwargs, loads the state dict with
 torch.load(..., weights_only=True), applies the input's preprocessing steps to the test input, runs the network,
-applies the output's postprocessing and prints one JSON line with the largest absolute difference to the test output.
-Exit code 1 when it exceeds --tolerance or anything does not match.
+applies the output's postprocessing and prints one JSON line per model with the largest absolute difference to the
+test output. Exit code 1 when one exceeds --tolerance or anything does not match.
 
-    /usr/bin/python3 check_bioimageio_export.py MODEL.zip [--tolerance 1e-4]
+    /usr/bin/python3 check_bioimageio_export.py MODEL.zip [MODEL2.zip ...] [--tolerance 1e-4]
 
 Needs torch, numpy and PyYAML (Debian: python3-torch, python3-yaml); not bioimageio.core.
 """
@@ -72,15 +72,10 @@ def postprocess(y, tensor_descr):
 	return y
 
 
-def main():
-	ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-	ap.add_argument("model")
-	ap.add_argument("--tolerance", type=float, default=1e-4)
-	ap.add_argument("--threads", type=int, default=2)
-	args = ap.parse_args()
-	torch.set_num_threads(args.threads)
+def check(model):
+	"""The largest absolute difference between PyTorch's output and the model's test output, and facts for the log."""
 	with tempfile.TemporaryDirectory() as folder:
-		with zipfile.ZipFile(args.model) as z:
+		with zipfile.ZipFile(model) as z:
 			z.extractall(folder)
 		with open(os.path.join(folder, "bioimageio.yaml"), encoding="utf-8") as f:
 			rdf = yaml.safe_load(f)
@@ -99,10 +94,23 @@ def main():
 		with torch.no_grad():
 			y = postprocess(net(torch.from_numpy(x)), out).numpy()
 		if y.shape != expected.shape:
-			raise SystemExit(f"output shape {y.shape} differs from the test output's {expected.shape}")
-		diff = float(np.abs(y - expected).max())
-		print(json.dumps({"max_abs_diff": diff, "shape": list(y.shape), "parameters": len(state), "torch": torch.__version__}))
-		sys.exit(0 if diff <= args.tolerance else 1)
+			raise SystemExit(f"{model}: output shape {y.shape} differs from the test output's {expected.shape}")
+		return float(np.abs(y - expected).max()), {"shape": list(y.shape), "kwargs": arch.get("kwargs", {}), "parameters": len(state)}
+
+
+def main():
+	ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+	ap.add_argument("models", nargs="+")
+	ap.add_argument("--tolerance", type=float, default=1e-4)
+	ap.add_argument("--threads", type=int, default=2)
+	args = ap.parse_args()
+	torch.set_num_threads(args.threads)
+	worst = 0.0
+	for model in args.models:
+		diff, facts = check(model)
+		worst = max(worst, diff)
+		print(json.dumps({"model": model, "max_abs_diff": diff, **facts, "torch": torch.__version__}), flush=True)
+	sys.exit(0 if worst <= args.tolerance else 1)
 
 
 if __name__ == "__main__":

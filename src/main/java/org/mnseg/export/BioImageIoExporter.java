@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -196,7 +197,17 @@ public final class BioImageIoExporter {
 		AtomicFiles.write(out, stream -> {
 			ZipOutputStream zip = new ZipOutputStream(stream);
 			for (Map.Entry<String, byte[]> f : files.entrySet()) {
-				zip.putNextEntry(new ZipEntry(f.getKey()));
+				ZipEntry e = new ZipEntry(f.getKey());
+				// float tensors barely compress and the paper UNet's weights are 90 MB: store them, deflate the texts
+				if (f.getKey().endsWith(".pt") || f.getKey().endsWith(".npy")) {
+					CRC32 crc = new CRC32();
+					crc.update(f.getValue());
+					e.setMethod(ZipEntry.STORED);
+					e.setSize(f.getValue().length);
+					e.setCompressedSize(f.getValue().length);
+					e.setCrc(crc.getValue());
+				}
+				zip.putNextEntry(e);
 				zip.write(f.getValue());
 				zip.closeEntry();
 			}

@@ -17,6 +17,18 @@ final class Help {
 		+ "<p>The image must have the channels the model was trained on. Record the command (Plugins &gt; Macros &gt; Record) to "
 		+ "repeat it in a macro.</p></html>";
 
+	static final String EXPORT = "<html><h2>M&amp;N Export to BioImage.IO</h2>"
+		+ "<p>Writes the 3D UNet of a trained model (<tt>.mnmodel</tt>) as a BioImage.IO model (a <tt>.zip</tt>) that "
+		+ "bioimageio.core (napari), ilastik and BiaPy can load: <tt>bioimageio.yaml</tt>, PyTorch weights with the network's "
+		+ "Python source, test input and output computed by this network, a cover and a README on how the model was trained. "
+		+ "The same as <tt>mn export</tt>.</p>"
+		+ "<ul><li><b>Model</b>: the file that M&amp;N Co-Train saved.</li>"
+		+ "<li><b>Output</b>: the <tt>.zip</tt> to write; an existing file is only replaced with <b>Overwrite</b> ticked.</li>"
+		+ "<li><b>Volume</b>: a volume like the training images, for the test tensors and the cover; empty: the first "
+		+ "labeled case of the data set the model was trained on (where that data set is still readable).</li>"
+		+ "<li><b>Name</b>, <b>Authors</b> (separated by ;), <b>License</b> (SPDX): what the description states.</li></ul>"
+		+ "<p>Only the 3D UNet exports so far; see docs/fiji.md for running the model elsewhere.</p></html>";
+
 	static final String CO_TRAIN = "<html><h2>M&amp;N Co-Train</h2>"
 		+ "<p>Trains a segmentation model from a few labeled volumes (and, for co-training methods, unlabeled ones) and saves "
 		+ "<tt>model.mnmodel</tt> in the output folder, with <tt>log.csv</tt>, a resumable <tt>checkpoint.mnckpt</tt> and the "
