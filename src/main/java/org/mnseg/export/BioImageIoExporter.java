@@ -9,6 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -173,7 +177,8 @@ public final class BioImageIoExporter {
 		doc.put("tags", tags(info));
 		doc.put("covers", List.of(COVER));
 		doc.put("documentation", README);
-		if (info.created != null) doc.put("timestamp", info.created);
+		String timestamp = timestamp(info.created);
+		if (timestamp != null) doc.put("timestamp", timestamp);
 		doc.put("inputs", List.of(inputDescription(info, inChannels, sizes, sha256(testInput), normalization)));
 		doc.put("outputs", List.of(outputDescription(info, sizes, sha256(testOutput))));
 		Map<String, Object> stateDict = map("source", WEIGHTS_FILE, "sha256", sha256(weights),
@@ -430,6 +435,19 @@ public final class BioImageIoExporter {
 			return e != null && e.isJsonObject() ? e.getAsJsonObject() : null;
 		} catch (IOException | RuntimeException e) {
 			return null; // metrics are a courtesy in the README; an unreadable file leaves them out
+		}
+	}
+
+	/**
+	 * The bundle's creation time as BioImage.IO reads it (Python's {@code datetime.fromisoformat}: at most 6
+	 * fractional digits, an explicit offset rather than "Z"); null when the bundle has none or an unreadable one.
+	 */
+	static String timestamp(String created) {
+		if (created == null) return null;
+		try {
+			return DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").format(Instant.parse(created).atOffset(ZoneOffset.UTC));
+		} catch (DateTimeException e) {
+			return null;
 		}
 	}
 

@@ -87,6 +87,7 @@ public class BioImageIoExportTest {
 		info.labeled = 2;
 		info.labeledCases = new ArrayList<>(List.of("case00", "case01"));
 		info.seed = 3;
+		info.created = java.time.Instant.now().toString();
 		ModelBundle bundle = new ModelBundle(info);
 		try (NDManager m = NDManager.newBaseManager(); UNet3D net = new UNet3D(m, 1, classes, levels, filters, 11 + classes)) {
 			bundle.put("3d", net);
@@ -294,6 +295,12 @@ public class BioImageIoExportTest {
 			assertEquals(0, s.min() % s.step());
 			assertTrue(s.min() >= 2 * s.step() && s.min() - 2 * s.halo() >= 1 && s.halo() % 2 == 0);
 		}
+	}
+
+	@Test
+	public void timestampIsWhatPythonReads() {
+		assertEquals("2026-11-29T21:34:20+00:00", BioImageIoExporter.timestamp("2026-11-29T21:34:20.080548730Z"));
+		assertEquals(null, BioImageIoExporter.timestamp("yesterday"));
 	}
 
 	@Test

@@ -74,6 +74,9 @@ final class BioImageIoFormat {
 		for (Object c : list(d, "covers"))
 			expect(c instanceof String s && s.matches(".*\\.(png|jpg|jpeg|gif)") && files.containsKey(s), "cover " + c + " must be an image in the package");
 		expect(d.get("documentation") instanceof String s && s.endsWith(".md") && files.containsKey(s), "documentation: a .md file in the package");
+		// Python's datetime.fromisoformat (before 3.11): at most 6 fractional digits, "+hh:mm" rather than "Z"
+		expect(d.get("timestamp") == null || d.get("timestamp") instanceof String ts
+			&& ts.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?([+-]\\d{2}:\\d{2})?"), "timestamp " + d.get("timestamp") + " is not ISO 8601 as Python reads it");
 		List<?> inputs = list(d, "inputs"), outputs = list(d, "outputs");
 		expect(!inputs.isEmpty() && !outputs.isEmpty(), "inputs and outputs must not be empty");
 		Set<String> ids = new HashSet<>();
