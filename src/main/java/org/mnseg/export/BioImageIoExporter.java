@@ -103,9 +103,9 @@ public final class BioImageIoExporter {
 		if (out == null) throw new UserError("No output file given: name the BioImage.IO .zip to write.");
 		if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip"))
 			throw new UserError("The output " + out + " must be a .zip file (a BioImage.IO model is a zip).");
+		if (Files.isDirectory(out)) throw new UserError(out + " is a folder: give the path of a .zip file to write.");
 		if (Files.exists(out) && !s.overwrite())
 			throw new UserError(out + " already exists: choose another file, or allow overwriting it (--overwrite; in Fiji: tick 'Overwrite').");
-		if (Files.isDirectory(out)) throw new UserError(out + " is a folder: give the path of a .zip file to write.");
 		String license = s.license() == null || s.license().isBlank() ? ExportSettings.DEFAULT_LICENSE : s.license().trim();
 		if (!SPDX.matcher(license).matches())
 			throw new UserError("The license '" + license + "' is not an SPDX identifier (e.g. CC-BY-4.0, MIT, Apache-2.0).");
@@ -118,9 +118,13 @@ public final class BioImageIoExporter {
 		ModelBundle.Entry entry = bundle.models().get(role);
 		if (entry == null)
 			throw new UserError("The model bundle has no '" + role + "' model; it has: " + String.join(", ", bundle.models().keySet()) + ".");
-		if (!UNet3D.ARCHITECTURE.equals(entry.architecture()))
-			throw new UserError("The '" + role + "' model of " + s.bundle().getFileName() + " is a " + entry.architecture()
-				+ "; only the 3D UNet (" + UNet3D.ARCHITECTURE + ") can be exported to BioImage.IO so far: export the bundle's '3d' model.");
+		if (!UNet3D.ARCHITECTURE.equals(entry.architecture())) {
+			String unet = bundle.models().entrySet().stream().filter(m -> UNet3D.ARCHITECTURE.equals(m.getValue().architecture())).map(Map.Entry::getKey)
+				.findFirst().orElse(null);
+			throw new UserError("The '" + role + "' model of " + s.bundle().getFileName() + " is a " + entry.architecture() + "; only the 3D UNet ("
+				+ UNet3D.ARCHITECTURE + ") can be exported to BioImage.IO so far"
+				+ (unet == null ? ", and this bundle holds none." : ": export the bundle's '" + unet + "' model (--role " + unet + ")."));
+		}
 		int levels = intConfig(entry, "levels");
 		int inChannels = intConfig(entry, "in_channels");
 		int numClasses = intConfig(entry, "num_classes");

@@ -29,7 +29,7 @@ final class Documentation {
 		b.append("# ").append(name).append("\n\n").append(summary(info, entry)).append("\n\n");
 		b.append("## Training\n\n");
 		b.append("| | |\n|---|---|\n");
-		row(b, "data set", info.datasetName + (info.dataset == null ? "" : " (`" + info.dataset + "`)"));
+		row(b, "data set", (info.datasetName == null ? "unnamed" : info.datasetName) + (info.dataset == null ? "" : " (`" + info.dataset + "`)"));
 		row(b, "split", info.split);
 		row(b, "labeled cases", info.labeled + (info.labeledCases.isEmpty() ? "" : ": " + String.join(", ", info.labeledCases)));
 		row(b, "method", info.method + methodNote(info.method));

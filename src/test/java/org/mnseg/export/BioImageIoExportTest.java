@@ -220,7 +220,8 @@ public class BioImageIoExportTest {
 			BioImageIoExporter.export(new ExportSettings(file, dir.resolve("out.zip"), null, null, null, null, null, false));
 			fail("exported a " + OtherNetwork.ARCHITECTURE);
 		} catch (UserError e) {
-			assertTrue(e.getMessage(), e.getMessage().contains("is a vnet3d; only the 3D UNet (unet3d) can be exported"));
+			assertTrue(e.getMessage(), e.getMessage().contains("is a vnet3d; only the 3D UNet (unet3d) can be exported")
+				&& e.getMessage().contains("this bundle holds none"));
 		}
 		assertFalse(Files.exists(dir.resolve("out.zip")));
 	}
