@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 
+import org.mnseg.nn.CpuKernelGuard;
+import org.mnseg.nn.EngineThreads;
 import org.mnseg.util.UserError;
 import org.mnseg.util.Version;
 
@@ -41,10 +43,12 @@ public final class Main {
 		if (argv[0].equals("--version")) {
 			// also starts the engine: the first call unpacks the PyTorch natives from their jar into the cache
 			configureThreads(List.of());
+			EngineThreads.prepare();
 			ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
 			out.println("M&N for Fiji " + Version.describe() + "; PyTorch " + engine.getVersion() + " through DJL "
 				+ ai.djl.engine.Engine.getDjlVersion() + ", " + (engine.getGpuCount() > 0 ? engine.getGpuCount() + " GPU(s)" : "CPU") + ", "
-				+ System.getProperty("ai.djl.pytorch.num_threads") + " threads");
+				+ System.getProperty("ai.djl.pytorch.num_threads") + " threads"
+				+ (CpuKernelGuard.effectiveCap() == null ? "" : ", oneDNN kernels capped at " + CpuKernelGuard.effectiveCap()));
 			return 0;
 		}
 		List<String> rest = Arrays.asList(argv).subList(1, argv.length);
@@ -93,5 +97,6 @@ public final class Main {
 		}
 		if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
 		if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+		CpuKernelGuard.beforeEngineStart();
 	}
 }

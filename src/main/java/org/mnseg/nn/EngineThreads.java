@@ -13,9 +13,14 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class EngineThreads {
 	private EngineThreads() {}
 
-	/** Starts the engine if needed and turns autograd off on the calling thread (gradient collectors turn it on). */
+	/**
+	 * Starts the engine if needed (on kernels that compute correctly on this processor: {@link CpuKernelGuard}) and
+	 * turns autograd off on the calling thread (gradient collectors turn it on).
+	 */
 	public static void prepare() {
+		CpuKernelGuard.beforeEngineStart();
 		Engine.getEngine("PyTorch");
+		CpuKernelGuard.verify();
 		JniUtils.setGradMode(false);
 	}
 }
