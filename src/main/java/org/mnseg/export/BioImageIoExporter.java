@@ -163,36 +163,8 @@ public final class BioImageIoExporter {
 		String name = s.name() != null && !s.name().isBlank() ? s.name().trim() : defaultName(info);
 		byte[] readme = Documentation.readme(info, entry, role, name, sizes, tile, source, metricsNextTo(s.bundle())).getBytes(StandardCharsets.UTF_8);
 
-		Map<String, Object> doc = new LinkedHashMap<>();
-		doc.put("format_version", FORMAT_VERSION);
-		doc.put("type", "model");
-		doc.put("name", name);
-		doc.put("description", truncate(Documentation.summary(info, entry), 1024));
-		List<Object> authors = new ArrayList<>();
-		for (String a : s.authors() == null || s.authors().isEmpty() ? List.of(System.getProperty("user.name", "unknown")) : s.authors())
-			if (!a.isBlank()) authors.add(map("name", a.trim()));
-		doc.put("authors", authors);
-		doc.put("cite", List.of(
-			map("text", "PH. Yeung et al. (2025): M&N, semi-supervised 3D medical image segmentation by co-training a 2D model "
-				+ "pretrained on natural images with a 3D model trained from scratch (the paper's code)", "url", PAPER_CODE_URL),
-			map("text", "M&N for Fiji: the Fiji plugin and command line that trained and exported this model", "url", PROJECT_URL)));
-		doc.put("license", license);
-		doc.put("git_repo", PROJECT_URL);
-		doc.put("tags", tags(info));
-		doc.put("covers", List.of(COVER));
-		doc.put("documentation", README);
-		String timestamp = timestamp(info.created);
-		if (timestamp != null) doc.put("timestamp", timestamp);
-		doc.put("inputs", List.of(inputDescription(info, inChannels, sizes, sha256(testInput), normalization)));
-		doc.put("outputs", List.of(outputDescription(info, sizes, sha256(testOutput))));
-		Map<String, Object> stateDict = map("source", WEIGHTS_FILE, "sha256", sha256(weights),
-			"architecture", map("source", ARCHITECTURE_FILE, "sha256", sha256(architecture), "callable", ARCHITECTURE_CALLABLE,
-				"kwargs", architectureKwargs(entry)),
-			"pytorch_version", pytorchVersion,
-			"comment", "Written by M&N for Fiji " + Version.describe() + " (Java) in the format of torch.save; "
-				+ "torch.load(..., weights_only=True) reads it.");
-		doc.put("weights", map("pytorch_state_dict", stateDict));
-		doc.put("config", map("mnseg", provenance(info, role)));
+		Map<String, Object> doc = description(s, info, entry, role, name, license, sizes, normalization, pytorchVersion, sha256(testInput),
+			sha256(testOutput), sha256(weights), sha256(architecture));
 		byte[] yaml = Yaml.write(doc).getBytes(StandardCharsets.UTF_8);
 
 		Map<String, byte[]> files = new LinkedHashMap<>();
@@ -223,6 +195,43 @@ public final class BioImageIoExporter {
 			zip.finish();
 		});
 		return new Result(out, name, tile, source.file());
+	}
+
+	/** The content of {@code bioimageio.yaml}, in the order the format's documentation lists the fields. */
+	private static Map<String, Object> description(ExportSettings s, BundleInfo info, ModelBundle.Entry entry, String role, String name, String license,
+		ValidSizes sizes, Normalization normalization, String pytorchVersion, String testInputSha, String testOutputSha, String weightsSha,
+		String architectureSha) {
+		Map<String, Object> doc = new LinkedHashMap<>();
+		doc.put("format_version", FORMAT_VERSION);
+		doc.put("type", "model");
+		doc.put("name", name);
+		doc.put("description", truncate(Documentation.summary(info, entry), 1024));
+		List<Object> authors = new ArrayList<>();
+		for (String a : s.authors() == null || s.authors().isEmpty() ? List.of(System.getProperty("user.name", "unknown")) : s.authors())
+			if (!a.isBlank()) authors.add(map("name", a.trim()));
+		doc.put("authors", authors);
+		doc.put("cite", List.of(
+			map("text", "PH. Yeung et al. (2025): M&N, semi-supervised 3D medical image segmentation by co-training a 2D model "
+				+ "pretrained on natural images with a 3D model trained from scratch (the paper's code)", "url", PAPER_CODE_URL),
+			map("text", "M&N for Fiji: the Fiji plugin and command line that trained and exported this model", "url", PROJECT_URL)));
+		doc.put("license", license);
+		doc.put("git_repo", PROJECT_URL);
+		doc.put("tags", tags(info));
+		doc.put("covers", List.of(COVER));
+		doc.put("documentation", README);
+		String timestamp = timestamp(info.created);
+		if (timestamp != null) doc.put("timestamp", timestamp);
+		doc.put("inputs", List.of(inputDescription(info, intConfig(entry, "in_channels"), sizes, testInputSha, normalization)));
+		doc.put("outputs", List.of(outputDescription(info, sizes, testOutputSha)));
+		Map<String, Object> stateDict = map("source", WEIGHTS_FILE, "sha256", weightsSha,
+			"architecture", map("source", ARCHITECTURE_FILE, "sha256", architectureSha, "callable", ARCHITECTURE_CALLABLE,
+				"kwargs", architectureKwargs(entry)),
+			"pytorch_version", pytorchVersion,
+			"comment", "Written by M&N for Fiji " + Version.describe() + " (Java) in the format of torch.save; "
+				+ "torch.load(..., weights_only=True) reads it.");
+		doc.put("weights", map("pytorch_state_dict", stateDict));
+		doc.put("config", map("mnseg", provenance(info, role)));
+		return doc;
 	}
 
 	/** The UNet's constructor arguments; whole numbers as ints (the bundle's JSON reads them back as doubles). */
