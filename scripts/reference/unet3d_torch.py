@@ -1,7 +1,8 @@
 """PyTorch twin of org.mnseg.nn.UNet3D (same structure, same parameter names).
 
-Used as the reference for the Java fixtures (make_nn_fixtures.py) and by speed benchmarks that time one
-training step of the same network in eager PyTorch.
+Used as the reference for the Java fixtures (make_nn_fixtures.py), by speed benchmarks that time one
+training step of the same network in eager PyTorch, and as the architecture of BioImage.IO exports (`mn export`
+packs this file into the model zip; the build copies it into the jar).
 
     from unet3d_torch import UNet3D, kl_div_loss, squared_dice_loss, train_step
     net = UNet3D(in_channels=1, num_classes=3, levels=5, base_filters=32)

@@ -11,7 +11,7 @@ import org.mnseg.util.UserError;
 import org.mnseg.util.Version;
 
 /**
- * The {@code mn} command line: {@code train}, {@code segment}, {@code evaluate}. User mistakes print one clear
+ * The {@code mn} command line: {@code train}, {@code segment}, {@code evaluate}, {@code export}. User mistakes print one clear
  * message (exit 2); a batch with volumes missing or failed exits 3; cancellation exits 130; only real bugs print a stack trace (exit 1).
  */
 public final class Main {
@@ -24,6 +24,7 @@ public final class Main {
 		"  train     train a model on a data set (dataset.json or images/ labels/ unlabeled/ folders)",
 		"  segment   segment volumes with a trained model bundle (.mnmodel)",
 		"  evaluate  Dice, Jaccard, HD95, ASD of predictions against ground truth",
+		"  export    write a model bundle's 3D UNet as a BioImage.IO model (.zip) for napari, ilastik, BiaPy",
 		"  models    list the networks, fetch pretrained weights, verify them against reference outputs",
 		"",
 		"Common options: --threads N (PyTorch threads; default: all cores), --device auto|cpu|gpu",
@@ -60,6 +61,8 @@ public final class Main {
 					return SegmentCommand.run(rest, out);
 				case "evaluate":
 					return EvaluateCommand.run(rest, out);
+				case "export":
+					return ExportCommand.run(rest, out);
 				case "models":
 					return ModelsCommand.run(rest, out);
 				default:

@@ -25,9 +25,9 @@ import java.util.function.Supplier;
 public record CommandParameter(String key, String label, String description, Kind kind, Object defaultValue, Supplier<List<String>> choices, String group,
 	boolean advanced, boolean remembered, List<String> aliases) {
 
-	/** The kinds of values; each has one widget in each face. */
+	/** The kinds of values; each has one widget in each face. FILE is a file to read, OUTPUT_FILE one to write. */
 	public enum Kind {
-		TEXT, CHOICE, FILE, FOLDER, INTEGER, FLAG
+		TEXT, CHOICE, FILE, OUTPUT_FILE, FOLDER, INTEGER, FLAG
 	}
 
 	public CommandParameter {
@@ -44,6 +44,10 @@ public record CommandParameter(String key, String label, String description, Kin
 
 	static CommandParameter file(String group, String key, String label, String description) {
 		return new CommandParameter(key, label, description, Kind.FILE, "", null, group, false, true, List.of());
+	}
+
+	static CommandParameter outputFile(String group, String key, String label, String description) {
+		return new CommandParameter(key, label, description, Kind.OUTPUT_FILE, "", null, group, false, true, List.of());
 	}
 
 	static CommandParameter folder(String group, String key, String label, String description) {

@@ -39,9 +39,13 @@ public abstract class DescriptorCommand extends DynamicCommand {
 				c.setChoices(p.choiceList());
 				yield c;
 			}
-			case FILE, FOLDER -> {
+			case FILE, OUTPUT_FILE, FOLDER -> {
 				DefaultMutableModuleItem<File> f = new DefaultMutableModuleItem<>(info, p.key(), File.class);
-				f.setWidgetStyle(p.kind() == CommandParameter.Kind.FILE ? FileWidget.OPEN_STYLE : FileWidget.DIRECTORY_STYLE);
+				f.setWidgetStyle(switch (p.kind()) {
+					case FILE -> FileWidget.OPEN_STYLE;
+					case OUTPUT_FILE -> FileWidget.SAVE_STYLE;
+					default -> FileWidget.DIRECTORY_STYLE;
+				});
 				yield f;
 			}
 			case INTEGER -> withDefault(new DefaultMutableModuleItem<>(info, p.key(), Integer.class), (Integer) p.initialValue());

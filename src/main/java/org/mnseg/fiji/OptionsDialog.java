@@ -137,7 +137,8 @@ final class OptionsDialog {
 	private static void add(GenericDialog gd, CommandParameter p, Object value) {
 		switch (p.kind()) {
 			case TEXT -> gd.addStringField(p.label(), String.valueOf(value), 30);
-			case FILE -> gd.addFileField(p.label(), String.valueOf(value), 30);
+			// GenericDialog has no save-file field: its Browse picks an existing file, and a new name is typed in
+			case FILE, OUTPUT_FILE -> gd.addFileField(p.label(), String.valueOf(value), 30);
 			case FOLDER -> gd.addDirectoryField(p.label(), String.valueOf(value), 30);
 			case CHOICE -> gd.addChoice(p.label(), p.choiceList().toArray(new String[0]), String.valueOf(value));
 			case INTEGER -> gd.addNumericField(p.label(), ((Number) value).doubleValue(), 0);
@@ -148,7 +149,7 @@ final class OptionsDialog {
 	/** The next field's value; fields are read back in the order they were added, as GenericDialog requires. */
 	private static Object next(GenericDialog gd, CommandParameter p) {
 		return switch (p.kind()) {
-			case TEXT, FILE, FOLDER -> gd.getNextString().trim();
+			case TEXT, FILE, OUTPUT_FILE, FOLDER -> gd.getNextString().trim();
 			case CHOICE -> gd.getNextChoice();
 			case INTEGER -> {
 				double d = gd.getNextNumber();

@@ -4,14 +4,18 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.junit.Test;
+import org.mnseg.export.ExportSettings;
 import org.scijava.Context;
 import org.scijava.command.CommandService;
 import org.scijava.module.Module;
@@ -58,17 +62,18 @@ public class CommandDescriptorTest {
 	public void sciJavaInputsAreTheDescriptorsFields() {
 		assertSciJavaInputsAreTheDescriptor(CoTrainSettings.DESCRIPTOR, CoTrainCommand.class);
 		assertSciJavaInputsAreTheDescriptor(SegmentSettings.DESCRIPTOR, SegmentImageCommand.class);
+		assertSciJavaInputsAreTheDescriptor(ExportModelSettings.DESCRIPTOR, ExportModelCommand.class);
 		// the choices are the core's: a new method appears in both faces by itself
 		assertEquals(org.mnseg.workflow.TrainOptions.methods(), CoTrainSettings.DESCRIPTOR.parameter("method").choiceList());
 	}
 
-	/** Runs the plugin's ask() with macro options on a thread named as ImageJ names its command threads. */
-	private static CoTrainSettings pluginSettings(String options) throws InterruptedException {
-		AtomicReference<CoTrainSettings> out = new AtomicReference<>();
+	/** Runs a plugin's ask() with macro options on a thread named as ImageJ names its command threads. */
+	private static <S> S withMacroOptions(String options, Supplier<S> ask) throws InterruptedException {
+		AtomicReference<S> out = new AtomicReference<>();
 		Thread t = new Thread(() -> {
 			Macro.setOptions(Thread.currentThread(), options);
 			try {
-				out.set(new CoTrainPlugin().ask());
+				out.set(ask.get());
 			} finally {
 				Macro.setOptions(Thread.currentThread(), null);
 			}
@@ -78,17 +83,33 @@ public class CommandDescriptorTest {
 		return out.get();
 	}
 
-	private static CoTrainSettings sciJavaSettings(Map<String, Object> inputs) {
+	private static CoTrainSettings pluginSettings(String options) throws InterruptedException {
+		return withMacroOptions(options, () -> new CoTrainPlugin().ask());
+	}
+
+	/** The settings a SciJava command makes of these inputs (paths given as text, as SciJava gets Files). */
+	private static <C extends DescriptorCommand, S> S sciJavaSettings(Class<C> type, Map<String, Object> inputs, Function<C, S> settings) {
 		try (Context context = new Context(CommandService.class)) {
-			CoTrainCommand m = (CoTrainCommand) module(context, CoTrainCommand.class);
-			inputs.forEach((k, v) -> m.setInput(k, v instanceof String s && isPath(k) ? new File(s) : v));
-			return m.settings();
+			C m = type.cast(module(context, type));
+			inputs.forEach((k, v) -> m.setInput(k, v instanceof String s && isPath(m.descriptor(), k) ? new File(s) : v));
+			return settings.apply(m);
 		}
 	}
 
-	private static boolean isPath(String key) {
-		CommandParameter.Kind k = CoTrainSettings.DESCRIPTOR.parameter(key).kind();
-		return k == CommandParameter.Kind.FILE || k == CommandParameter.Kind.FOLDER;
+	private static CoTrainSettings sciJavaSettings(Map<String, Object> inputs) {
+		return sciJavaSettings(CoTrainCommand.class, inputs, CoTrainCommand::settings);
+	}
+
+	private static boolean isPath(CommandDescriptor d, String key) {
+		CommandParameter.Kind k = d.parameter(key).kind();
+		return k == CommandParameter.Kind.FILE || k == CommandParameter.Kind.OUTPUT_FILE || k == CommandParameter.Kind.FOLDER;
+	}
+
+	/** The macro options that give these values: {@code key=[value]}, a flag's key alone when on. */
+	private static String macroOptions(Map<String, Object> values) {
+		StringBuilder options = new StringBuilder();
+		values.forEach((k, v) -> options.append(Boolean.TRUE.equals(v) ? k : k + "=[" + v + "]").append(' '));
+		return options.toString();
 	}
 
 	@Test
@@ -112,10 +133,7 @@ public class CommandDescriptorTest {
 		values.put("output", "/runs/one");
 		values.put("resume", true);
 		assertEquals(CoTrainSettings.DESCRIPTOR.keys(), List.copyOf(values.keySet()));
-		StringBuilder options = new StringBuilder();
-		values.forEach((k, v) -> options.append(Boolean.TRUE.equals(v) ? k : k + "=[" + v + "]").append(' '));
-
-		CoTrainSettings fromMacro = pluginSettings(options.toString());
+		CoTrainSettings fromMacro = pluginSettings(macroOptions(values));
 		assertEquals(sciJavaSettings(values), fromMacro);
 		assertEquals("mn", fromMacro.method());
 		assertEquals(7, fromMacro.epochs());
@@ -135,5 +153,29 @@ public class CommandDescriptorTest {
 		CoTrainSettings s = pluginSettings("labeled=folder 2d=segformer-b0 fine-tuning=decoder");
 		assertEquals("segformer-b0", s.model2d());
 		assertEquals("decoder", s.finetuning());
+	}
+
+	@Test
+	public void exportTakesTheSameKeysInBothFaces() throws Exception {
+		Map<String, Object> values = new LinkedHashMap<>();
+		values.put("model", "/runs/one/model.mnmodel");
+		values.put("volume", "/data/case01.nii.gz");
+		values.put("name", "Hippocampus UNet");
+		values.put("authors", "A. Person; B. Person");
+		values.put("license", "MIT");
+		values.put("output", "/models/one.zip");
+		values.put("overwrite", true);
+		assertEquals(ExportModelSettings.DESCRIPTOR.keys(), List.copyOf(values.keySet()));
+
+		ExportSettings fromMacro = withMacroOptions(macroOptions(values), () -> new ExportPlugin().ask());
+		assertEquals(sciJavaSettings(ExportModelCommand.class, values, ExportModelCommand::settings), fromMacro);
+		assertEquals(new ExportSettings(Paths.get("/runs/one/model.mnmodel"), Paths.get("/models/one.zip"), null, Paths.get("/data/case01.nii.gz"),
+			"Hippocampus UNet", List.of("A. Person", "B. Person"), "MIT", true), fromMacro);
+
+		// only the model given: both faces leave the rest to the exporter's defaults, and never overwrite
+		ExportSettings defaults = withMacroOptions("model=[/runs/one/model.mnmodel]", () -> new ExportPlugin().ask());
+		assertEquals(sciJavaSettings(ExportModelCommand.class, Map.of("model", "/runs/one/model.mnmodel"), ExportModelCommand::settings), defaults);
+		assertEquals(new ExportSettings(Paths.get("/runs/one/model.mnmodel"), null, null, null, null, List.of(), ExportSettings.DEFAULT_LICENSE, false),
+			defaults);
 	}
 }

@@ -149,6 +149,39 @@ public class FijiCommandsTest {
 	}
 
 	@Test
+	public void exportPluginAndCommandWriteTheBioImageIoModelOfTheCommandLine() throws Exception {
+		Path bundle = TinyModel.bundle();
+		Path dir = tmp.newFolder().toPath();
+		Path cli = dir.resolve("cli.zip"), plugin = dir.resolve("plugin.zip"), command = dir.resolve("command.zip");
+		org.mnseg.export.BioImageIoExporter.export(new org.mnseg.export.ExportSettings(bundle, cli, null, null, "Tiny model", java.util.List.of("Me"),
+			null, false));
+		runWithOptions(new ExportPlugin(), "model=[" + bundle + "] output=[" + plugin + "] name=[Tiny model] authors=Me");
+		try (Context context = new Context(CommandService.class)) {
+			// a DynamicCommand: the ModuleService's Future waits for it (CommandService.run gives none)
+			context.service(ModuleService.class).run(context.service(CommandService.class).getCommand(ExportModelCommand.class), false, "model",
+				bundle.toFile(), "output", command.toFile(), "name", "Tiny model", "authors", "Me").get();
+		}
+		// the same package but for the timestamp-free parts: weights, test tensors and cover are byte for byte equal
+		for (Path p : new Path[] { plugin, command }) {
+			assertTrue(p + " was not written", Files.isRegularFile(p));
+			for (String entry : new String[] { "weights.pt", "test_input.npy", "test_output.npy", "cover.png", "unet3d_torch.py" })
+				assertArrayEquals(p + ": " + entry, zipEntry(cli, entry), zipEntry(p, entry));
+		}
+		// an existing file stays as it is without Overwrite
+		long size = Files.size(plugin);
+		runWithOptions(new ExportPlugin(), "model=[" + bundle + "] output=[" + plugin + "] name=[Other name]");
+		assertEquals(size, Files.size(plugin));
+	}
+
+	private static byte[] zipEntry(Path zip, String name) throws java.io.IOException {
+		try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+			java.util.zip.ZipEntry e = z.getEntry(name);
+			assertNotNull(zip + " lacks " + name, e);
+			return z.getInputStream(e).readAllBytes();
+		}
+	}
+
+	@Test
 	public void coTrainCommandTrainsThroughSciJavaAndSavesTheLossPlot() throws Exception {
 		Path run = tmp.newFolder().toPath().resolve("run");
 		try (Context context = new Context(CommandService.class)) {
