@@ -89,6 +89,36 @@ public class ScriptExamplesTest {
 		assertSameAsCommandLine(out.resolve("run/model.mnmodel"), data.images, out.resolve("labels"));
 	}
 
+	@Test
+	public void coreApiFromGroovyTrainsOnAFolderAndSegmentsAnImgLib2Image() throws Exception {
+		HippocampusSample data = HippocampusSample.link(tmp.newFolder("core-in").toPath());
+		Path run = tmp.newFolder("core-run").toPath();
+		Path first = SegmentWorkflow.inputs(data.images).get(0);
+		net.imglib2.img.array.ArrayImg<net.imglib2.type.numeric.real.FloatType, ?> image = VolumeIO.readImage(first).image();
+		ScriptEngine groovy = new ScriptEngineManager().getEngineByName("groovy");
+		SimpleBindings b = new SimpleBindings();
+		b.put("folder", data.dataset);
+		b.put("runDir", run);
+		b.put("image", image);
+		b.put("epochs", 2);
+		// the tiny test network instead of the preset's, so that the test stays fast
+		String script = Files.readString(EXAMPLES.resolve("core_api.groovy"))
+			.replace("[\"epochs\": \"$epochs\".toString()]", "org.mnseg.fiji.TinyModel.overrides(epochs)");
+		groovy.eval(script, b);
+		Object labels = b.get("labels");
+		assertTrue("labels: " + labels, labels instanceof net.imglib2.img.array.ArrayImg);
+		// the same labels as mn segment gives for the file the image came from (whose spacing is 1 mm too)
+		ModelBundle bundle = ModelBundle.load(run.resolve("model.mnmodel"));
+		EngineThreads.prepare();
+		try (Segmenter s = new Segmenter(bundle, null, Devices.resolve("cpu"), Segmenter.defaultWindow(bundle.info()))) {
+			byte[] expected = s.segment(VolumeIO.readImage(first)).labels().data();
+			byte[] actual = new byte[expected.length];
+			net.imglib2.Cursor<?> c = ((net.imglib2.img.array.ArrayImg<?, ?>) labels).cursor();
+			for (int k = 0; c.hasNext(); k++) actual[k] = (byte) ((net.imglib2.type.numeric.integer.UnsignedByteType) c.next()).get();
+			assertArrayEquals(expected, actual);
+		}
+	}
+
 	/** Every input has a label file, equal to what {@code mn segment} writes with the same bundle. */
 	static void assertSameAsCommandLine(Path bundle, Path images, Path written) throws Exception {
 		assertTrue("no model " + bundle, Files.exists(bundle));
