@@ -4,7 +4,7 @@ import java.awt.Color;
 
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Volume;
-import org.mnseg.io.ImagePlusConverter;
+import org.mnseg.imagej.ImagePlusConverter;
 import org.mnseg.io.VolumeIO;
 
 import ij.ImagePlus;

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
-import org.mnseg.io.ImagePlusConverter;
+import org.mnseg.imagej.ImagePlusConverter;
 import org.mnseg.train.RunListener;
 import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.UserError;

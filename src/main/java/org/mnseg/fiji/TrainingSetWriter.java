@@ -9,7 +9,7 @@ import java.util.List;
 
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Volume;
-import org.mnseg.io.ImagePlusConverter;
+import org.mnseg.imagej.ImagePlusConverter;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.DatasetWriter;
 

@@ -1,5 +1,7 @@
 package org.mnseg.io;
 
+import org.mnseg.data.LabelConversion;
+import org.mnseg.util.InputFiles;
 import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.ArrayList;

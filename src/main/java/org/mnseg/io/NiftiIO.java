@@ -1,5 +1,7 @@
 package org.mnseg.io;
 
+import org.mnseg.data.LabelConversion;
+import org.mnseg.util.InputFiles;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;

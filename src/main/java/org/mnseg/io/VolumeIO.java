@@ -1,5 +1,7 @@
 package org.mnseg.io;
 
+import org.mnseg.util.InputFiles;
+import org.mnseg.imagej.TiffIO;
 import java.nio.file.Path;
 
 import org.mnseg.data.LabelVolume;
@@ -58,7 +60,7 @@ public final class VolumeIO {
 	public static void writeLabels(LabelVolume labels, Path file) {
 		switch (formatFor(file, true)) {
 			case NIFTI -> NiftiIO.writeLabels(labels, file);
-			case TIFF -> TiffIO.writeLabels(labels, file);
+			case TIFF -> TiffIO.writeLabels(labels, file, baseName(file));
 			case HDF5 -> throw new IllegalStateException("HDF5 is read-only"); // excluded by formatFor
 		}
 	}
@@ -67,7 +69,7 @@ public final class VolumeIO {
 	public static void writeImage(Volume image, Path file) {
 		switch (formatFor(file, true)) {
 			case NIFTI -> NiftiIO.writeImage(image, file);
-			case TIFF -> TiffIO.writeImage(image, file);
+			case TIFF -> TiffIO.writeImage(image, file, baseName(file));
 			case HDF5 -> throw new IllegalStateException("HDF5 is read-only");
 		}
 	}

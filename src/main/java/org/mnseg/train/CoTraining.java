@@ -20,43 +20,33 @@ final class CoTraining implements MethodTraining {
 
 	private final EpochTrainer trainer;
 	private final ModelTrainer net3d, net2d;
-	private final int stageOne, epochs, batch, steps;
-	private final LrgSampling sampling;
-	private final LrgSampling.Rounding rounding;
+	private final int stageOne;
+	private final UnlabeledShare share;
 	private final SortedSet<Integer> refreshEpochs;
 	/** Where each unlabeled volume's foreground is (the 3-D model's latest prediction), for foreground-biased crops. */
 	private List<byte[]> foregroundMaps;
 
 	CoTraining(TrainingPlan plan, EpochTrainer trainer, ModelTrainer net3d, ModelTrainer net2d) {
-		TrainingSettings s = plan.settings();
 		this.trainer = trainer;
 		this.net3d = net3d;
 		this.net2d = net2d;
 		this.stageOne = plan.stageOneEpochs();
-		this.epochs = s.epochs;
-		this.batch = s.batchSize;
-		this.steps = s.iterationsPerEpoch;
-		this.sampling = plan.method() == Method.MN_CONTROL ? LrgSampling.NONE : LrgSampling.parse(s.lrg);
-		this.rounding = LrgSampling.Rounding.parse(s.lrgRounding);
+		this.share = new UnlabeledShare(plan, plan.method() == Method.MN_CONTROL ? LrgSampling.NONE : LrgSampling.parse(plan.settings().lrg));
 		this.refreshEpochs = plan.foregroundRefreshEpochs();
 	}
 
 	@Override
 	public List<RunListener.EpochReport> epoch(int epoch) {
 		if (epoch < stageOne) return List.of(trainer.epoch(net3d, epoch), trainer.epoch(net2d, epoch));
-		if (sampling == LrgSampling.NONE) return List.of(trainer.epoch(net2d, epoch), trainer.epoch(net3d, epoch));
+		if (share.none()) return List.of(trainer.epoch(net2d, epoch), trainer.epoch(net3d, epoch));
 		if (foregroundMaps == null || refreshEpochs.contains(epoch)) refreshForeground(epoch);
 		// one round: an epoch of the 2-D model taught by the 3-D model, then the reverse
 		return List.of(trainer.epoch(net2d, epoch, unlabeled(net2d, net3d, epoch)), trainer.epoch(net3d, epoch, unlabeled(net3d, net2d, epoch)));
 	}
 
 	private UnlabeledBatches unlabeled(ModelTrainer student, ModelTrainer teacher, int epoch) {
-		TrainingData data = trainer.data();
-		LrSchedule schedule = student.schedule();
-		LrgSampling.Stage stage = new LrgSampling.Stage(stageOne, epochs, schedule.initial(), schedule.finalLr());
-		double share = sampling.share(schedule.lr(epoch), epoch, stage, data.labeled().size(), data.unlabeled().size());
-		int[] perStep = sampling.unlabeledPerStep(share, batch, steps, rounding, step -> trainer.samplingRandom(student, epoch, step));
-		return new UnlabeledBatches(data.unlabeled(), foregroundMaps, teacher, perStep);
+		int[] perStep = share.perStep(trainer, student, epoch, trainer.data().unlabeled().size());
+		return new UnlabeledBatches(trainer.data().unlabeled(), foregroundMaps, teacher, perStep);
 	}
 
 	private void refreshForeground(int epoch) {

@@ -18,34 +18,24 @@ final class FixedPseudoTraining implements MethodTraining {
 
 	private final EpochTrainer trainer;
 	private final ModelTrainer net3d, net2d;
-	private final int stageOne, epochs, batch, steps;
-	private final LrgSampling sampling;
-	private final LrgSampling.Rounding rounding;
+	private final int stageOne;
+	private final UnlabeledShare share;
 	/** The unlabeled volumes with the 2-D model's masks as labels, made when stage 2 starts. */
 	private List<Sample> pseudoLabeled;
 
 	FixedPseudoTraining(TrainingPlan plan, EpochTrainer trainer, ModelTrainer net3d, ModelTrainer net2d) {
-		TrainingSettings s = plan.settings();
 		this.trainer = trainer;
 		this.net3d = net3d;
 		this.net2d = net2d;
 		this.stageOne = plan.stageOneEpochs();
-		this.epochs = s.epochs;
-		this.batch = s.batchSize;
-		this.steps = s.iterationsPerEpoch;
-		this.sampling = LrgSampling.parse(s.lrg);
-		this.rounding = LrgSampling.Rounding.parse(s.lrgRounding);
+		this.share = new UnlabeledShare(plan, LrgSampling.parse(plan.settings().lrg));
 	}
 
 	@Override
 	public List<RunListener.EpochReport> epoch(int epoch) {
 		if (epoch < stageOne) return List.of(trainer.epoch(net3d, epoch), trainer.epoch(net2d, epoch));
 		if (pseudoLabeled == null) labelOnce();
-		TrainingData data = trainer.data();
-		LrSchedule schedule = net3d.schedule();
-		LrgSampling.Stage stage = new LrgSampling.Stage(stageOne, epochs, schedule.initial(), schedule.finalLr());
-		double share = sampling.share(schedule.lr(epoch), epoch, stage, data.labeled().size(), pseudoLabeled.size());
-		int[] perStep = sampling.unlabeledPerStep(share, batch, steps, rounding, step -> trainer.samplingRandom(net3d, epoch, step));
+		int[] perStep = share.perStep(trainer, net3d, epoch, pseudoLabeled.size());
 		// the fixed masks say where the foreground is
 		return List.of(trainer.epoch(net3d, epoch, new UnlabeledBatches(pseudoLabeled, null, null, perStep)));
 	}

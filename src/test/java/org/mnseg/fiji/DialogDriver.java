@@ -119,7 +119,7 @@ public final class DialogDriver {
 	}
 
 	private static byte[] labels(ImagePlus imp) {
-		return org.mnseg.io.ImagePlusConverter.toLabels(imp).data();
+		return org.mnseg.imagej.ImagePlusConverter.toLabels(imp).data();
 	}
 
 	private static GenericDialog waitForDialog(String title) throws InterruptedException {

@@ -22,7 +22,7 @@ import org.junit.rules.TemporaryFolder;
 import org.mnseg.bundle.ModelBundle;
 import org.mnseg.data.Geometry;
 import org.mnseg.data.LabelVolume;
-import org.mnseg.io.ImagePlusConverter;
+import org.mnseg.imagej.ImagePlusConverter;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.train.Checkpoint;
 import org.mnseg.util.Devices;

@@ -65,7 +65,7 @@ public class ScriptExamplesTest {
 		ImagePlus single = IJ.openImage(out.resolve(first + "-labels.tif").toString());
 		assertEquals(1.0, single.getCalibration().pixelDepth, 1e-6);
 		assertArrayEquals(VolumeIO.readLabels(out.resolve("labels/" + first + ".nii.gz")).data(),
-			org.mnseg.io.ImagePlusConverter.toLabels(single).data());
+			org.mnseg.imagej.ImagePlusConverter.toLabels(single).data());
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package org.mnseg.io;
 
+import org.mnseg.data.LabelConversion;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;

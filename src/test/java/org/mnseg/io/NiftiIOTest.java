@@ -230,7 +230,7 @@ public class NiftiIOTest {
 		}
 	}
 
-	static String userError(Runnable r) {
+	public static String userError(Runnable r) {
 		try {
 			r.run();
 		}

@@ -49,11 +49,14 @@ public final class EngineSpeedBenchmark {
 		Path out = Paths.get(args.length > 0 ? args[0] : "results");
 		int rssSteps = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
 		int threads = Integer.getInteger("ai.djl.pytorch.num_threads", 2);
+		// the kernels the product runs on this processor; the PyTorch reference gets the same cap below
+		org.mnseg.nn.EngineThreads.prepare();
 		List<Setting> settings = List.of(
 			new Setting("cpu preset UNet (4 levels, 16 filters)", 4, 16, new int[] { 64, 64, 32 }, 2, new int[] { 128, 128, 64 }),
 			new Setting("paper UNet (5 levels, 32 filters)", 5, 32, new int[] { 64, 64, 32 }, 2, new int[] { 128, 128, 64 }));
 		JsonObject result = new JsonObject();
 		result.addProperty("threads", threads);
+		result.addProperty("onednn_cap", cpuCap());
 		result.addProperty("machine", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
 		List<JsonObject> rows = new ArrayList<>();
 		for (Setting s : settings) {
@@ -129,6 +132,11 @@ public final class EngineSpeedBenchmark {
 		}
 	}
 
+	private static String cpuCap() {
+		String cap = org.mnseg.nn.CpuKernelGuard.effectiveCap();
+		return cap == null ? "default (widest)" : "capped at " + cap;
+	}
+
 	/** Runs the PyTorch twin (Debian's python3-torch) with the same setting and reads its JSON line. */
 	static JsonObject timePyTorch(Setting s, int threads) throws IOException, InterruptedException {
 		int[] p = s.patch();
@@ -137,7 +145,11 @@ public final class EngineSpeedBenchmark {
 			"--patch", "" + p[2], "" + p[1], "" + p[0], "--volume", "" + v[2], "" + v[1], "" + v[0], "--batch", "" + s.batch(), "--window-batch",
 			"" + WINDOW_BATCH, "--classes", "" + CLASSES, "--levels", "" + s.levels(), "--base", "" + s.base(), "--threads", "" + threads,
 			"--warmup", "" + WARMUP, "--steps", "" + STEPS, "--inference-repeats", "" + INFERENCE_REPEATS));
-		Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+		ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+		// a child gets the JVM's startup environment, not the cap set natively in this process: pass it on, so both
+		// sides run the same oneDNN kernels
+		if (org.mnseg.nn.CpuKernelGuard.effectiveCap() != null) builder.environment().put("DNNL_MAX_CPU_ISA", org.mnseg.nn.CpuKernelGuard.effectiveCap());
+		Process proc = builder.start();
 		String text = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
 		if (proc.waitFor() != 0) throw new IllegalStateException("the PyTorch reference failed (is python3-torch installed?): " + text);
 		String[] lines = text.split("\n");
@@ -178,6 +190,7 @@ public final class EngineSpeedBenchmark {
 
 	static String markdown(JsonObject r, List<JsonObject> rows) {
 		StringBuilder b = new StringBuilder("# Engine speed: this project (DJL 0.36, PyTorch 2.7.1 natives) vs eager PyTorch (Debian python3-torch)\n\n");
+		b.append("oneDNN kernels: " + cpuCap() + " on both sides.\n\n");
 		b.append(String.format(Locale.ROOT, "%d threads, batch of patches for a training step, windows of the same patch at 50%% overlap in batches of %d.%n%n",
 			r.get("threads").getAsInt(), WINDOW_BATCH));
 		b.append("| network | patch xyz | batch | volume xyz | train step (s) | PyTorch (s) | ratio | sliding window (s) | PyTorch (s) | ratio |\n");

@@ -1,5 +1,6 @@
-package org.mnseg.io;
+package org.mnseg.imagej;
 
+import org.mnseg.data.LabelConversion;
 import java.util.Locale;
 
 import org.mnseg.data.Geometry;
@@ -58,7 +59,7 @@ public final class ImagePlusConverter {
 	}
 
 	/** As {@link #toLabels(ImagePlus)}, naming the image as {@code source} in messages (e.g. the file it came from). */
-	static LabelVolume toLabels(ImagePlus imp, Object source) {
+	public static LabelVolume toLabels(ImagePlus imp, Object source) {
 		if (imp.getType() == ImagePlus.COLOR_RGB)
 			throw new UserError(source + " is RGB; a label image must be 8-bit, 16-bit or 32-bit with one class index per pixel.");
 		return LabelConversion.toLabels(toVolume(imp), source);

@@ -1,4 +1,4 @@
-package org.mnseg.io;
+package org.mnseg.data;
 
 import java.nio.file.Path;
 
@@ -33,7 +33,7 @@ public final class LabelConversion {
 	}
 
 	/** "(x, y, z)" of a flat X-fastest index. */
-	static String voxelText(long index, int[] shape) {
+	public static String voxelText(long index, int[] shape) {
 		long x = index % shape[0], y = index / shape[0] % shape[1], z = index / ((long) shape[0] * shape[1]);
 		return "(" + x + ", " + y + ", " + z + ")";
 	}

@@ -1,5 +1,7 @@
-package org.mnseg.io;
+package org.mnseg.imagej;
 
+import org.mnseg.data.LabelConversion;
+import org.mnseg.util.InputFiles;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Path;
@@ -59,14 +61,14 @@ public final class TiffIO {
 		return (long) first.width * first.height * slices * Math.max(1, first.samplesPerPixel);
 	}
 
-	/** Writes an 8-bit TIFF stack with the spacing as calibration in mm. */
-	public static void writeLabels(LabelVolume labels, Path file) {
-		save(ImagePlusConverter.fromLabels(labels, VolumeIO.baseName(file)), file);
+	/** Writes an 8-bit TIFF stack titled {@code title} with the spacing as calibration in mm. */
+	public static void writeLabels(LabelVolume labels, Path file, String title) {
+		save(ImagePlusConverter.fromLabels(labels, title), file);
 	}
 
-	/** Writes a 32-bit TIFF stack (a hyperstack for several channels) with the spacing as calibration in mm. */
-	public static void writeImage(Volume image, Path file) {
-		save(ImagePlusConverter.fromVolume(image, VolumeIO.baseName(file)), file);
+	/** Writes a 32-bit TIFF stack (a hyperstack for several channels) titled {@code title}, spacing as calibration in mm. */
+	public static void writeImage(Volume image, Path file, String title) {
+		save(ImagePlusConverter.fromVolume(image, title), file);
 	}
 
 	private static ImagePlus open(Path file) {

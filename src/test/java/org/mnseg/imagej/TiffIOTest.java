@@ -1,4 +1,4 @@
-package org.mnseg.io;
+package org.mnseg.imagej;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
@@ -7,6 +7,8 @@ import static org.mnseg.io.NiftiIOTest.userError;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import org.mnseg.io.VolumeIO;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -31,7 +33,7 @@ public class TiffIOTest {
 		labels[17] = (byte) 250;
 		LabelVolume written = LabelVolume.wrap(labels, new int[] { 5, 4, 3 }, new Geometry(new double[] { 0.3, 0.4, 1.5 }, null));
 		Path file = tmp.getRoot().toPath().resolve("labels.tif");
-		TiffIO.writeLabels(written, file);
+		VolumeIO.writeLabels(written, file);
 
 		ImagePlus raw = new Opener().openImage(file.toString());
 		assertEquals(8, raw.getBitDepth());
@@ -54,7 +56,7 @@ public class TiffIOTest {
 		for (int i = 0; i < values.length; i++) values[i] = (float) Math.sin(i) * 100;
 		Volume image = Volume.wrap(values, new long[] { 4, 3, 2, 2 }, new Geometry(new double[] { 1, 1, 2 }, null));
 		Path file = tmp.getRoot().toPath().resolve("two-channels.tiff");
-		TiffIO.writeImage(image, file);
+		VolumeIO.writeImage(image, file);
 		Volume back = TiffIO.readImage(file);
 		assertEquals(2, back.channels());
 		assertArrayEquals(new int[] { 4, 3, 2 }, back.shape());
@@ -66,7 +68,7 @@ public class TiffIOTest {
 	public void singleSliceVolumeIsWrittenToo() {
 		LabelVolume one = LabelVolume.wrap(new byte[] { 0, 1, 2, 1, 0, 3 }, new int[] { 3, 2, 1 }, null);
 		Path file = tmp.getRoot().toPath().resolve("one.tif");
-		TiffIO.writeLabels(one, file);
+		VolumeIO.writeLabels(one, file);
 		assertArrayEquals(one.data(), TiffIO.readLabels(file).data());
 	}
 
@@ -137,7 +139,7 @@ public class TiffIOTest {
 
 		float[] notLabels = { 0, 1.5f, -3, 0 };
 		Path floats = tmp.getRoot().toPath().resolve("floats.tif");
-		TiffIO.writeImage(Volume.wrap(notLabels, new long[] { 2, 2, 1 }, null), floats);
+		VolumeIO.writeImage(Volume.wrap(notLabels, new long[] { 2, 2, 1 }, null), floats);
 		String m = userError(() -> TiffIO.readLabels(floats));
 		assertTrue(m, m.contains(floats.toString()) && m.contains("-3"));
 	}
