@@ -101,7 +101,10 @@ public final class ModelBundle {
 		if (data != null) WeightsSource.defaults(null).install(model.get(), data);
 	}
 
+	/** Writes the bundle atomically; weights that are not all finite are refused, since such a model segments nothing. */
 	public void save(Path file) {
+		for (Map.Entry<String, Entry> m : models.entrySet())
+			m.getValue().weights().requireFinite("Refusing to write the model bundle " + file + ": its '" + m.getKey() + "' model");
 		toContainer().write(file);
 	}
 
@@ -141,6 +144,7 @@ public final class ModelBundle {
 			JsonObject o = r.getValue().getAsJsonObject();
 			TensorStore w = zip.tensors("models/" + r.getKey());
 			if (w == null) throw new UserError(file + " lacks the weights of its '" + r.getKey() + "' model; the file is incomplete.");
+			w.requireFinite("The model bundle " + file + " is damaged and cannot be used: its '" + r.getKey() + "' model");
 			Map<String, Object> config = Json.GSON.fromJson(o.get("config"), mapType);
 			b.models.put(r.getKey(), new Entry(o.get("architecture").getAsString(), config, w));
 		}

@@ -46,6 +46,20 @@ public final class TensorStore {
 		return tensors.size();
 	}
 
+	/**
+	 * Fails, naming the first tensor with a NaN or infinite value and how many it has, unless every value is finite.
+	 * {@code what} starts the message (e.g. "Refusing to write bundle x: its '3d' model").
+	 */
+	public void requireFinite(String what) {
+		for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+			long bad = 0;
+			for (float x : e.getValue().data())
+				if (!Float.isFinite(x)) bad++;
+			if (bad > 0)
+				throw new UserError(what + " has " + bad + " NaN or infinite values in tensor '" + e.getKey() + "'.");
+		}
+	}
+
 	/** Copies the current values of a network's parameters. */
 	public static TensorStore of(List<Param> params) {
 		TensorStore store = new TensorStore();

@@ -16,13 +16,29 @@ import org.mnseg.util.UserError;
 public final class VolumeIO {
 	private VolumeIO() {}
 
-	/** Reads an intensity volume (several channels, last, where the file has them). */
+	/**
+	 * Reads an intensity volume (several channels, last, where the file has them). A NaN or infinite voxel is a
+	 * UserError naming the file and how many there are: every image that training, segmentation or export reads comes
+	 * through here, and one such voxel turns normalisation, and so everything after it, into NaN.
+	 */
 	public static Volume readImage(Path file) {
-		return switch (formatFor(file, false)) {
+		Volume v = switch (formatFor(file, false)) {
 			case NIFTI -> NiftiIO.read(file);
 			case HDF5 -> Hdf5IO.readImage(file);
 			case TIFF -> TiffIO.readImage(file);
 		};
+		requireFinite(v, file);
+		return v;
+	}
+
+	private static void requireFinite(Volume v, Path file) {
+		float[] data = v.data();
+		long bad = 0;
+		for (float x : data)
+			if (!Float.isFinite(x)) bad++;
+		if (bad > 0)
+			throw new UserError(file + " has " + bad + " of " + data.length + " voxels that are NaN or infinite; M&N cannot train on or segment"
+				+ " such an image. Replace them with finite values in the file (e.g. 0), or leave the file out.");
 	}
 
 	/** The number of voxels (all channels) of an image file, read from its header only, never its voxel data. */

@@ -12,6 +12,7 @@ import org.mnseg.inference.Segmenter;
 import org.mnseg.inference.SlidingWindow;
 import org.mnseg.inference.WindowSettings;
 import org.mnseg.util.MemoryUsage;
+import org.mnseg.util.UserError;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -82,11 +83,25 @@ final class EpochTrainer {
 				+ (checkpointWritten ? "the last checkpoint is kept. Run again with --resume to continue."
 					: "no checkpoint was saved yet, so there is nothing to resume: start the run again."));
 			int bu = unlabeled == null ? 0 : unlabeled.perStep()[step];
-			sum += step(student, epoch, step, lr, unlabeled, bu);
+			double loss = step(student, epoch, step, lr, unlabeled, bu);
+			if (!Double.isFinite(loss)) throw nonFiniteLoss(student, epoch, step, loss);
+			sum += loss;
 			listener.stepFinished(epoch, step, settings.iterationsPerEpoch);
 		}
 		return new RunListener.EpochReport(student.role(), epoch, settings.epochs, sum / settings.iterationsPerEpoch, lr, clock.elapsedSeconds(),
 			clock.secondsLeft(epoch, settings.epochs), MemoryUsage.rssMb());
+	}
+
+	/**
+	 * Why the run stops at a NaN or infinite loss: the weights are ruined from this step on, so nothing of this epoch
+	 * is saved (the checkpoint of the last finished epoch stays as it was) and no bundle is written.
+	 */
+	private UserError nonFiniteLoss(ModelTrainer student, int epoch, int step, double loss) {
+		return new UserError("Training stopped: the loss of the '" + student.role() + "' model became " + loss + " at epoch " + (epoch + 1)
+			+ ", step " + (step + 1) + ". No model bundle was written; " + (checkpointWritten
+				? "the checkpoint of the last finished epoch is kept. "
+				: "no checkpoint had been saved yet. ")
+			+ "Lower the learning rate (--lr3d, --lr2d) or check the data, then start a new run.");
 	}
 
 	/** The random stream of a step of {@code student}'s epoch, for draws outside the batch (LRG's uniform ablation). */
