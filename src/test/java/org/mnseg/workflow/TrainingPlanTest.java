@@ -1,0 +1,112 @@
+package org.mnseg.workflow;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.mnseg.testutil.SyntheticDataset;
+import org.mnseg.train.Method;
+import org.mnseg.train.RunListener;
+import org.mnseg.train.TrainingPlan;
+import org.mnseg.util.UserError;
+
+import ai.djl.Device;
+
+/**
+ * The plan is made and checked before any volume is read: identity is not an option, every out-of-range or
+ * inconsistent option is refused with one line naming it, and a resumed run refuses options that differ from its plan.
+ */
+public class TrainingPlanTest {
+	@ClassRule
+	public static TemporaryFolder tmp = new TemporaryFolder();
+	private static Path dataset;
+
+	@BeforeClass
+	public static void writeData() throws Exception {
+		dataset = SyntheticDataset.write(tmp.newFolder("data").toPath(), 2, 2, 1, 5);
+	}
+
+	private static TrainWorkflow.Request request(String method, int labeled, Map<String, String> options, Path run, boolean resume) {
+		return new TrainWorkflow.Request(dataset, labeled, method, "cpu", options, run, resume, false, Device.cpu());
+	}
+
+	private static String refusal(String option, String value) throws Exception {
+		Map<String, String> o = new LinkedHashMap<>();
+		o.put(option, value);
+		Path run = tmp.newFolder().toPath().resolve("run");
+		try {
+			TrainWorkflow.plan(request("labeled-only", 2, o, run, false));
+			fail("--" + option + " " + value + " accepted");
+		} catch (UserError e) {
+			assertFalse("a refused plan leaves no run folder", Files.exists(run));
+			return e.getMessage();
+		}
+		return null;
+	}
+
+	@Test
+	public void outOfRangeOptionsAreRefusedNamingTheOption() throws Exception {
+		assertTrue(refusal("epochs", "0").contains("--epochs"));
+		assertTrue(refusal("batch-size", "0").contains("--batch-size"));
+		assertTrue(refusal("iterations-per-epoch", "0").contains("--iterations-per-epoch"));
+		assertTrue(refusal("lr3d", "NaN").contains("--lr3d"));
+		assertTrue(refusal("lr2d", "-1").contains("--lr2d"));
+		assertTrue(refusal("stage-one-fraction", "2").contains("--stage-one-fraction"));
+		assertTrue(refusal("overlap", "1").contains("--overlap"));
+		assertTrue(refusal("patch", "20,16,8").contains("multiple of 8"));
+		assertTrue(refusal("lrg", "sometimes").contains("sampling"));
+		assertTrue(refusal("lrg-rounding", "step").contains("--lrg-rounding"));
+		assertTrue(refusal("foreground-refresh", "0.5,2").contains("--foreground-refresh"));
+		assertTrue(refusal("options2d", "[1,2]").contains("--options2d"));
+		assertTrue(refusal("method", "mn").contains("Unknown training option --method"));
+		assertTrue(refusal("labeled", "4").contains("Unknown training option --labeled"));
+	}
+
+	@Test
+	public void theMethodAndTheLabeledCountAreChecked() throws Exception {
+		try {
+			TrainWorkflow.plan(request("co-train", 2, Map.of(), tmp.newFolder().toPath(), false));
+			fail("unknown method accepted");
+		} catch (UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("mn-control"));
+		}
+		try {
+			TrainWorkflow.plan(request("mn", 0, Map.of(), tmp.newFolder().toPath(), false));
+			fail("labeled 0 accepted");
+		} catch (UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("1 to 2"));
+		}
+	}
+
+	@Test
+	public void thePlanIsWrittenBeforeTrainingAndAResumeKeepsIt() throws Exception {
+		Path run = tmp.newFolder("resume").toPath();
+		Map<String, String> o = new LinkedHashMap<>(Map.of("levels", "2", "base-filters", "4", "patch", "16,16,8", "epochs", "1",
+			"iterations-per-epoch", "1", "warmup-epochs", "0"));
+		TrainingPlan plan = TrainWorkflow.plan(request("labeled-only", 2, o, run, false));
+		assertEquals(Method.LABELED_ONLY, plan.method());
+		assertEquals(2, plan.fingerprint().labeledVolumes());
+		TrainWorkflow.run(request("labeled-only", 2, o, run, false), RunListener.NONE, () -> false);
+		assertEquals(plan.toJson(), com.google.gson.JsonParser.parseString(Files.readString(run.resolve(TrainingPlan.FILE_NAME))));
+
+		Map<String, String> more = new LinkedHashMap<>(o);
+		more.put("epochs", "3");
+		try {
+			TrainWorkflow.plan(request("labeled-only", 2, more, run, true));
+			fail("a resume with other --epochs accepted");
+		} catch (UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("--epochs (1 in the run, 3 given)"));
+		}
+		assertEquals(plan.toJson(), TrainWorkflow.plan(request("labeled-only", 2, o, run, true)).toJson());
+	}
+}
