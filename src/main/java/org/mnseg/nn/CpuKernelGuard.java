@@ -19,6 +19,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
+import org.mnseg.util.CacheFolder;
 import org.mnseg.util.UserError;
 
 /**
@@ -191,10 +192,7 @@ public final class CpuKernelGuard {
 	}
 
 	static Path recordFile() {
-		String p = System.getProperty("mn.cache");
-		if (p == null || p.isBlank()) p = System.getenv("MN_CACHE_DIR");
-		Path root = p == null || p.isBlank() ? Paths.get(System.getProperty("user.home"), ".cache", "mnseg") : Paths.get(p);
-		return root.resolve(RECORD_FILE);
+		return CacheFolder.root().resolve(RECORD_FILE);
 	}
 
 	static Properties readRecord(Path file) {

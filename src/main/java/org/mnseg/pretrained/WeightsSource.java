@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.mnseg.util.AtomicFiles;
+import org.mnseg.util.CacheFolder;
 import org.mnseg.util.UserError;
 
 /**
@@ -62,11 +63,7 @@ public final class WeightsSource {
 	}
 
 	public static Path defaultCacheDir() {
-		String p = System.getProperty("mn.cache");
-		if (p == null || p.isBlank()) p = System.getenv("MN_CACHE_DIR");
-		// the same cache root as the command line's (MN_CACHE_DIR holds djl/ and models/)
-		if (p != null && !p.isBlank()) return Paths.get(p).resolve("models");
-		return Paths.get(System.getProperty("user.home"), ".cache", "mnseg", "models");
+		return CacheFolder.root().resolve("models");
 	}
 
 	public Path cacheDir() {
