@@ -87,6 +87,10 @@ public final class ModelBundle {
 		Network net = NetworkFactory.create(e.architecture(), e.config(), parent, info.seed);
 		try {
 			e.weights().loadInto(net.params(), "The model bundle's '" + role + "' model");
+			// the class names name the outputs: a bundle whose names do not match would label voxels with wrong names
+			if (!info.classNames.isEmpty() && info.numClasses() != net.numClasses())
+				throw new UserError("The model bundle's '" + role + "' model predicts " + net.numClasses() + " classes but the bundle names "
+					+ info.numClasses() + " (" + String.join(", ", info.classNames) + "): the bundle is inconsistent; use the file a training run wrote.");
 		} catch (RuntimeException ex) {
 			net.close();
 			throw ex;
