@@ -25,6 +25,8 @@ final class DatasetJson {
 	static final String FILE_NAME = "dataset.json";
 	static final String DEFAULT_LAYOUT = "imagesTr/<id>.nii.gz with labelsTr/<id>.nii.gz";
 	private static final String ID = "<id>";
+	/** Keys that only describe the data set; each must be a string when present. */
+	private static final List<String> DESCRIPTIVE_KEYS = List.of("licence", "license", "source", "notes", "derivation", "description", "reference");
 
 	private DatasetJson() {}
 
@@ -32,6 +34,8 @@ final class DatasetJson {
 		Path root = file.toAbsolutePath().getParent();
 		JsonObject json = parse(file);
 		String name = optionalString(json, "name", file, root.getFileName().toString());
+		for (String key : DESCRIPTIVE_KEYS) optionalString(json, key, file, null);
+		double[] spacing = optionalSpacing(json, file);
 		String modality = optionalModality(json, file);
 		Map<Integer, String> classes = classes(json, file);
 		String[] layout = layout(optionalString(json, "layout", file, DEFAULT_LAYOUT), file);
@@ -39,6 +43,13 @@ final class DatasetJson {
 		JsonObject split = object(json, "split", file);
 		List<Case> train = cases(idList(split, "train", file, true), root, layout);
 		List<Case> test = cases(idList(split, "test", file, false), root, layout);
+		// a case in both lists would be scored on data it was trained on
+		java.util.Set<String> trainIds = new java.util.HashSet<>();
+		for (Case c : train) trainIds.add(c.id());
+		List<String> both = test.stream().map(Case::id).filter(trainIds::contains).toList();
+		if (!both.isEmpty())
+			throw new UserError(file + ": 'split.test' repeats " + both.size() + " case(s) of 'split.train' (" + String.join(", ", both.subList(0, Math.min(5, both.size())))
+				+ (both.size() > 5 ? ", ..." : "") + "): a test case must never be trained on. Remove them from one of the lists.");
 
 		Map<String, Case> trainById = new HashMap<>();
 		for (Case c : train) trainById.put(c.id(), c);
@@ -57,16 +68,23 @@ final class DatasetJson {
 				subsets.put(size, subset);
 			}
 		}
-		return new DatasetSpec(root, name, modality, () -> classes, train, test, subsets, List.of());
+		return new DatasetSpec(root, name, modality, () -> classes, train, test, subsets, List.of(), spacing);
 	}
 
 	private static JsonObject parse(Path file) {
+		String fileName = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+		if (!fileName.endsWith(".json"))
+			throw new UserError(file + " is not a data set description (a dataset.json file): give the data set's dataset.json, or its folder"
+				+ (fileName.endsWith(".nii") || fileName.endsWith(".nii.gz") || fileName.endsWith(".tif") || fileName.endsWith(".tiff") || fileName.endsWith(".h5")
+					? "; a single image is segmented with 'mn segment', not trained on" : "") + ".");
 		try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
 			JsonElement e = JsonParser.parseReader(r);
 			if (!e.isJsonObject()) throw new UserError(file + " is not a data set description: a JSON object { ... } is expected.");
 			return e.getAsJsonObject();
 		}
 		catch (JsonParseException e) {
+			if (e.getCause() instanceof java.nio.charset.CharacterCodingException)
+				throw new UserError(file + " is not a text file (not UTF-8): give the data set's dataset.json, or its folder.", e);
 			throw new UserError(file + " is not valid JSON: " + e.getMessage() + ".", e);
 		}
 		catch (IOException e) {
@@ -142,12 +160,32 @@ final class DatasetJson {
 		return e.getAsString();
 	}
 
+	/** {@code spacing_mm}: three positive numbers (x, y, z), or absent. */
+	private static double[] optionalSpacing(JsonObject json, Path file) {
+		JsonElement e = json.get("spacing_mm");
+		if (e == null || e.isJsonNull()) return null;
+		String wrong = file + ": 'spacing_mm' must be a list of three positive numbers in millimetres (x, y, z), such as [1.0, 1.0, 1.0]; found " + e + ".";
+		if (!e.isJsonArray() || e.getAsJsonArray().size() != 3) throw new UserError(wrong);
+		double[] spacing = new double[3];
+		for (int i = 0; i < 3; i++) {
+			JsonElement v = e.getAsJsonArray().get(i);
+			if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) throw new UserError(wrong);
+			spacing[i] = v.getAsDouble();
+			if (!(spacing[i] > 0) || Double.isInfinite(spacing[i])) throw new UserError(wrong);
+		}
+		return spacing;
+	}
+
 	/** A string, or (Medical Segmentation Decathlon style) an object of channel names, joined. */
 	private static String optionalModality(JsonObject json, Path file) {
 		JsonElement e = json.get("modality");
 		if (e != null && e.isJsonObject()) {
 			Map<String, String> channels = new LinkedHashMap<>();
-			e.getAsJsonObject().entrySet().forEach(c -> channels.put(c.getKey(), c.getValue().getAsString()));
+			for (Map.Entry<String, JsonElement> c : e.getAsJsonObject().entrySet()) {
+				if (!c.getValue().isJsonPrimitive())
+					throw new UserError(file + ": 'modality' must be a string or an object of channel names (strings), found " + e + ".");
+				channels.put(c.getKey(), c.getValue().getAsString());
+			}
 			return String.join(", ", channels.values());
 		}
 		return optionalString(json, "modality", file, "unknown");

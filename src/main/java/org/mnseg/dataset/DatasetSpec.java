@@ -46,10 +46,13 @@ public final class DatasetSpec {
 	/** Named labeled subsets (dataset.json), or null where labeled(n) is the first n labeled cases (folder). */
 	private final Map<Integer, List<Case>> subsets;
 	private final List<Case> extraUnlabeled;
+	/** The spacing (mm, x y z) dataset.json declares, or null where it declares none. */
+	private final double[] declaredSpacing;
 	private Map<Integer, String> classNames;
 
 	DatasetSpec(Path root, String name, String modality, Supplier<Map<Integer, String>> classNames, List<Case> train, List<Case> test,
-		Map<Integer, List<Case>> subsets, List<Case> extraUnlabeled) {
+		Map<Integer, List<Case>> subsets, List<Case> extraUnlabeled, double[] declaredSpacing) {
+		this.declaredSpacing = declaredSpacing == null ? null : declaredSpacing.clone();
 		this.root = root;
 		this.name = name;
 		this.modality = modality;
@@ -73,6 +76,11 @@ public final class DatasetSpec {
 		throw new UserError(path + " is not a data set: it holds neither " + DatasetJson.FILE_NAME + " nor a folder '" + FolderLayout.IMAGES
 			+ "/'. Either add a dataset.json, or put images in " + path.resolve(FolderLayout.IMAGES) + " and their labels (same file names) in "
 			+ path.resolve(FolderLayout.LABELS) + ", with unlabeled images in " + path.resolve(FolderLayout.UNLABELED) + ".");
+	}
+
+	/** The voxel spacing (mm, x y z) the description declares; empty where it declares none. */
+	public java.util.Optional<double[]> declaredSpacing() {
+		return java.util.Optional.ofNullable(declaredSpacing).map(double[]::clone);
 	}
 
 	/** The folder the data set's files are relative to. */

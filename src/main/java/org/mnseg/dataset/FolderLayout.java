@@ -48,7 +48,7 @@ final class FolderLayout {
 
 		List<Case> allLabeled = new ArrayList<>();
 		Stream.concat(train.stream(), test.stream()).filter(Case::hasLabel).forEach(allLabeled::add);
-		return new DatasetSpec(root, root.getFileName().toString(), "unknown", () -> classesFromLabels(allLabeled), train, test, null, unlabeled);
+		return new DatasetSpec(root, root.getFileName().toString(), "unknown", () -> classesFromLabels(allLabeled), train, test, null, unlabeled, null);
 	}
 
 	/** Cases of an image folder, each with the label of the same base name when there is one. */

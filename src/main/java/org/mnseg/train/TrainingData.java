@@ -81,7 +81,19 @@ public final class TrainingData {
 				throw new UserError("Semi-supervised training needs unlabeled volumes, but " + spec.name() + " has none besides the " + labeled.size()
 					+ " labeled ones. Use a smaller labeled subset, add an unlabeled/ folder, or train with --method labeled-only.");
 		}
+		requireSameChannels(labeled, held, unlabeled);
 		return new TrainingData(spec, labeled, unlabeled, held);
+	}
+
+	/** One channel count for every volume: a network has one input width, and a mismatch would fail mid-run. */
+	@SafeVarargs
+	private static void requireSameChannels(List<Sample>... groups) {
+		Sample first = groups[0].get(0);
+		for (List<Sample> g : groups)
+			for (Sample s : g)
+				if (s.image().channels() != first.image().channels())
+					throw new UserError("Volume '" + s.id() + "' has " + s.image().channels() + " channel(s), but '" + first.id() + "' has "
+						+ first.image().channels() + ": every volume of a data set (labeled or not) needs the same channels.");
 	}
 
 	public DatasetSpec spec() {

@@ -47,14 +47,33 @@ public final class TrainingPlan {
 			if (cases.isEmpty()) throw new UserError("The data set " + spec.name() + " has no labeled training volume.");
 			List<int[]> shapes = new ArrayList<>();
 			VolumeGrid first = null;
+			double[] declared = spec.declaredSpacing().orElse(null);
 			for (Case c : cases) {
 				VolumeGrid g = VolumeIO.readGrid(c.image());
 				if (first == null) first = g;
+				if (g.channels() != first.channels())
+					throw new UserError("Case '" + c.id() + "' of " + spec.name() + " has " + g.channels() + " channel(s), but '" + cases.get(0).id() + "' has "
+						+ first.channels() + ": every volume of a data set needs the same channels.");
+				// the description and the files must agree, or distances in mm and the patch would be planned on a wrong grid
+				if (declared != null && !sameSpacing(declared, g.spacing()))
+					throw new UserError("Case '" + c.id() + "': " + c.image() + " has a voxel spacing of " + spacingText(g.spacing()) + " mm, but the data set's "
+						+ "dataset.json declares spacing_mm " + spacingText(declared) + ". Correct spacing_mm, or the file's header.");
 				shapes.add(g.shape());
 			}
 			return new Fingerprint(spec.name(), spec.modality(), spec.numClasses(), cases.size(), first.channels(), TrainingPlan.medianShape(shapes),
 				first.spacing());
 		}
+	}
+
+	/** Spacings equal within 1% on every axis (headers store float32, descriptions round). */
+	static boolean sameSpacing(double[] a, double[] b) {
+		for (int i = 0; i < 3; i++)
+			if (Math.abs(a[i] - b[i]) > 0.01 * Math.max(Math.abs(a[i]), Math.abs(b[i]))) return false;
+		return true;
+	}
+
+	private static String spacingText(double[] s) {
+		return String.format(java.util.Locale.ROOT, "%.4g x %.4g x %.4g", s[0], s[1], s[2]);
 	}
 
 	private final Method method;
