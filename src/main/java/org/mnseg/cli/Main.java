@@ -7,12 +7,13 @@ import java.util.concurrent.CancellationException;
 
 import org.mnseg.nn.CpuKernelGuard;
 import org.mnseg.nn.EngineThreads;
+import org.mnseg.util.CrashReport;
 import org.mnseg.util.UserError;
 import org.mnseg.util.Version;
 
 /**
  * The {@code mn} command line: {@code train}, {@code segment}, {@code evaluate}, {@code export}. User mistakes print one clear
- * message (exit 2); a batch with volumes missing or failed exits 3; cancellation exits 130; only real bugs print a stack trace (exit 1).
+ * message (exit 2); a batch with volumes missing or failed exits 3; cancellation exits 130; a fault of M&N itself (exit 1) prints one line naming a log file with the trace (util.CrashReport).
  */
 public final class Main {
 	private Main() {}
@@ -78,6 +79,12 @@ public final class Main {
 		} catch (CancellationException e) {
 			err.println("mn " + argv[0] + ": " + e.getMessage());
 			return 130;
+		} catch (RuntimeException | Error e) {
+			// a fault of M&N itself: one line, the trace in a log file (or here when the file cannot be written)
+			String line = CrashReport.write("mn " + String.join(" ", argv), e);
+			err.println("mn " + argv[0] + ": " + line);
+			if (line.endsWith("follows.")) e.printStackTrace(err);
+			return 1;
 		}
 	}
 
