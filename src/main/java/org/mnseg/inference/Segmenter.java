@@ -64,9 +64,11 @@ public final class Segmenter implements AutoCloseable {
 	/**
 	 * Segments with a network in memory (the one being trained) whose inputs arrive normalised; {@link #close} leaves
 	 * the network to its owner.
+	 *
+	 * @param volumeChannels the channels of the volumes it is given (a 2.5-D network takes 1-channel volumes)
 	 */
-	public static Segmenter of(Network net, WindowSettings window) {
-		return new Segmenter(net, null, window, net.inChannels(), null, null);
+	public static Segmenter of(Network net, WindowSettings window, int volumeChannels) {
+		return new Segmenter(net, null, window, volumeChannels, null, null);
 	}
 
 	/** The window settings a bundle was trained with (format 1 bundles: from the fields they kept then). */

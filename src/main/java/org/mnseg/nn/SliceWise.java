@@ -1,12 +1,18 @@
 package org.mnseg.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
  * Runs a 2-D network on 3-D patches slice by slice along the depth axis (Z, the paper's D): N x C x Z x Y x X becomes
  * (N*Z) x C x Y x X, and the logits go back to N x K x Z x Y x X. This lets a 2-D model train on the same patches as
  * the 3-D model, label unlabeled patches for it, and segment whole volumes through the same sliding window.
+ *
+ * <p>2.5-D input: a 2-D network built for 3 input channels that is given 1-channel volumes sees each slice with its
+ * two neighbours (z-1, z, z+1) as its three channels, where a natural-image network would see the slice repeated.
  */
 public final class SliceWise {
 	private SliceWise() {}
@@ -27,7 +33,32 @@ public final class SliceWise {
 	/** Logits of any network on 3-D input: a 3-D network directly, a 2-D network slice by slice. */
 	public static NDArray forward(Network net, NDArray volumes, boolean training) {
 		if (net.spatialDims() == 3) return net.forward(volumes, training);
-		Shape s = volumes.getShape();
-		return fromSlices(net.forward(toSlices(volumes), training), s.get(0), s.get(2));
+		NDArray x = input(net, volumes);
+		Shape s = x.getShape();
+		return fromSlices(net.forward(toSlices(x), training), s.get(0), s.get(2));
+	}
+
+	/** Whether {@code net} sees volumes of {@code channels} channels as 2.5-D (see the class comment). */
+	public static boolean takesNeighbours(Network net, long channels) {
+		return net.spatialDims() == 2 && net.inChannels() == 3 && channels == 1;
+	}
+
+	/**
+	 * The volumes as {@code net} takes them: N x 3 x Z x Y x X with each slice's neighbours for a 2.5-D network, the
+	 * volumes themselves otherwise. Training calls it before choosing slices, so that every chosen slice keeps its
+	 * neighbours; {@link #forward} then finds three channels and leaves them.
+	 */
+	public static NDArray input(Network net, NDArray volumes) {
+		return takesNeighbours(net, volumes.getShape().get(1)) ? neighbours(volumes) : volumes;
+	}
+
+	/** N x 1 x Z x Y x X to N x 3 x Z x Y x X: slices z-1, z, z+1, the end slices standing in for those beyond them. */
+	static NDArray neighbours(NDArray volumes) {
+		long z = volumes.getShape().get(2);
+		NDArray first = volumes.get(new NDIndex(":, :, 0:1"));
+		NDArray last = volumes.get(new NDIndex(":, :, " + (z - 1) + ":" + z));
+		NDArray below = z == 1 ? first : NDArrays.concat(new NDList(first, volumes.get(new NDIndex(":, :, 0:" + (z - 1)))), 2);
+		NDArray above = z == 1 ? last : NDArrays.concat(new NDList(volumes.get(new NDIndex(":, :, 1:" + z)), last), 2);
+		return NDArrays.concat(new NDList(below, volumes, above), 1);
 	}
 }

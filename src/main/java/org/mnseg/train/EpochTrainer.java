@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
+import org.mnseg.nn.SliceWise;
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Sample;
 import org.mnseg.inference.Segmenter;
@@ -134,6 +135,7 @@ final class EpochTrainer {
 			NDArray x = xs.size() == 1 ? xs.get(0) : NDArrays.concat(xs, 0);
 			NDArray target = targets.size() == 1 ? targets.get(0) : NDArrays.concat(targets, 0);
 			if (student.network().spatialDims() == 2 && settings.slices2d > 0 && settings.slices2d < x.getShape().get(2)) {
+				x = SliceWise.input(student.network(), x); // 2.5-D: each slice takes its neighbours along before slices are chosen
 				int[] z = chooseSlices((int) x.getShape().get(2), settings.slices2d, StepRandom.of(settings.seed, SLICES, roleKey, epoch, step));
 				x = ModelTrainer.selectSlices(x, z);
 				target = ModelTrainer.selectSlices(target, z);
@@ -165,7 +167,7 @@ final class EpochTrainer {
 	 * on hippocampus volumes where the same 2-D model scores 0.79 with patch-size windows.
 	 */
 	LabelVolume predict(ModelTrainer model, Sample s) {
-		return Segmenter.of(model.network(), window).segment(s.image()).labels();
+		return Segmenter.of(model.network(), window, s.image().channels()).segment(s.image()).labels();
 	}
 
 	/** Whole-volume predictions of every volume in {@code samples}, with progress. */

@@ -140,6 +140,10 @@ public final class TrainingPlan {
 		LrgSampling.Rounding.parse(s.lrgRounding);
 		foregroundRefreshEpochs();
 		options2d();
+		require(s.input2d.equals("slice") || s.input2d.equals("2.5d"), "--input2d must be slice (the slice repeated into the 2-D model's three "
+			+ "channels, the paper) or 2.5d (the slice and its two neighbours), got '" + s.input2d + "'.");
+		require(s.input2d.equals("slice") || fingerprint == null || fingerprint.channels() == 1, "--input2d 2.5d fills the 2-D model's three channels with neighbouring "
+			+ "slices of 1-channel data; this data set has " + fingerprint.channels() + " channels. Leave --input2d at slice.");
 		if (method.uses2d() && !s.pretrained2d && !s.fineTuning.equals("whole"))
 			throw new UserError("--pretrained2d false starts the 2-D network from random weights; --fine-tuning " + s.fineTuning
 				+ " would keep most of them frozen at random values. Add --fine-tuning whole.");

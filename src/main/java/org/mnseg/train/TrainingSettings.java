@@ -24,6 +24,11 @@ public final class TrainingSettings {
 	public boolean pretrained2d = true;
 	/** Extra options of the 2-D network as JSON, e.g. {"imagenet_normalization": true} (see mn models list). */
 	public String options2d = "";
+	/**
+	 * What the 2-D model's three input channels carry for 1-channel data: slice (the slice repeated, the paper) or 2.5d
+	 * (the slice and its two neighbours, z-1, z, z+1).
+	 */
+	public String input2d = "slice";
 	/** Slices of each batch the 2-D model trains on per step (0: every slice, as the reference code). */
 	public int slices2d = 0;
 

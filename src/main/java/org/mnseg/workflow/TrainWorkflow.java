@@ -163,7 +163,8 @@ public final class TrainWorkflow {
 
 	static Map<String, Object> net2dConfig(TrainingPlan plan, TrainingData data) {
 		Map<String, Object> m = new LinkedHashMap<>();
-		m.put("in_channels", data.inChannels());
+		// 2.5-D: the network takes three channels and nn.SliceWise fills them with each slice and its neighbours
+		m.put("in_channels", plan.settings().input2d.equals("2.5d") ? 3 : data.inChannels());
 		m.put("num_classes", data.numClasses());
 		m.putAll(plan.options2d());
 		return m;

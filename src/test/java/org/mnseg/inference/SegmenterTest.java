@@ -52,7 +52,7 @@ public class SegmenterTest {
 				NDManager m = NDManager.newBaseManager(Device.cpu());
 				Network net = bundle.instantiate("3d", m)) {
 			// the bundle normalises with "none": the raw image is what the in-memory network expects
-			Segmenter inMemory = Segmenter.of(net, window);
+			Segmenter inMemory = Segmenter.of(net, window, net.inChannels());
 			List<int[]> calls = new ArrayList<>();
 			byte[] first = fromBundle.segment(image, false, (done, total) -> calls.add(new int[] { done, total }), null).labels().data();
 			int windows = calls.size();
@@ -62,7 +62,7 @@ public class SegmenterTest {
 			assertArrayEquals(first, inMemory.segment(image).labels().data());
 			inMemory.close();
 			// the network still belongs to its owner: it predicts after the segmenter is closed
-			assertArrayEquals(first, Segmenter.of(net, window).segment(image).labels().data());
+			assertArrayEquals(first, Segmenter.of(net, window, net.inChannels()).segment(image).labels().data());
 		}
 	}
 }
