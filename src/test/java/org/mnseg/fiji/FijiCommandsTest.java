@@ -315,6 +315,21 @@ public class FijiCommandsTest {
 		assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
 	}
 
+	/** Issue 13: the "2-D weights file" field reaches the run's plan as --weights2d (here refused: the file is absent). */
+	@Test
+	public void theWeightsFileFieldReachesThePlan() throws Exception {
+		Path run = tmp.newFolder().toPath().resolve("run");
+		Path absent = run.resolveSibling("absent.safetensors").toAbsolutePath();
+		CoTrainSettings s = new CoTrainSettings(CoTrainSettings.FOLDER, "", "", TinyModel.dataset(), "", null, "2d-only", "unet3d", "segformer-b0",
+			"whole", "cpu", 1, "all", run, false, TinyModel.OPTIONS, absent);
+		try {
+			CoTrainRunner.run(s, null, new Recording(), () -> false);
+			org.junit.Assert.fail("an absent weights file was accepted");
+		} catch (org.mnseg.util.UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("--weights2d " + absent));
+		}
+	}
+
 	/** Issue 15: a start that fails, or is cancelled before its first checkpoint, leaves an output folder that starts again. */
 	@Test
 	public void aFailedStartLeavesTheOutputFolderReusable() throws Exception {
