@@ -85,12 +85,16 @@ public final class TrainingPlan {
 		s.normalization = defaultNormalization(fingerprint.modality());
 		Presets.apply(preset, s, fingerprint.medianShape());
 		options.applyTo(s);
-		// recorded as provenance, so it must name the file wherever the run is looked at from
-		if (!s.stageOneFrom.isBlank()) s.stageOneFrom = Paths.get(s.stageOneFrom).toAbsolutePath().normalize().toString();
-		if (!s.weights2d.isBlank()) s.weights2d = Paths.get(s.weights2d).toAbsolutePath().normalize().toString();
+		absolutePaths(s);
 		TrainingPlan plan = new TrainingPlan(method, dataset.toAbsolutePath().normalize().toString(), labeled, preset, fingerprint, s);
 		plan.check();
 		return plan;
+	}
+
+	/** File options are recorded as provenance, so they must name the file wherever the run is looked at from. */
+	private static void absolutePaths(TrainingSettings s) {
+		if (!s.stageOneFrom.isBlank()) s.stageOneFrom = Paths.get(s.stageOneFrom).toAbsolutePath().normalize().toString();
+		if (!s.weights2d.isBlank()) s.weights2d = Paths.get(s.weights2d).toAbsolutePath().normalize().toString();
 	}
 
 	/** Checks the plan as a whole: every value in range and the settings consistent with each other and the data. */
@@ -221,6 +225,7 @@ public final class TrainingPlan {
 	public List<String> differingOptions(Map<String, String> options) {
 		TrainingSettings given = copy(settings);
 		ConfigOverrides.apply(given, options);
+		absolutePaths(given);
 		JsonObject mine = Json.GSON.toJsonTree(settings).getAsJsonObject(), theirs = Json.GSON.toJsonTree(given).getAsJsonObject();
 		List<String> differing = new ArrayList<>();
 		for (String key : mine.keySet())

@@ -1,5 +1,6 @@
 package org.mnseg.workflow;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
@@ -15,6 +16,9 @@ import org.mnseg.pretrained.WeightsSource;
 import org.mnseg.train.RunListener;
 import org.mnseg.train.TrainingPlan;
 import org.mnseg.train.TrainingSettings;
+import org.mnseg.util.Json;
+
+import com.google.gson.reflect.TypeToken;
 
 /**
  * The pretrained weights a training run's 2-D network starts from. They are found when the run starts, before its
@@ -31,6 +35,8 @@ import org.mnseg.train.TrainingSettings;
  */
 record Pretrained2dStart(Path file, Map<String, String> provenance) {
 	static final Pretrained2dStart NONE = new Pretrained2dStart(null, Map.of());
+	/** The provenance in the run folder, beside plan.json. */
+	static final String FILE_NAME = "pretrained2d.json";
 
 	/**
 	 * Finds the file (downloading it if need be) for a plan's 2-D network; {@link #NONE} when the method has no 2-D
@@ -68,6 +74,21 @@ record Pretrained2dStart(Path file, Map<String, String> provenance) {
 		listener.message("2-D network " + architecture + " starts from " + r.model().id() + " (" + r.file() + ", SHA-256 checked against " + r.check()
 			+ ")");
 		return new Pretrained2dStart(r.file(), p);
+	}
+
+	/**
+	 * Keeps the provenance in the run folder ({@link #FILE_NAME}) for a new run; a resumed run, which looked nothing up
+	 * for a SegFormer, gets it back from there, so that its result and bundle still say where the network started.
+	 */
+	Pretrained2dStart keptIn(Path runDir, boolean resume) {
+		Path file = runDir.resolve(FILE_NAME);
+		if (!resume) {
+			if (!provenance.isEmpty()) Json.write(file, Json.GSON.toJsonTree(provenance));
+			return this;
+		}
+		if (!provenance.isEmpty() || !Files.isRegularFile(file)) return this;
+		Map<String, String> recorded = Json.GSON.fromJson(Json.read(file), new TypeToken<LinkedHashMap<String, String>>() {}.getType());
+		return new Pretrained2dStart(this.file, recorded);
 	}
 
 	/** Loads the checkpoint into a freshly built SegFormer; the TFLite networks were built from the file already. */

@@ -60,10 +60,11 @@ public final class TrainWorkflow {
 	public static Result run(Request req, RunListener listener, BooleanSupplier cancelled) {
 		TrainingPlan plan = plan(req);
 		// before the run folder is claimed and any volume read: a missing file stops the run at once, leaving nothing
-		Pretrained2dStart pretrained = Pretrained2dStart.find(plan, req.resume(), listener);
+		Pretrained2dStart found = Pretrained2dStart.find(plan, req.resume(), listener);
 		DatasetSpec spec = DatasetSpec.open(Paths.get(plan.dataset()));
 		claimRunFolder(req.runDir());
 		plan.write(req.runDir());
+		Pretrained2dStart pretrained = found.keptIn(req.runDir(), req.resume());
 		TrainingData data = TrainingData.load(spec, plan, listener);
 		TrainingSettings s = plan.settings();
 		listener.message("Training " + plan.method() + " on " + spec.name() + ": " + data + ", patch " + java.util.Arrays.toString(s.patch) + ", "

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -33,6 +34,7 @@ import org.mnseg.pretrained.PretrainedModels;
 import org.mnseg.pretrained.WeightsSource;
 import org.mnseg.pretrained.safetensors.Safetensors;
 import org.mnseg.testutil.SharedData;
+import org.mnseg.testutil.StepCounter;
 import org.mnseg.testutil.SyntheticDataset;
 import org.mnseg.train.RunListener;
 import org.mnseg.util.Json;
@@ -242,6 +244,31 @@ public class PretrainedSegFormerTest {
 		JsonObject provenance = Json.read(run.resolve("result.json")).getAsJsonObject().getAsJsonObject("pretrained2d");
 		assertEquals(goldenSha, provenance.get("sha256").getAsString());
 		assertTrue(provenance.toString(), provenance.get("check").getAsString().contains("named by the user"));
+	}
+
+	/** The run's checkpoint holds every parameter: a resumed run needs no checkpoint file and keeps its provenance. */
+	@Test
+	public void aResumedRunNeedsNoFileAndKeepsItsProvenance() throws Exception {
+		Path run = tmp.newFolder().toPath().resolve("run");
+		Map<String, String> o = options();
+		o.put("epochs", "2");
+		StepCounter counter = new StepCounter();
+		try {
+			TrainWorkflow.run(request(run, o), counter, counter.cancelAfter(1));
+			fail("expected cancellation");
+		} catch (CancellationException e) {
+			// the first epoch's checkpoint stays
+		}
+		try (Stream<Path> files = Files.list(cachedModels())) {
+			for (Path f : files.toList()) Files.delete(f);
+		}
+		System.setProperty("mn.offline", "true");
+		TrainWorkflow.run(new TrainWorkflow.Request(dataset, 2, "2d-only", "cpu", Map.of(), run, true, false, Device.cpu()), RunListener.NONE,
+			() -> false);
+		JsonObject provenance = Json.read(run.resolve("result.json")).getAsJsonObject().getAsJsonObject("pretrained2d");
+		assertEquals(goldenSha, provenance.get("sha256").getAsString());
+		assertEquals(goldenSha, ModelBundle.load(run.resolve(TrainWorkflow.BUNDLE_FILE)).info().pretrained2d.get("sha256"));
+		assertArrayEquals(fileTensor(SharedData.require("models/golden/segformer/b0.safetensors"), ENCODER_TENSOR), bundleTensor(run, ENCODER_TENSOR), 0f);
 	}
 
 	@Test
