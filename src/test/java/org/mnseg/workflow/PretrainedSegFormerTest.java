@@ -246,6 +246,26 @@ public class PretrainedSegFormerTest {
 		assertTrue(provenance.toString(), provenance.get("check").getAsString().contains("named by the user"));
 	}
 
+	/** --weights2d also names a TFLite network's file (instead of the weights_file option); its bundle carries it. */
+	@Test
+	public void weights2dAlsoNamesATfliteFile() throws Exception {
+		PretrainedModel pascal = PretrainedModels.DEEPLABV3_PASCAL;
+		Path copy = tmp.newFolder().toPath().resolve("my-copy.tflite");
+		Files.copy(SharedData.require("models/" + pascal.fileName()), copy);
+		System.setProperty("mn.offline", "true");
+		Path run = tmp.newFolder().toPath().resolve("run");
+		Map<String, String> o = options();
+		o.put("architecture2d", pascal.id());
+		o.put("weights2d", copy.toString());
+		TrainWorkflow.run(request(run, o), RunListener.NONE, () -> false);
+		JsonObject provenance = Json.read(run.resolve("result.json")).getAsJsonObject().getAsJsonObject("pretrained2d");
+		assertEquals(copy.toString(), provenance.get("file").getAsString());
+		assertEquals(pascal.sha256(), provenance.get("sha256").getAsString());
+		assertEquals(java.util.Set.of(pascal.fileName()), ModelBundle.load(run.resolve(TrainWorkflow.BUNDLE_FILE)).pretrainedFiles());
+		assertFalse("the bundle does not depend on the user's path", ModelBundle.load(run.resolve(TrainWorkflow.BUNDLE_FILE)).models().get("2d").config()
+			.containsKey("weights_file"));
+	}
+
 	/** The run's checkpoint holds every parameter: a resumed run needs no checkpoint file and keeps its provenance. */
 	@Test
 	public void aResumedRunNeedsNoFileAndKeepsItsProvenance() throws Exception {
