@@ -37,7 +37,7 @@ public final class PretrainedModels {
 	/** The TFLite graphs of the MobileNetV2 networks (small; {@code mn models fetch} gets them all). */
 	public static final List<PretrainedModel> TFLITE = List.of(DEEPLABV3PLUS_ADE20K, DEEPLABV3_PASCAL, MOBILENETV2_IMAGENET);
 
-	private static final String SEGFORMER_LICENCE = "other: NVIDIA Source Code License for SegFormer (non-commercial, see the model card)";
+	private static final String SEGFORMER_LICENCE = "NVIDIA Source Code License for SegFormer, non-commercial use; see the model card";
 
 	/** A Hugging Face {@code model.safetensors} at a fixed revision; {@code sha256} null where it is not pinned. */
 	private static PretrainedModel huggingFace(String repo, String revision, String sha256, String description) {

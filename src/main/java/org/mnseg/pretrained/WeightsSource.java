@@ -42,7 +42,7 @@ public final class WeightsSource {
 		void update(long bytes, long total);
 	}
 
-	/** A file found for a model, its SHA-256 and what that hash was checked against (provenance). */
+	/** A file found for a model, its SHA-256 and how that hash was checked, in words (provenance). */
 	public record Resolved(PretrainedModel model, Path file, String sha256, String check) {}
 
 	static final String HUGGING_FACE = "https://huggingface.co/";
@@ -128,8 +128,8 @@ public final class WeightsSource {
 		if (!downloads)
 			throw new UserError(missingMessage(model, cached, "downloads are switched off (offline mode)"));
 		String announced = download(model, cached);
-		return new Resolved(model, cached, hashOf(cached), model.pinned() ? "the registry's SHA-256"
-			: "the SHA-256 the origin announced for the download (" + announced + "; no SHA-256 is pinned for this file)");
+		return new Resolved(model, cached, hashOf(cached), model.pinned() ? "matches the registry"
+			: "matches the hash the origin announced at download; no SHA-256 is pinned for this file");
 	}
 
 	/**
@@ -140,14 +140,14 @@ public final class WeightsSource {
 	private Resolved checked(PretrainedModel model, Path file, String origin) {
 		if (model.pinned()) {
 			requireHash(model, file, model.sha256());
-			return new Resolved(model, file, model.sha256(), "the registry's SHA-256");
+			return new Resolved(model, file, model.sha256(), "matches the registry");
 		}
 		String recorded = recordedHash(file);
 		if (recorded != null) {
 			requireHash(model, file, recorded);
-			return new Resolved(model, file, recorded, "the SHA-256 recorded when it was downloaded (no SHA-256 is pinned for this file)");
+			return new Resolved(model, file, recorded, "matches the hash recorded when it was downloaded; no SHA-256 is pinned for this file");
 		}
-		return new Resolved(model, file, hashOf(file), "none: no SHA-256 is pinned for this file and it is " + origin);
+		return new Resolved(model, file, hashOf(file), "not checked: no SHA-256 is pinned for this file, which is " + origin);
 	}
 
 	/** The SHA-256 kept next to a downloaded unpinned file, or null. */
@@ -188,6 +188,13 @@ public final class WeightsSource {
 				+ ", or name the file explicitly (mn train --weights2d FILE).";
 	}
 
+	/** Why a download failed, in words (an unknown host is reported by Java with the bare host name). */
+	private static String describe(IOException e) {
+		if (e instanceof java.net.UnknownHostException) return "cannot resolve " + e.getMessage() + ": no network or no DNS";
+		if (e instanceof java.net.ConnectException || e instanceof java.net.SocketTimeoutException) return "cannot connect: " + e.getMessage();
+		return AtomicFiles.describe(e);
+	}
+
 	/** Downloads into the cache; returns the SHA-256 the origin announced (null if none). */
 	private String download(PretrainedModel model, Path target) {
 		String[] announced = new String[1];
@@ -197,7 +204,7 @@ public final class WeightsSource {
 			return announced[0];
 		} catch (UserError e) {
 			if (e.getCause() instanceof IOException)
-				throw new UserError(missingMessage(model, target, "the download failed (" + AtomicFiles.describe((IOException) e.getCause()) + ")"), e);
+				throw new UserError(missingMessage(model, target, "the download failed (" + describe((IOException) e.getCause()) + ")"), e);
 			throw e;
 		}
 	}

@@ -61,7 +61,7 @@ record Pretrained2dStart(Path file, Map<String, String> provenance) {
 			Map<String, String> p = new LinkedHashMap<>();
 			p.put("file", explicit.toString());
 			p.put("sha256", WeightsSource.sha256(explicit));
-			p.put("check", "none: no weights are published for custom sizes; the file is the one named by the user");
+			p.put("check", "not checked: no weights are published for custom sizes; the file is the one named by the user");
 			return new Pretrained2dStart(explicit, p);
 		}
 		WeightsSource.Resolved r = WeightsSource.defaults(downloadProgress(model.get(), listener)).resolveChecked(model.get(), explicit);
@@ -71,7 +71,7 @@ record Pretrained2dStart(Path file, Map<String, String> provenance) {
 		p.put("file", r.file().toAbsolutePath().toString());
 		p.put("sha256", r.sha256());
 		p.put("check", r.check());
-		listener.message("2-D network " + architecture + " starts from " + r.model().id() + " (" + r.file() + ", SHA-256 checked against " + r.check()
+		listener.message("2-D network " + architecture + " starts from " + r.model().id() + ": " + r.file() + " (SHA-256 " + r.sha256() + ", " + r.check()
 			+ ")");
 		return new Pretrained2dStart(r.file(), p);
 	}
