@@ -127,7 +127,7 @@ public final class WeightsSource {
 			return checked(model, sharedModels.resolve(model.fileName()), "a file in the shared models folder");
 		if (!downloads)
 			throw new UserError(missingMessage(model, cached, "downloads are switched off (offline mode)"));
-		String announced = download(model, cached);
+		download(model, cached);
 		return new Resolved(model, cached, hashOf(cached), model.pinned() ? "matches the registry"
 			: "matches the hash the origin announced at download; no SHA-256 is pinned for this file");
 	}
@@ -195,13 +195,16 @@ public final class WeightsSource {
 		return AtomicFiles.describe(e);
 	}
 
-	/** Downloads into the cache; returns the SHA-256 the origin announced (null if none). */
-	private String download(PretrainedModel model, Path target) {
-		String[] announced = new String[1];
+	/**
+	 * Downloads into the cache. For an unpinned file the announced hash is recorded before the file is moved into
+	 * place, so that a cached file never lacks its record.
+	 */
+	private void download(PretrainedModel model, Path target) {
 		try {
-			AtomicFiles.writeVia(target, tmp -> announced[0] = fetch(model, tmp));
-			if (!model.pinned()) AtomicFiles.writeString(hashRecord(target), announced[0] + "\n");
-			return announced[0];
+			AtomicFiles.writeVia(target, tmp -> {
+				String announced = fetch(model, tmp);
+				if (!model.pinned()) AtomicFiles.writeString(hashRecord(target), announced + "\n");
+			});
 		} catch (UserError e) {
 			if (e.getCause() instanceof IOException)
 				throw new UserError(missingMessage(model, target, "the download failed (" + describe((IOException) e.getCause()) + ")"), e);
