@@ -39,6 +39,11 @@ public final class BundleInfo {
 	public String defaultModel = "3d";
 	/** The complete training configuration, for provenance. */
 	public Map<String, Object> training = new LinkedHashMap<>();
+	/**
+	 * The published weights the 2-D network started from (id, url, file, sha256, and the check the file passed), for
+	 * provenance; null when it started from its initialisation or the bundle predates this record.
+	 */
+	public Map<String, String> pretrained2d;
 	/** The training plan (method, data set, labeled subset, preset, fingerprint, settings) as plan.json holds it. */
 	public Map<String, Object> plan = new LinkedHashMap<>();
 

@@ -83,7 +83,7 @@ public final class ModelBundle {
 	public Network instantiate(String role, NDManager parent) {
 		Entry e = models.get(role);
 		if (e == null) throw new UserError("The model bundle has no '" + role + "' model; it has: " + String.join(", ", models.keySet()) + ".");
-		installPretrainedFile(e.architecture());
+		installPretrainedFile(e.architecture(), e.config());
 		Network net = NetworkFactory.create(e.architecture(), e.config(), parent, info.seed);
 		try {
 			e.weights().loadInto(net.params(), "The model bundle's '" + role + "' model");
@@ -98,9 +98,13 @@ public final class ModelBundle {
 		return net;
 	}
 
-	/** Puts the carried pretrained file of an architecture into the cache folder (checked), where the factory finds it. */
-	private void installPretrainedFile(String architecture) {
-		Optional<PretrainedModel> model = NetworkFactory.pretrainedModel(architecture);
+	/**
+	 * Puts the carried pretrained file of a network built from one (TFLite) into the cache folder (checked), where the
+	 * factory finds it. A SegFormer's checkpoint is only where training starts: the bundle holds all its parameters.
+	 */
+	private void installPretrainedFile(String architecture, Map<String, Object> config) {
+		if (!NetworkFactory.buildsFromPretrainedFile(architecture)) return;
+		Optional<PretrainedModel> model = NetworkFactory.pretrainedModel(architecture, config);
 		byte[] data = model.map(m -> pretrainedFiles.get(m.fileName())).orElse(null);
 		if (data != null) WeightsSource.defaults(null).install(model.get(), data);
 	}

@@ -19,7 +19,8 @@ final class ModelsCommand {
 
 	static final String HELP = String.join("\n",
 		"usage: mn models list                       architectures and pretrained weights (and where they are found)",
-		"       mn models fetch [--id ID]            put pretrained weights into the cache (download, SHA-256 checked)",
+		"       mn models fetch [--id ID]            put pretrained weights into the cache (download, SHA-256 checked);",
+		"                                            without --id the TFLite graphs (SegFormer checkpoints: one --id each)",
 		"       mn models verify --golden DIR [--json FILE]",
 		"                                            compare the pretrained networks with independent reference outputs",
 		"",
@@ -45,7 +46,8 @@ final class ModelsCommand {
 				out.println("Pretrained weights:");
 				WeightsSource source = WeightsSource.defaults(null);
 				for (PretrainedModel m : PretrainedModels.ALL)
-					out.println(String.format(Locale.ROOT, "  %-28s %s (%s)%n  %-28s from %s", m.id(), m.description(), m.licence(), "", m.url()));
+					out.println(String.format(Locale.ROOT, "  %-34s %s (%s)%n  %-34s from %s%n  %-34s SHA-256 %s", m.id(), m.description(), m.licence(), "",
+						m.url(), "", m.pinned() ? m.sha256() : "not pinned: checked against the hash Hugging Face announces"));
 				out.println("Cache folder: " + source.cacheDir());
 				return 0;
 			}
@@ -53,7 +55,7 @@ final class ModelsCommand {
 				String id = a.get("id", null);
 				a.checkAllUsed();
 				WeightsSource source = WeightsSource.defaults(progress);
-				for (PretrainedModel m : id == null ? PretrainedModels.ALL : List.of(PretrainedModels.byId(id)))
+				for (PretrainedModel m : id == null ? PretrainedModels.TFLITE : List.of(PretrainedModels.byId(id)))
 					out.println(m.id() + ": " + source.resolve(m));
 				return 0;
 			}

@@ -51,6 +51,7 @@ public final class CoTrainRunner {
 		overrides.putIfAbsent("architecture3d", s.architecture());
 		overrides.putIfAbsent("architecture2d", s.model2d());
 		overrides.putIfAbsent("fine-tuning", s.finetuning());
+		if (s.weights2d() != null) overrides.putIfAbsent("weights2d", s.weights2d().toString());
 
 		Path dataset = null;
 		int labeled = -1;

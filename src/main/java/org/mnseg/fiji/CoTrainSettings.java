@@ -1,6 +1,7 @@
 package org.mnseg.fiji;
 
 import static org.mnseg.fiji.CommandParameter.choice;
+import static org.mnseg.fiji.CommandParameter.file;
 import static org.mnseg.fiji.CommandParameter.flag;
 import static org.mnseg.fiji.CommandParameter.folder;
 import static org.mnseg.fiji.CommandParameter.integer;
@@ -24,9 +25,11 @@ import org.mnseg.workflow.TrainOptions;
  * @param epochs 0 keeps the preset's
  * @param subset "all" or the number of labeled cases of a folder data set
  * @param options further training options, {@code name=value} separated by spaces
+ * @param weights2d the pretrained weights file the 2-D network starts from (null: the cache or a download)
  */
 public record CoTrainSettings(String labeled, String images, String labels, Path dataset, String unlabeled, Path unlabeledFolder,
-	String method, String architecture, String model2d, String finetuning, String preset, int epochs, String subset, Path output, boolean resume, String options) {
+	String method, String architecture, String model2d, String finetuning, String preset, int epochs, String subset, Path output, boolean resume, String options,
+	Path weights2d) {
 
 	public static final String PAIRS = "open image pairs", ROIS = "ROI Manager", FOLDER = "folder";
 	public static final List<String> SOURCES = List.of(PAIRS, ROIS, FOLDER);
@@ -59,6 +62,9 @@ public record CoTrainSettings(String labeled, String images, String labels, Path
 			// whole: the best 2-D model and the best M&N 3-D model on held-out training volumes (results/validation.md)
 			choice(MODEL, "finetuning", "Fine-tuning", TrainOptions::fineTunings, "whole",
 				"How the 2-D network adapts: the whole network (best on validation), LoRA adapters (the paper) or its decoder only.").alias("fine-tuning"),
+			file(MODEL, "weights2d", "2-D weights file",
+				"Optional: the 2-D model's pretrained weights (a Hugging Face model.safetensors for SegFormer, the .tflite for the others) when this "
+					+ "computer cannot download them; empty: the cache folder, else a download checked by its SHA-256."),
 			choice(MODEL, "architecture", "Architecture (3D)", TrainOptions::architectures3d, null, "The 3-D network trained from scratch.").asAdvanced(),
 			choice(TRAINING, "preset", "Preset", TrainOptions::presets, "cpu", "cpu: minutes on a laptop; paper: the paper's settings (for a GPU)."),
 			integer(TRAINING, "epochs", "Epochs", 0, "0 keeps the preset's number of epochs."),
@@ -71,6 +77,6 @@ public record CoTrainSettings(String labeled, String images, String labels, Path
 	static CoTrainSettings from(CommandValues v) {
 		return new CoTrainSettings(v.text("labeled"), v.text("images"), v.text("labels"), v.path("dataset"), v.text("unlabeled"), v.path("folder"),
 			v.text("method"), v.text("architecture"), v.text("model2d"), v.text("finetuning"), v.text("preset"), v.integer("epochs"), v.text("subset"),
-			v.path("output"), v.flag("resume"), v.text("options"));
+			v.path("output"), v.flag("resume"), v.text("options"), v.path("weights2d"));
 	}
 }

@@ -74,8 +74,18 @@ public final class NetworkFactory {
 		throw new UserError("Unknown network architecture '" + architecture + "': use one of " + ARCHITECTURES);
 	}
 
-	/** The published pretrained file an architecture is built on (that {@link #create} looks up); empty for the others. */
-	public static Optional<PretrainedModel> pretrainedModel(String architecture) {
-		return Pretrained2dFactory.builds(architecture) ? Optional.of(Pretrained2dFactory.weightsOf(architecture)) : Optional.empty();
+	/**
+	 * The published pretrained file a 2-D network starts from: for the TFLite networks the file {@link #create} builds
+	 * them from, for SegFormer the checkpoint training loads ({@link SegFormerFactory#weightsOf}); empty for the others.
+	 */
+	public static Optional<PretrainedModel> pretrainedModel(String architecture, Map<String, Object> config) {
+		if (Pretrained2dFactory.builds(architecture)) return Optional.of(Pretrained2dFactory.weightsOf(architecture));
+		if (SegFormerFactory.builds(architecture)) return SegFormerFactory.weightsOf(architecture, config);
+		return Optional.empty();
+	}
+
+	/** Whether {@link #create} reads the pretrained file itself (the TFLite networks' structure comes from it). */
+	public static boolean buildsFromPretrainedFile(String architecture) {
+		return Pretrained2dFactory.builds(architecture);
 	}
 }

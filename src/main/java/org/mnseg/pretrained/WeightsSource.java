@@ -24,8 +24,16 @@ import org.mnseg.util.UserError;
  * {@code shared/models} folder, and finally a download from the public origin into the cache. Every file is checked
  * against the registry's SHA-256, so a truncated download or a different model never runs silently.
  *
+ * <p>Entries without a pinned SHA-256 ({@link PretrainedModel#pinned()} false: published files whose hash this
+ * project could not look up) are downloaded only when the origin announces the file's SHA-256, as Hugging Face does
+ * for Git LFS files in its {@code X-Linked-Etag} header; the download must hash to it, and the hash is kept next to
+ * the cached file ({@code NAME.sha256}) so that later runs detect a changed file. {@link #resolveChecked} tells the
+ * caller which check a file passed, for the run's provenance.
+ *
  * <p>The cache folder is {@code -Dmn.cache=DIR}, else {@code $MN_CACHE_DIR}, else {@code ~/.cache/mnseg/models}.
  * Downloads are off with {@code -Dmn.offline=true} or {@code MN_OFFLINE=1} (tests and CI never download).
+ * {@code -Dmn.hf.endpoint=URL} or {@code $HF_ENDPOINT} (Hugging Face's own variable) fetches Hugging Face files from a
+ * mirror instead of {@code https://huggingface.co}.
  */
 public final class WeightsSource {
 	/** Download progress; {@code total} is -1 when the server does not say. */
@@ -34,10 +42,18 @@ public final class WeightsSource {
 		void update(long bytes, long total);
 	}
 
+	/** A file found for a model, its SHA-256 and how that hash was checked, in words (provenance). */
+	public record Resolved(PretrainedModel model, Path file, String sha256, String check) {}
+
+	static final String HUGGING_FACE = "https://huggingface.co/";
+	private static final int MAX_REDIRECTS = 5;
+
 	private final Path cacheDir;
 	private final Path sharedModels;
 	private final boolean downloads;
 	private final Progress progress;
+	/** Where Hugging Face files are fetched from instead of huggingface.co (a mirror), or null. */
+	private String huggingFaceEndpoint;
 
 	/**
 	 * @param sharedModels the team's shared models folder, or null
@@ -55,7 +71,21 @@ public final class WeightsSource {
 	public static WeightsSource defaults(Progress progress) {
 		boolean offline = Boolean.getBoolean("mn.offline") || isSet(System.getenv("MN_OFFLINE"));
 		Path shared = Paths.get(System.getProperty("mn.shared", "../shared")).resolve("models");
-		return new WeightsSource(defaultCacheDir(), shared, !offline, progress);
+		String endpoint = System.getProperty("mn.hf.endpoint");
+		if (endpoint == null || endpoint.isBlank()) endpoint = System.getenv("HF_ENDPOINT");
+		return new WeightsSource(defaultCacheDir(), shared, !offline, progress).withHuggingFaceEndpoint(endpoint);
+	}
+
+	/** This source, fetching Hugging Face files from {@code endpoint} (e.g. a mirror); null or blank: huggingface.co. */
+	public WeightsSource withHuggingFaceEndpoint(String endpoint) {
+		this.huggingFaceEndpoint = endpoint == null || endpoint.isBlank() ? null : endpoint.replaceAll("/+$", "") + "/";
+		return this;
+	}
+
+	/** Where a model is downloaded from: its URL, or the same path on the Hugging Face mirror. */
+	String downloadUrl(PretrainedModel model) {
+		String url = model.url();
+		return huggingFaceEndpoint != null && url.startsWith(HUGGING_FACE) ? huggingFaceEndpoint + url.substring(HUGGING_FACE.length()) : url;
 	}
 
 	private static boolean isSet(String v) {
@@ -81,26 +111,55 @@ public final class WeightsSource {
 	 * @throws UserError when the file is absent everywhere and cannot be downloaded, or does not match
 	 */
 	public Path resolve(PretrainedModel model, Path explicitFile) {
+		return resolveChecked(model, explicitFile).file();
+	}
+
+	/** {@link #resolve}, with the file's SHA-256 and the check it passed. */
+	public Resolved resolveChecked(PretrainedModel model, Path explicitFile) {
 		if (explicitFile != null) {
 			if (!Files.isRegularFile(explicitFile))
 				throw new UserError("The weights file " + explicitFile + " for " + model.id() + " does not exist: check the path");
-			requireHash(model, explicitFile);
-			return explicitFile;
+			return checked(model, explicitFile, "the file named by the user");
 		}
 		Path cached = cacheDir.resolve(model.fileName());
-		if (Files.isRegularFile(cached)) {
-			requireHash(model, cached);
-			return cached;
-		}
-		if (sharedModels != null && Files.isRegularFile(sharedModels.resolve(model.fileName()))) {
-			Path shared = sharedModels.resolve(model.fileName());
-			requireHash(model, shared);
-			return shared;
-		}
+		if (Files.isRegularFile(cached)) return checked(model, cached, "a file placed in the cache by hand");
+		if (sharedModels != null && Files.isRegularFile(sharedModels.resolve(model.fileName())))
+			return checked(model, sharedModels.resolve(model.fileName()), "a file in the shared models folder");
 		if (!downloads)
 			throw new UserError(missingMessage(model, cached, "downloads are switched off (offline mode)"));
 		download(model, cached);
-		return cached;
+		return new Resolved(model, cached, hashOf(cached), model.pinned() ? "matches the registry"
+			: "matches the hash the origin announced at download; no SHA-256 is pinned for this file");
+	}
+
+	/**
+	 * A found file, checked against the registry's SHA-256, or for an unpinned entry against the hash recorded when it
+	 * was downloaded; an unpinned file without such a record is accepted as {@code origin} says (its loader still checks
+	 * every tensor's name and shape).
+	 */
+	private Resolved checked(PretrainedModel model, Path file, String origin) {
+		if (model.pinned()) {
+			requireHash(model, file, model.sha256());
+			return new Resolved(model, file, model.sha256(), "matches the registry");
+		}
+		String recorded = recordedHash(file);
+		if (recorded != null) {
+			requireHash(model, file, recorded);
+			return new Resolved(model, file, recorded, "matches the hash recorded when it was downloaded; no SHA-256 is pinned for this file");
+		}
+		return new Resolved(model, file, hashOf(file), "not checked: no SHA-256 is pinned for this file, which is " + origin);
+	}
+
+	/** The SHA-256 kept next to a downloaded unpinned file, or null. */
+	private static String recordedHash(Path file) {
+		Path record = hashRecord(file);
+		if (!Files.isRegularFile(record)) return null;
+		String h = AtomicFiles.readString(record).trim();
+		return h.matches("[0-9a-f]{64}") ? h : null;
+	}
+
+	private static Path hashRecord(Path file) {
+		return file.resolveSibling(file.getFileName() + ".sha256");
 	}
 
 	/**
@@ -110,6 +169,7 @@ public final class WeightsSource {
 	 * @return the cached file
 	 */
 	public Path install(PretrainedModel model, byte[] data) {
+		if (!model.pinned()) throw new IllegalArgumentException(model.id() + ": only files with a pinned SHA-256 are carried by bundles");
 		Path cached = cacheDir.resolve(model.fileName());
 		if (Files.isRegularFile(cached) && hashOf(cached).equals(model.sha256())) return cached;
 		MessageDigest digest = sha256Digest();
@@ -125,27 +185,86 @@ public final class WeightsSource {
 	private String missingMessage(PretrainedModel model, Path cached, String why) {
 		return "The pretrained model " + model.id() + " (" + model.fileName() + ") is not on this computer and " + why
 				+ ". Download " + model.url() + " yourself (licence " + model.licence() + ") and save it as " + cached
-				+ ", or name the file explicitly.";
+				+ ", or name the file explicitly (mn train --weights2d FILE).";
 	}
 
+	/** Why a download failed, in words (an unknown host is reported by Java with the bare host name). */
+	private static String describe(IOException e) {
+		if (e instanceof java.net.UnknownHostException) return "cannot resolve " + e.getMessage() + ": no network or no DNS";
+		if (e instanceof java.net.ConnectException || e instanceof java.net.SocketTimeoutException) return "cannot connect: " + e.getMessage();
+		return AtomicFiles.describe(e);
+	}
+
+	/**
+	 * Downloads into the cache. For an unpinned file the announced hash is recorded before the file is moved into
+	 * place, so that a cached file never lacks its record.
+	 */
 	private void download(PretrainedModel model, Path target) {
 		try {
-			AtomicFiles.writeVia(target, tmp -> fetch(model, tmp));
+			AtomicFiles.writeVia(target, tmp -> {
+				String announced = fetch(model, tmp);
+				if (!model.pinned()) AtomicFiles.writeString(hashRecord(target), announced + "\n");
+			});
 		} catch (UserError e) {
 			if (e.getCause() instanceof IOException)
-				throw new UserError(missingMessage(model, target, "the download failed (" + AtomicFiles.describe((IOException) e.getCause()) + ")"), e);
+				throw new UserError(missingMessage(model, target, "the download failed (" + describe((IOException) e.getCause()) + ")"), e);
 			throw e;
 		}
 	}
 
-	/** Streams the origin into {@code tmp}, hashing on the way; a wrong hash leaves nothing behind. */
-	private void fetch(PretrainedModel model, Path tmp) throws IOException {
-		HttpURLConnection c = (HttpURLConnection) new URL(model.url()).openConnection();
-		c.setConnectTimeout(15_000);
-		c.setReadTimeout(60_000);
-		c.setInstanceFollowRedirects(true);
-		int status = c.getResponseCode();
-		if (status != HttpURLConnection.HTTP_OK) throw new IOException("HTTP " + status + " from " + model.url());
+	/**
+	 * Streams the origin into {@code tmp}, hashing on the way; a wrong hash leaves nothing behind. Redirects are
+	 * followed here, not by the connection, because Hugging Face announces an LFS file's SHA-256 only on the first
+	 * response (the redirect to its CDN).
+	 *
+	 * @return the SHA-256 the origin announced, or null
+	 */
+	private String fetch(PretrainedModel model, Path tmp) throws IOException {
+		URL url = new URL(downloadUrl(model));
+		String announced = null;
+		for (int hop = 0;; hop++) {
+			HttpURLConnection c = (HttpURLConnection) url.openConnection();
+			try {
+				c.setConnectTimeout(15_000);
+				c.setReadTimeout(60_000);
+				c.setInstanceFollowRedirects(false);
+				int status = c.getResponseCode();
+				if (announced == null) announced = announcedSha256(c);
+				if (status / 100 == 3 && c.getHeaderField("Location") != null) {
+					if (hop == MAX_REDIRECTS) throw new IOException("more than " + MAX_REDIRECTS + " redirects from " + model.url());
+					url = new URL(url, c.getHeaderField("Location"));
+					continue;
+				}
+				if (status != HttpURLConnection.HTTP_OK) throw new IOException("HTTP " + status + " from " + url);
+				String expected = model.pinned() ? model.sha256() : announced;
+				if (expected == null)
+					throw new UserError("No SHA-256 is pinned for " + model.id() + " and " + url + " did not announce one (X-Linked-Etag), so a download "
+						+ "could not be checked and was not made. Fetch " + model.url() + " yourself, compare its SHA-256 with the one Hugging Face "
+						+ "shows on the file's page, and save it as " + cacheDir.resolve(model.fileName()) + " or name it with --weights2d FILE.");
+				String got = copyHashing(c, tmp);
+				if (!got.equals(expected))
+					throw new UserError("The download of " + model.id() + " from " + url + " has SHA-256 " + got + ", expected " + expected
+						+ (model.pinned() ? "" : " (announced by the origin)") + ": the origin changed or the transfer was corrupted. Nothing was saved; "
+						+ "fetch the file yourself and check it, then save it as " + cacheDir.resolve(model.fileName()));
+				return announced;
+			} finally {
+				c.disconnect();
+			}
+		}
+	}
+
+	/** The file's SHA-256 from Hugging Face's {@code X-Linked-Etag} (or a plain {@code ETag}) when it is one, else null. */
+	static String announcedSha256(HttpURLConnection c) {
+		for (String header : new String[] { "X-Linked-Etag", "ETag" }) {
+			String v = c.getHeaderField(header);
+			if (v == null) continue;
+			v = v.trim().replaceFirst("^W/", "").replace("\"", "").toLowerCase(java.util.Locale.ROOT);
+			if (v.matches("[0-9a-f]{64}")) return v;
+		}
+		return null;
+	}
+
+	private String copyHashing(HttpURLConnection c, Path tmp) throws IOException {
 		long total = c.getContentLengthLong();
 		MessageDigest digest = sha256Digest();
 		try (InputStream in = new DigestInputStream(c.getInputStream(), digest); OutputStream out = Files.newOutputStream(tmp)) {
@@ -156,21 +275,15 @@ public final class WeightsSource {
 				done += n;
 				if (progress != null) progress.update(done, total);
 			}
-		} finally {
-			c.disconnect();
 		}
-		String got = HexFormat.of().formatHex(digest.digest());
-		if (!got.equals(model.sha256()))
-			throw new UserError("The download of " + model.id() + " from " + model.url() + " has SHA-256 " + got + ", expected "
-					+ model.sha256() + ": the origin changed or the transfer was corrupted. Nothing was saved; fetch the file "
-					+ "yourself and check it, then save it as " + cacheDir.resolve(model.fileName()));
+		return HexFormat.of().formatHex(digest.digest());
 	}
 
-	private static void requireHash(PretrainedModel model, Path file) {
+	private static void requireHash(PretrainedModel model, Path file, String expected) {
 		String got = hashOf(file);
-		if (!got.equals(model.sha256()))
+		if (!got.equals(expected))
 			throw new UserError("The file " + file + " is not the expected " + model.id() + " model: its SHA-256 is " + got
-					+ ", expected " + model.sha256() + ". Delete it and fetch " + model.url() + " again.");
+					+ ", expected " + expected + ". Delete it and fetch " + model.url() + " again.");
 	}
 
 	/** Files hashed in this JVM, with the size and time they had then: loading a bundle checks the same file twice. */

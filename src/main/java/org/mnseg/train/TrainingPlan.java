@@ -104,11 +104,16 @@ public final class TrainingPlan {
 		s.normalization = defaultNormalization(fingerprint.modality());
 		Presets.apply(preset, s, fingerprint.medianShape());
 		options.applyTo(s);
-		// recorded as provenance, so it must name the file wherever the run is looked at from
-		if (!s.stageOneFrom.isBlank()) s.stageOneFrom = Paths.get(s.stageOneFrom).toAbsolutePath().normalize().toString();
+		absolutePaths(s);
 		TrainingPlan plan = new TrainingPlan(method, dataset.toAbsolutePath().normalize().toString(), labeled, preset, fingerprint, s);
 		plan.check();
 		return plan;
+	}
+
+	/** File options are recorded as provenance, so they must name the file wherever the run is looked at from. */
+	private static void absolutePaths(TrainingSettings s) {
+		if (!s.stageOneFrom.isBlank()) s.stageOneFrom = Paths.get(s.stageOneFrom).toAbsolutePath().normalize().toString();
+		if (!s.weights2d.isBlank()) s.weights2d = Paths.get(s.weights2d).toAbsolutePath().normalize().toString();
 	}
 
 	/** Checks the plan as a whole: every value in range and the settings consistent with each other and the data. */
@@ -147,6 +152,13 @@ public final class TrainingPlan {
 		if (method.uses2d() && !s.pretrained2d && !s.fineTuning.equals("whole"))
 			throw new UserError("--pretrained2d false starts the 2-D network from random weights; --fine-tuning " + s.fineTuning
 				+ " would keep most of them frozen at random values. Add --fine-tuning whole.");
+		if (!s.weights2d.isBlank()) {
+			require(method.uses2d(), "--weights2d names the 2-D network's starting weights; method " + method + " trains no 2-D network.");
+			require(s.pretrained2d, "--weights2d names pretrained weights to start from, --pretrained2d false asks for random ones: leave one of them out.");
+			require(!options2d().containsKey("weights_file"), "The 2-D weights file is given twice (--weights2d and weights_file in --options2d): "
+				+ "keep --weights2d.");
+			require(Files.isRegularFile(Paths.get(s.weights2d)), "--weights2d " + s.weights2d + " does not exist or is not a file.");
+		}
 		if (!s.stageOneFrom.isBlank()) {
 			if (!method.hasWarmUp())
 				throw new UserError("--stage-one-from applies to methods with a labeled warm-up (mn, mn-control, fixed-pseudo); method " + method + " has none.");
@@ -236,6 +248,7 @@ public final class TrainingPlan {
 	public List<String> differingOptions(Map<String, String> options) {
 		TrainingSettings given = copy(settings);
 		ConfigOverrides.apply(given, options);
+		absolutePaths(given);
 		JsonObject mine = Json.GSON.toJsonTree(settings).getAsJsonObject(), theirs = Json.GSON.toJsonTree(given).getAsJsonObject();
 		List<String> differing = new ArrayList<>();
 		for (String key : mine.keySet())

@@ -22,6 +22,11 @@ public final class TrainingSettings {
 	public boolean loraMerge = false;
 	/** Start the 2-D model from its pretrained weights (false: the same network from random initialisation). */
 	public boolean pretrained2d = true;
+	/**
+	 * The pretrained weights file to start the 2-D model from instead of the cache or a download (a Hugging Face
+	 * model.safetensors for SegFormer, the .tflite for the MobileNetV2 networks); "": look it up.
+	 */
+	public String weights2d = "";
 	/** Extra options of the 2-D network as JSON, e.g. {"imagenet_normalization": true} (see mn models list). */
 	public String options2d = "";
 	/**

@@ -59,17 +59,22 @@ public final class TrainWorkflow {
 	/** Plan, data, networks, run, bundle (and the evaluation on the test split when asked for). */
 	public static Result run(Request req, RunListener listener, BooleanSupplier cancelled) {
 		TrainingPlan plan = plan(req);
+		// before the run folder is claimed and any volume read: a missing file stops the run at once, leaving nothing
+		Pretrained2dStart found = Pretrained2dStart.find(plan, req.resume(), listener);
 		DatasetSpec spec = DatasetSpec.open(Paths.get(plan.dataset()));
 		claimRunFolder(req.runDir());
 		plan.write(req.runDir());
+		Pretrained2dStart pretrained = found.keptIn(req.runDir(), req.resume());
 		TrainingData data = TrainingData.load(spec, plan, listener);
 		TrainingSettings s = plan.settings();
 		listener.message("Training " + plan.method() + " on " + spec.name() + ": " + data + ", patch " + java.util.Arrays.toString(s.patch) + ", "
 			+ s.epochs + " epochs");
 
-		try (NDManager manager = NDManager.newBaseManager(req.device()); Networks nets = Networks.build(plan, data, manager)) {
+		try (NDManager manager = NDManager.newBaseManager(req.device()); Networks nets = Networks.build(plan, data, pretrained, manager)) {
 			TrainingRun.Outcome outcome = new TrainingRun(plan, data, nets.net3d, nets.net2d, req.runDir(), listener, cancelled).run(req.resume());
-			ModelBundle bundle = new ModelBundle(bundleInfo(plan, spec, data));
+			BundleInfo info = bundleInfo(plan, spec, data);
+			if (!pretrained.provenance().isEmpty()) info.pretrained2d = pretrained.provenance();
+			ModelBundle bundle = new ModelBundle(info);
 			if (nets.net3d != null) bundle.put("3d", nets.net3d.network());
 			if (nets.net2d != null) bundle.put("2d", FineTuner.prepareForSaving(nets.net2d.network()));
 			bundle.info().defaultModel = nets.net3d != null ? "3d" : "2d";
@@ -78,6 +83,7 @@ public final class TrainWorkflow {
 			listener.message("Saved " + bundleFile);
 
 			JsonObject summary = summary(plan, spec, outcome);
+			if (!pretrained.provenance().isEmpty()) summary.add("pretrained2d", Json.GSON.toJsonTree(pretrained.provenance()));
 			Path metricsFile = null;
 			if (req.evaluate() && !spec.test().isEmpty()) {
 				JsonObject metrics = TestEvaluation.run(bundle, spec, req.device(), listener, cancelled).toJson();
@@ -126,7 +132,7 @@ public final class TrainWorkflow {
 
 	/** The trainers of the networks a plan's method trains (null where it has none). */
 	private record Networks(ModelTrainer net3d, ModelTrainer net2d) implements AutoCloseable {
-		static Networks build(TrainingPlan plan, TrainingData data, NDManager manager) {
+		static Networks build(TrainingPlan plan, TrainingData data, Pretrained2dStart pretrained, NDManager manager) {
 			TrainingSettings c = plan.settings();
 			ModelTrainer net3d = null, net2d = null;
 			try {
@@ -136,7 +142,8 @@ public final class TrainWorkflow {
 				}
 				if (plan.method().uses2d()) {
 					Network net = NetworkFactory.create(c.architecture2d, net2dConfig(plan, data), manager, c.seed);
-					if (!c.pretrained2d) RandomInitialisation.apply(net, c.seed);
+					if (c.pretrained2d) pretrained.applyTo(net);
+					else RandomInitialisation.apply(net, c.seed);
 					net = FineTuner.apply(net, new FineTuning(FineTuning.Strategy.parse(c.fineTuning), c.loraRank, c.loraAlpha, c.loraDropout,
 						c.loraMerge), c.seed);
 					net2d = new ModelTrainer("2d", net, schedule(plan, c.lr2d), c.weightDecay, c.lossWeightCe, c.lossWeightDice);
@@ -167,6 +174,9 @@ public final class TrainWorkflow {
 		m.put("in_channels", plan.settings().input2d.equals("2.5d") ? 3 : data.inChannels());
 		m.put("num_classes", data.numClasses());
 		m.putAll(plan.options2d());
+		// the TFLite networks are built from their file, so the factory reads the one the user named
+		String weights = plan.settings().weights2d;
+		if (!weights.isBlank() && NetworkFactory.buildsFromPretrainedFile(plan.settings().architecture2d)) m.put("weights_file", weights);
 		return m;
 	}
 

@@ -126,6 +126,7 @@ public class CommandDescriptorTest {
 		values.put("method", "mn");
 		values.put("model2d", "segformer-b0");
 		values.put("finetuning", "whole");
+		values.put("weights2d", "/models/segformer-b0.safetensors");
 		values.put("architecture", "unet3d");
 		values.put("preset", "paper");
 		values.put("epochs", 7);
@@ -138,6 +139,7 @@ public class CommandDescriptorTest {
 		assertEquals("mn", fromMacro.method());
 		assertEquals(7, fromMacro.epochs());
 		assertTrue(fromMacro.resume());
+		assertEquals(java.nio.file.Paths.get("/models/segformer-b0.safetensors"), fromMacro.weights2d());
 
 		// nothing given: both faces take the descriptor's defaults
 		CoTrainSettings defaults = pluginSettings("labeled=[open image pairs]");

@@ -234,7 +234,7 @@ public class FijiCommandsTest {
 				}
 			};
 			CoTrainSettings s = new CoTrainSettings(CoTrainSettings.PAIRS, "img0", "lab0", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k",
-				"lora", "cpu", 3, "all", run, false, TinyModel.OPTIONS);
+				"lora", "cpu", 3, "all", run, false, TinyModel.OPTIONS, null);
 			try {
 				CoTrainRunner.run(s, null, progress, () -> epochs.get() >= 1);
 				fail("cancel must stop the run");
@@ -251,7 +251,7 @@ public class FijiCommandsTest {
 				assertTrue(e.getMessage(), e.getMessage().contains("Tick Resume"));
 			}
 			CoTrainSettings resume = new CoTrainSettings(CoTrainSettings.PAIRS, "", "", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k",
-				"lora", "cpu", 0, "all", run, true, "");
+				"lora", "cpu", 0, "all", run, true, "", null);
 			CoTrainRunner.run(resume, null, progress, () -> false);
 			assertEquals(3, epochs.get());
 			assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
@@ -290,7 +290,7 @@ public class FijiCommandsTest {
 			image("unlabeled/case04.nii.gz", "plain two", false)), () -> {
 				Recording progress = new Recording();
 				CoTrainSettings s = new CoTrainSettings(CoTrainSettings.ROIS, "annotated", "", null, "plain one, plain two", null, "mn", "unet3d", "segformer",
-					"whole", "cpu", 4, "all", run, false, TINY_MN);
+					"whole", "cpu", 4, "all", run, false, TINY_MN, null);
 				CoTrainRunner.run(s, rois, progress, () -> false);
 				assertTrue(progress.messages.toString(), progress.messages.stream().anyMatch(m -> m.contains("1 labeled + 2 unlabeled volumes")));
 				// co-training epochs (after the 2 of stage 1) for both networks, each learning from the other on the unlabeled volumes
@@ -308,11 +308,26 @@ public class FijiCommandsTest {
 		Path run = tmp.newFolder().toPath().resolve("run");
 		Recording progress = new Recording();
 		CoTrainSettings s = new CoTrainSettings(CoTrainSettings.FOLDER, "", "", TinyModel.dataset(), "", null, "mn", "unet3d", "segformer", "whole", "cpu", 4,
-			"all", run, false, TINY_MN);
+			"all", run, false, TINY_MN, null);
 		CoTrainRunner.run(s, null, progress, () -> false);
 		assertTrue(progress.messages.toString(), progress.messages.stream().anyMatch(m -> m.contains("4 labeled + 1 unlabeled volumes")));
 		assertEquals(List.of(0, 1, 2, 3), loggedEpochs(run, "2d"));
 		assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
+	}
+
+	/** Issue 13: the "2-D weights file" field reaches the run's plan as --weights2d (here refused: the file is absent). */
+	@Test
+	public void theWeightsFileFieldReachesThePlan() throws Exception {
+		Path run = tmp.newFolder().toPath().resolve("run");
+		Path absent = run.resolveSibling("absent.safetensors").toAbsolutePath();
+		CoTrainSettings s = new CoTrainSettings(CoTrainSettings.FOLDER, "", "", TinyModel.dataset(), "", null, "2d-only", "unet3d", "segformer-b0",
+			"whole", "cpu", 1, "all", run, false, TinyModel.OPTIONS, absent);
+		try {
+			CoTrainRunner.run(s, null, new Recording(), () -> false);
+			org.junit.Assert.fail("an absent weights file was accepted");
+		} catch (org.mnseg.util.UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("--weights2d " + absent));
+		}
 	}
 
 	/** Issue 15: a start that fails, or is cancelled before its first checkpoint, leaves an output folder that starts again. */
@@ -322,7 +337,7 @@ public class FijiCommandsTest {
 		withOpenImages(List.of(image("images/case00.nii.gz", "img-r", false), image("labels/case00.nii.gz", "lab-r", true)), () -> {
 			// a setting the core refuses only after the data was written
 			CoTrainSettings bad = new CoTrainSettings(CoTrainSettings.PAIRS, "img-r", "lab-r", null, "", null, "labeled-only", "unet3d", "deeplabv3plus-mnv2-ade20k",
-				"lora", "cpu", 1, "all", run, false, TinyModel.OPTIONS + " patch=big");
+				"lora", "cpu", 1, "all", run, false, TinyModel.OPTIONS + " patch=big", null);
 			try {
 				CoTrainRunner.run(bad, null, new TrainingProgress(), () -> false);
 				fail("patch=big accepted");
@@ -333,7 +348,7 @@ public class FijiCommandsTest {
 
 			// Esc during epoch 1: nothing to resume, and the message says so
 			CoTrainSettings good = new CoTrainSettings(CoTrainSettings.PAIRS, "img-r", "lab-r", null, "", null, "labeled-only", "unet3d",
-				"deeplabv3plus-mnv2-ade20k", "lora", "cpu", 1, "all", run, false, TinyModel.OPTIONS);
+				"deeplabv3plus-mnv2-ade20k", "lora", "cpu", 1, "all", run, false, TinyModel.OPTIONS, null);
 			try {
 				CoTrainRunner.run(good, null, new TrainingProgress(), () -> true);
 				fail("cancel must stop the run");

@@ -29,7 +29,7 @@ public class WeightsSourceTest {
 	@Test
 	public void sharedFilesHashToTheRegisteredSha256() throws Exception {
 		Path models = SharedData.require("models");
-		for (PretrainedModel m : PretrainedModels.ALL)
+		for (PretrainedModel m : PretrainedModels.TFLITE)
 			assertEquals(m.id(), m.sha256(), WeightsSource.sha256(models.resolve(m.fileName())));
 		Path cache = Files.createTempDirectory("mn-cache");
 		WeightsSource source = new WeightsSource(cache, models, false, null);
@@ -141,5 +141,116 @@ public class WeightsSourceTest {
 		} finally {
 			server.stop(0);
 		}
+	}
+
+	/** A server like Hugging Face: the resolve URL redirects to the file, announcing its SHA-256 (or not). */
+	private static HttpServer huggingFaceLike(byte[] content, String announced) throws Exception {
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.createContext("/", exchange -> {
+			if (exchange.getRequestURI().getPath().startsWith("/org/repo/resolve/")) {
+				if (announced != null) exchange.getResponseHeaders().add("X-Linked-Etag", "W/\"" + announced + "\"");
+				exchange.getResponseHeaders().add("Location", "/cdn/file");
+				exchange.sendResponseHeaders(302, -1);
+			} else {
+				exchange.sendResponseHeaders(200, content.length);
+				try (OutputStream out = exchange.getResponseBody()) {
+					out.write(content);
+				}
+			}
+			exchange.close();
+		});
+		server.start();
+		return server;
+	}
+
+	private static PretrainedModel huggingFaceEntry(String sha256) {
+		return new PretrainedModel("repo", "repo.safetensors", WeightsSource.HUGGING_FACE + "org/repo/resolve/0123abcd/model.safetensors", sha256, "test",
+			"a test file");
+	}
+
+	private static String sha256(byte[] content) throws Exception {
+		return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+	}
+
+	private static long filesIn(Path dir) throws Exception {
+		try (var files = Files.list(dir)) {
+			return files.count();
+		}
+	}
+
+	@Test
+	public void aPinnedHuggingFaceFileComesThroughTheMirrorCheckedByTheRegistry() throws Exception {
+		byte[] content = new byte[50_000];
+		new java.util.Random(2).nextBytes(content);
+		// the server announces the true hash; a pinned entry is checked against the registry all the same
+		HttpServer server = huggingFaceLike(content, sha256(content));
+		try {
+			String mirror = "http://127.0.0.1:" + server.getAddress().getPort();
+			Path cache = Files.createTempDirectory("mn-cache");
+			WeightsSource source = new WeightsSource(cache, null, true, null).withHuggingFaceEndpoint(mirror);
+			try {
+				source.resolve(huggingFaceEntry("0".repeat(64)));
+				fail("expected a UserError for a file other than the pinned one");
+			} catch (UserError e) {
+				assertTrue(e.getMessage(), e.getMessage().contains("expected " + "0".repeat(64)));
+			}
+			assertEquals("nothing left behind", 0, filesIn(cache));
+			WeightsSource.Resolved r = source.resolveChecked(huggingFaceEntry(sha256(content)), null);
+			assertEquals(cache.resolve("repo.safetensors"), r.file());
+			assertTrue(r.check(), r.check().contains("registry"));
+			assertEquals("no hash record for a pinned file", 1, filesIn(cache));
+		} finally {
+			server.stop(0);
+		}
+	}
+
+	@Test
+	public void anUnpinnedFileIsCheckedAgainstTheAnnouncedHashAndThatHashIsKept() throws Exception {
+		byte[] content = new byte[30_000];
+		new java.util.Random(3).nextBytes(content);
+		Path cache = Files.createTempDirectory("mn-cache");
+		HttpServer silent = huggingFaceLike(content, null);
+		try {
+			new WeightsSource(cache, null, true, null).withHuggingFaceEndpoint("http://127.0.0.1:" + silent.getAddress().getPort())
+				.resolve(huggingFaceEntry(null));
+			fail("an unpinned file without an announced hash must not be downloaded");
+		} catch (UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("did not announce") && !e.getMessage().contains("\n"));
+		} finally {
+			silent.stop(0);
+		}
+		assertEquals(0, filesIn(cache));
+
+		HttpServer server = huggingFaceLike(content, sha256(content));
+		try {
+			WeightsSource source = new WeightsSource(cache, null, true, null).withHuggingFaceEndpoint("http://127.0.0.1:" + server.getAddress().getPort());
+			WeightsSource.Resolved r = source.resolveChecked(huggingFaceEntry(null), null);
+			assertTrue(r.check(), r.check().contains("announced"));
+			assertEquals(sha256(content), Files.readString(cache.resolve("repo.safetensors.sha256")).trim());
+			// later runs check the cached file against the kept hash
+			assertTrue(source.resolveChecked(huggingFaceEntry(null), null).check().contains("recorded"));
+			byte[] changed = content.clone();
+			changed[7] ^= 1;
+			Files.write(r.file(), changed);
+			Files.setLastModifiedTime(r.file(), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+			try {
+				source.resolve(huggingFaceEntry(null));
+				fail("expected a UserError for a changed file");
+			} catch (UserError e) {
+				assertTrue(e.getMessage(), e.getMessage().contains("SHA-256"));
+			}
+		} finally {
+			server.stop(0);
+		}
+	}
+
+	@Test
+	public void everySegFormerEntryNamesARevisionAndPinnedOnesAreWellFormed() {
+		for (PretrainedModel m : java.util.stream.Stream.concat(PretrainedModels.SEGFORMER_ADE20K.stream(), PretrainedModels.MIT_IMAGENET.stream()).toList()) {
+			assertTrue(m.url(), m.url().matches("https://huggingface\\.co/nvidia/[a-z0-9-]+/resolve/([0-9a-f]{40}|refs%2Fpr%2F[0-9]+|main)/model\\.safetensors"));
+			assertEquals(m.id() + ".safetensors", m.fileName());
+		}
+		assertEquals(6, PretrainedModels.SEGFORMER_ADE20K.size());
+		assertEquals(6, PretrainedModels.MIT_IMAGENET.size());
 	}
 }

@@ -109,4 +109,38 @@ public class TrainingPlanTest {
 		}
 		assertEquals(plan.toJson(), TrainWorkflow.plan(request("labeled-only", 2, o, run, true)).toJson());
 	}
+
+	@Test
+	public void weights2dIsRecordedAbsoluteAndInconsistentUsesAreRefused() throws Exception {
+		Path file = tmp.newFile("weights.safetensors").toPath();
+		Map<String, String> o = new LinkedHashMap<>();
+		o.put("architecture2d", "segformer-b0");
+		o.put("weights2d", file.toString());
+		TrainingPlan plan = TrainWorkflow.plan(request("2d-only", 2, o, tmp.newFolder().toPath(), false));
+		assertEquals(file.toAbsolutePath().normalize().toString(), plan.settings().weights2d);
+
+		assertTrue(refusal("weights2d", file.toString()).contains("trains no 2-D network"));
+		String missing = tmp.getRoot().toPath().resolve("absent.safetensors").toString();
+		o.put("weights2d", missing);
+		assertTrue(planRefusal("2d-only", o).contains("does not exist"));
+		o.put("weights2d", file.toString());
+		o.put("pretrained2d", "false");
+		o.put("fine-tuning", "whole");
+		assertTrue(planRefusal("2d-only", o).contains("--pretrained2d false"));
+		o.remove("pretrained2d");
+		o.put("options2d", "{\"weights_file\": \"" + file + "\"}");
+		o.put("architecture2d", "deeplabv3-mnv2-pascal");
+		assertTrue(planRefusal("2d-only", o).contains("given twice"));
+	}
+
+	private static String planRefusal(String method, Map<String, String> o) throws Exception {
+		try {
+			TrainWorkflow.plan(request(method, 2, o, tmp.newFolder().toPath().resolve("run"), false));
+			fail(o + " accepted");
+		} catch (UserError e) {
+			assertFalse(e.getMessage(), e.getMessage().contains("\n"));
+			return e.getMessage();
+		}
+		return null;
+	}
 }

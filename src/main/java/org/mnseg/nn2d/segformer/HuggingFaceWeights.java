@@ -27,7 +27,8 @@ final class HuggingFaceWeights {
 	private HuggingFaceWeights() {
 	}
 
-	static List<String> load(SegFormer net, Path file, int configLabels) {
+	/** @param configLabels the label count config.json declares, or null to take the file's classifier as it is */
+	static List<String> load(SegFormer net, Path file, Integer configLabels) {
 		try (Safetensors weights = Safetensors.open(file)) {
 			boolean withDecoder = weights.names().stream().anyMatch(n -> n.startsWith("decode_head."));
 			Map<String, Param> expected = new LinkedHashMap<>();
@@ -77,14 +78,17 @@ final class HuggingFaceWeights {
 	}
 
 	/** The classifier's label count from the file, which must agree with config.json. */
-	private static int classifierLabels(Safetensors weights, int configLabels) {
+	private static int classifierLabels(Safetensors weights, Integer configLabels) {
 		String key = "decode_head.classifier.weight";
 		if (!weights.contains(key))
-			return configLabels; // reported as a missing key
+			return configLabels == null ? 1 : configLabels; // reported as a missing key
 		long[] shape = weights.info(key).shape();
-		if (shape.length != 4 || shape[0] != configLabels)
+		if (configLabels == null && shape.length == 4 && shape[0] >= 1)
+			return (int) shape[0];
+		if (shape.length != 4 || configLabels == null || shape[0] != configLabels)
 			throw new UserError(weights.file() + ": " + key + " has shape " + Arrays.toString(shape)
-					+ " but config.json declares " + configLabels + " labels; use the config.json of this checkpoint");
+					+ (configLabels == null ? ", not a classifier's [labels, channels, 1, 1]"
+							: " but config.json declares " + configLabels + " labels; use the config.json of this checkpoint"));
 		return configLabels;
 	}
 

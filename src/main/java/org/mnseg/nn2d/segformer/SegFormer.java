@@ -121,6 +121,15 @@ public final class SegFormer extends AbstractNetwork implements FineTunable {
 		return HuggingFaceWeights.load(this, safetensors, file.numLabels);
 	}
 
+	/**
+	 * Loads a Hugging Face {@code model.safetensors} without its config.json, as training does with the registry's
+	 * checkpoints: the sizes are this network's (every tensor's name and shape must fit, so a checkpoint of another
+	 * size is refused), the label count is the file's classifier's. Otherwise as {@link #loadHuggingFace(Path, Path)}.
+	 */
+	public List<String> loadHuggingFace(Path safetensors) {
+		return HuggingFaceWeights.load(this, safetensors, null);
+	}
+
 	/** Replaces Hugging Face's classifier by one for {@code labels} labels (before loading its weights). */
 	AdaptableLayer replaceClassifier(int labels) {
 		if (classifier.outFeatures() != labels) {

@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+
+import org.mnseg.pretrained.PretrainedModel;
+import org.mnseg.pretrained.PretrainedModels;
 
 import org.mnseg.util.OptionMap;
 import org.mnseg.util.UserError;
@@ -21,14 +25,19 @@ import ai.djl.ndarray.NDManager;
  * <p>Architectures: {@code segformer-b0} .. {@code segformer-b5} (the published MiT sizes), and {@code segformer}
  * with explicit sizes in Hugging Face's names ({@link #SIZE_KEYS}). Options: {@code num_classes} (required),
  * {@code in_channels} (1 or 3, default 1), {@code imagenet_normalization} (default false, as the reference code),
- * {@code drop_path_rate} and {@code classifier_dropout_prob} (default 0.1 each, as Hugging Face).
+ * {@code drop_path_rate} and {@code classifier_dropout_prob} (default 0.1 each, as Hugging Face), and {@code weights}:
+ * the published checkpoint a training run starts from ({@link #weightsOf}).
+ *
+ * <p>The factory builds the network with its initialisation only: training loads the checkpoint afterwards
+ * ({@link SegFormer#loadHuggingFace(java.nio.file.Path)}, see {@code workflow.Pretrained2dStart}), and a model bundle
+ * overwrites every parameter with its trained values, so opening a bundle never needs the checkpoint.
  */
 public final class SegFormerFactory {
 	/** The size options of the custom {@code segformer} architecture. */
 	public static final List<String> SIZE_KEYS = List.of("num_channels", "hidden_sizes", "depths", "num_attention_heads",
 			"sr_ratios", "patch_sizes", "strides", "mlp_ratios", "decoder_hidden_size");
 	private static final List<String> OPTIONS = List.of("in_channels", "num_classes", "imagenet_normalization",
-			"drop_path_rate", "classifier_dropout_prob");
+			"drop_path_rate", "classifier_dropout_prob", "weights");
 
 	private SegFormerFactory() {
 	}
@@ -47,6 +56,30 @@ public final class SegFormerFactory {
 	}
 
 	/**
+	 * The published checkpoint a {@code segformer-bN} network starts from: the option {@code weights} names it by
+	 * registry id, either the ADE20K-finetuned SegFormer of that size (the default, as the M&amp;N reference code) or the
+	 * ImageNet MiT encoder of that size ({@code mit-bN}, the decoder then starts from its initialisation). The custom
+	 * {@code segformer} has no published checkpoint (empty).
+	 *
+	 * @throws UserError for a {@code weights} id that is not one of the two of this size
+	 */
+	public static Optional<PretrainedModel> weightsOf(String architecture, Map<String, Object> config) {
+		Object id = config == null ? null : config.get("weights");
+		int size = SegFormerConfig.PRESETS.indexOf(architecture.substring(Math.min(architecture.length(), SegFormer.CUSTOM_ARCHITECTURE.length() + 1)));
+		if (!builds(architecture) || size < 0) {
+			if (id != null)
+				throw new UserError("Network " + architecture + " has custom sizes, for which no weights are published: leave out the option 'weights' "
+						+ "(a checkpoint of these sizes can be given with --weights2d FILE)");
+			return Optional.empty();
+		}
+		PretrainedModel ade = PretrainedModels.SEGFORMER_ADE20K.get(size), mit = PretrainedModels.MIT_IMAGENET.get(size);
+		if (id == null || id.equals(ade.id())) return Optional.of(ade);
+		if (id.equals(mit.id())) return Optional.of(mit);
+		throw new UserError("Network " + architecture + " starts from '" + ade.id() + "' (ADE20K, the default) or '" + mit.id()
+				+ "' (ImageNet encoder), not '" + id + "'");
+	}
+
+	/**
 	 * A freshly initialised SegFormer whose parameters live in a new sub-manager of {@code parent}; pretrained
 	 * weights are loaded afterwards with {@link SegFormer#loadHuggingFace}.
 	 *
@@ -61,6 +94,7 @@ public final class SegFormerFactory {
 		if (custom)
 			known.addAll(SIZE_KEYS);
 		OptionMap o = new OptionMap(c, "network " + architecture).requireKnown(known);
+		weightsOf(architecture, c); // a wrong id is refused here too
 		SegFormerConfig sizes;
 		if (custom) {
 			JsonObject json = new JsonObject();

@@ -63,6 +63,28 @@ public class SegFormerGoldenTest {
 		}
 	}
 
+	/**
+	 * Training loads a registry checkpoint without its config.json into the network its architecture name builds:
+	 * the result computes the same logits, and a checkpoint of another size is refused naming what does not fit.
+	 */
+	@Test
+	public void b0LoadedWithoutConfigAsTrainingDoesMatchesHuggingFace() throws Exception {
+		Path dir = SharedData.require(GOLDEN);
+		try (NDManager root = NDManager.newBaseManager();
+			SegFormer net = SegFormerFactory.create("segformer-b0", new java.util.HashMap<>(java.util.Map.of("num_classes", 2, "in_channels", 3)), root, 1)) {
+			assertEquals(List.of("head.weight", "head.bias"), net.loadHuggingFace(dir.resolve("b0.safetensors")));
+			Npy in = Npy.read(dir.resolve("b0.input.npy"));
+			assertClose("b0 logits", Npy.read(dir.resolve("b0.logits.npy")), net.forwardStages(root.create(in.data(), new Shape(shapeOf(in)))).get(4));
+		}
+		try (NDManager root = NDManager.newBaseManager();
+			SegFormer b1 = SegFormerFactory.create("segformer-b1", new java.util.HashMap<>(java.util.Map.of("num_classes", 2)), root, 1)) {
+			b1.loadHuggingFace(dir.resolve("b0.safetensors"));
+			org.junit.Assert.fail("a B0 checkpoint must not load into a B1");
+		} catch (org.mnseg.util.UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("does not fit this segformer-b1"));
+		}
+	}
+
 	private static long[] shapeOf(Npy array) {
 		return Arrays.stream(array.shape()).asLongStream().toArray();
 	}

@@ -277,4 +277,27 @@ public class SegFormerNetworkTest {
 			}
 		}
 	}
+
+	/** The option 'weights' picks the ADE20K checkpoint (default) or the ImageNet encoder of the same size, nothing else. */
+	@Test
+	public void weightsOptionChoosesAPublishedCheckpointOfTheSameSize() {
+		assertEquals("segformer-b2-finetuned-ade-512-512", SegFormerFactory.weightsOf("segformer-b2", Map.of()).orElseThrow().id());
+		assertEquals("mit-b2", SegFormerFactory.weightsOf("segformer-b2", Map.of("weights", "mit-b2")).orElseThrow().id());
+		assertEquals("segformer-b5-finetuned-ade-640-640", SegFormerFactory.weightsOf("segformer-b5", Map.of()).orElseThrow().id());
+		assertTrue(SegFormerFactory.weightsOf("segformer", Map.of()).isEmpty());
+		for (Map<String, Object> wrong : List.<Map<String, Object>>of(Map.of("weights", "mit-b0"), Map.of("weights", "deeplabv3-mnv2-pascal"))) {
+			try {
+				SegFormerFactory.weightsOf("segformer-b2", wrong);
+				org.junit.Assert.fail(wrong + " accepted");
+			} catch (UserError e) {
+				assertTrue(e.getMessage(), e.getMessage().contains("mit-b2"));
+			}
+		}
+		try {
+			SegFormerFactory.weightsOf("segformer", Map.of("weights", "mit-b0"));
+			org.junit.Assert.fail("custom sizes have no published weights");
+		} catch (UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("--weights2d"));
+		}
+	}
 }
