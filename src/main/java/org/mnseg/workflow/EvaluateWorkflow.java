@@ -42,6 +42,13 @@ public final class EvaluateWorkflow {
 		return all;
 	}
 
+	/** Every prediction and truth file that {@link #evaluate} reads. */
+	public static List<Path> files(Path pred, Path truth) {
+		List<Path> files = new ArrayList<>();
+		for (Path[] pair : pairs(pred, truth).values()) files.addAll(List.of(pair));
+		return files;
+	}
+
 	/** Case id to {prediction, truth}. */
 	static Map<String, Path[]> pairs(Path pred, Path truth) {
 		Map<String, Path[]> pairs = new LinkedHashMap<>();
