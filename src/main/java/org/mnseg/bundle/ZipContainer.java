@@ -110,6 +110,12 @@ public final class ZipContainer {
 
 	/** Reads a container; {@code what} names the file's role in messages ("model bundle", "checkpoint"). */
 	public static ZipContainer read(Path file, String what) {
+		if (Files.isDirectory(file)) {
+			// a run folder given where its model (or checkpoint) belongs: name the file inside it
+			Path inside = file.resolve(what.equals("checkpoint") ? "checkpoint.mnckpt" : "model" + ModelBundle.FILE_EXTENSION);
+			throw new UserError("The " + what + " " + file + " is a folder, not a file. Give the file itself"
+				+ (Files.isRegularFile(inside) ? ", e.g. " + inside + "." : " (a run folder holds it as " + inside.getFileName() + ")."));
+		}
 		if (!Files.isRegularFile(file))
 			throw new UserError("The " + what + " " + file + " does not exist. Check the path.");
 		ZipContainer c = new ZipContainer();

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.mnseg.metrics.EvaluationReport;
 import org.mnseg.util.Json;
 import org.mnseg.util.OutputFiles;
+import org.mnseg.util.UserError;
 import org.mnseg.workflow.EvaluateWorkflow;
 
 import com.google.gson.JsonObject;
@@ -24,7 +25,11 @@ final class EvaluateCommand {
 		"  --truth T    the ground truth: a file, or a folder matched to --pred by file name",
 		"  --json FILE  also write the metrics as JSON (cases, classes, mean); never one of the label files",
 		"  --overwrite  replace FILE if it exists",
-		"  --classes K  number of classes including background (default: largest label found + 1)",
+		"  --classes K  number of classes including background (default: the truth's largest label + 1); a prediction",
+		"               with a label value of K or more is refused",
+		"",
+		"Strict: with folders, every truth case needs a prediction of the same name (missing ones are listed and the",
+		"command stops), and each prediction must have its truth's shape and voxel spacing.",
 		"",
 		"Dice and Jaccard are fractions in [0, 1]; HD95, ASD (prediction to truth) and ASSD (symmetric) in voxels and mm.");
 
@@ -39,6 +44,8 @@ final class EvaluateCommand {
 		String json = a.get("json", null);
 		boolean overwrite = a.flag("overwrite");
 		int classes = a.integer("classes", -1);
+		if (a.has("classes") && classes < 2)
+			throw new UserError("mn evaluate: --classes counts the classes including background, so it is at least 2; got " + classes + ".");
 		a.get("threads", null);
 		a.get("device", null);
 		a.checkAllUsed();

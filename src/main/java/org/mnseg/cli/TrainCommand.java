@@ -9,6 +9,7 @@ import java.util.Set;
 import org.mnseg.train.ConfigOverrides;
 import org.mnseg.train.Presets;
 import org.mnseg.util.Devices;
+import org.mnseg.util.UserError;
 import org.mnseg.workflow.TrainWorkflow;
 
 /** {@code mn train}. */
@@ -48,6 +49,9 @@ final class TrainCommand {
 		Path dataset = resume && !a.has("dataset") ? null : a.path("dataset", "the data set: a dataset.json or a folder");
 		String labeledText = a.get("labeled", "8");
 		int labeled = labeledText.equalsIgnoreCase("all") ? -1 : a.integer("labeled", 8);
+		// -1 stands for 'all' inside; typed, it is a mistake
+		if (!labeledText.equalsIgnoreCase("all") && labeled < 1)
+			throw new UserError("mn train: --labeled expects the size of a labeled subset (1 or more) or 'all', got '" + labeledText + "'.");
 		String method = a.get("method", TrainWorkflow.METHODS.get(0));
 		String preset = a.get("preset", "cpu");
 		String device = a.get("device", "auto");

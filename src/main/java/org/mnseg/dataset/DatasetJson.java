@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.mnseg.util.AtomicFiles;
+import org.mnseg.util.Json;
 import org.mnseg.util.UserError;
 
 import com.google.gson.JsonArray;
@@ -67,10 +69,10 @@ final class DatasetJson {
 			return e.getAsJsonObject();
 		}
 		catch (JsonParseException e) {
-			throw new UserError(file + " is not valid JSON: " + e.getMessage() + ".", e);
+			throw Json.notJson(file, e, "Give a dataset.json or a data set folder (images/, labels/).");
 		}
 		catch (IOException e) {
-			throw new UserError("Could not read " + file + ": " + e + ".", e);
+			throw new UserError("Could not read " + file + ": " + AtomicFiles.describe(e) + ".", e);
 		}
 	}
 
