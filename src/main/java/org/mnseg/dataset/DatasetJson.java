@@ -41,6 +41,11 @@ final class DatasetJson {
 		JsonObject split = object(json, "split", file);
 		List<Case> train = cases(idList(split, "train", file, true), root, layout);
 		List<Case> test = cases(idList(split, "test", file, false), root, layout);
+		// a test case that is also trained on would make the test scores meaningless
+		List<String> both = test.stream().map(Case::id).filter(id -> train.stream().anyMatch(c -> c.id().equals(id))).toList();
+		if (!both.isEmpty())
+			throw new UserError(file + ": 'split.test' lists " + both.size() + " case(s) that 'split.train' lists too (" + String.join(", ", both.subList(0,
+				Math.min(5, both.size()))) + (both.size() > 5 ? ", ..." : "") + "); a test case must not be trained on. Remove them from one of the lists.");
 
 		Map<String, Case> trainById = new HashMap<>();
 		for (Case c : train) trainById.put(c.id(), c);

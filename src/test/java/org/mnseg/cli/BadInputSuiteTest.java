@@ -105,6 +105,12 @@ public class BadInputSuiteTest {
 		Files.createDirectories(f.bad("json-missing-case"));
 		Files.writeString(f.bad("json-missing-case/dataset.json"), "{\"labels\": {\"0\": \"bg\", \"1\": \"fg\"}, \"split\": {\"train\": [\"c9\"]}}");
 		Files.createDirectories(f.bad("no-images"));
+		Files.createDirectories(f.bad("json-leak/imagesTr"));
+		Files.createDirectories(f.bad("json-leak/labelsTr"));
+		Files.copy(f.image, f.bad("json-leak/imagesTr/c1.nii.gz"));
+		Files.copy(f.label, f.bad("json-leak/labelsTr/c1.nii.gz"));
+		Files.writeString(f.bad("json-leak/dataset.json"), "{\"labels\": {\"0\": \"bg\", \"1\": \"fg\", \"2\": \"box\"}, \"split\": {\"train\": [\"c1\"], "
+			+ "\"test\": [\"c1\"]}}");
 		f.nanData = SyntheticDataset.write(tmp.newFolder("nan-data").toPath(), 3, 0, 0, 4);
 		Volume first = VolumeIO.readImage(f.nanData.resolve("images/case01.nii.gz"));
 		first.data()[0] = Float.NaN;
@@ -198,6 +204,8 @@ public class BadInputSuiteTest {
 			"dataset.json", "not valid JSON", "line 1"));
 		c.add(new Case("dataset.json names a missing case", f -> a("train", "--dataset", f.s(f.bad("json-missing-case")), "--out",
 			f.s(f.root.resolve("new-t"))), "'c9'"));
+		c.add(new Case("dataset.json tests a training case", f -> a("train", "--dataset", f.s(f.bad("json-leak")), "--out", f.s(f.root.resolve("new-t"))),
+			"'split.test'", "c1", "must not be trained on"));
 		c.add(new Case("dataset folder without images", f -> a("train", "--dataset", f.s(f.bad("no-images")), "--out", f.s(f.root.resolve("new-t"))),
 			"images"));
 		c.add(new Case("dataset with a NaN image", f -> trainArgs(f, f.nanData, "new-nan"), "case01.nii.gz", "NaN or infinite"));
