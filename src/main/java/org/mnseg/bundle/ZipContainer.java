@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -125,20 +127,20 @@ public final class ZipContainer {
 				ZipEntry e = en.nextElement();
 				String name = e.getName();
 				if (name.endsWith("/index.json")) {
-					indexes.put(name.substring(0, name.length() - "/index.json".length()), JsonParser.parseString(readText(zip, e)).getAsJsonArray());
+					String store = name.substring(0, name.length() - "/index.json".length());
+					indexes.put(store, JsonParser.parseString(readText(zip, e, file, what)).getAsJsonArray());
 				} else if (name.endsWith(".json")) {
-					c.documents.put(name, JsonParser.parseString(readText(zip, e)));
+					c.documents.put(name, JsonParser.parseString(readText(zip, e, file, what)));
 				} else if (name.endsWith(".bin")) {
-					try (InputStream in = zip.getInputStream(e)) {
-						c.blobs.put(name.substring(0, name.length() - 4), in.readAllBytes());
-					}
+					c.blobs.put(name.substring(0, name.length() - 4), readChecked(zip, e, file, what));
 				}
 			}
 			for (Map.Entry<String, JsonArray> idx : indexes.entrySet()) {
 				ZipEntry values = zip.getEntry(idx.getKey() + "/values.f32");
 				if (values == null) throw new ZipException("missing " + idx.getKey() + "/values.f32");
 				TensorStore store = new TensorStore();
-				try (DataInputStream in = new DataInputStream(zip.getInputStream(values))) {
+				CheckedInputStream checked = new CheckedInputStream(zip.getInputStream(values), new CRC32());
+				try (DataInputStream in = new DataInputStream(checked)) {
 					for (JsonElement el : idx.getValue()) {
 						JsonObject o = el.getAsJsonObject();
 						JsonArray shapeJson = o.getAsJsonArray("shape");
@@ -151,9 +153,13 @@ public final class ZipContainer {
 						ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
 						store.put(o.get("name").getAsString(), shape, data);
 					}
+					in.transferTo(java.io.OutputStream.nullOutputStream()); // the checksum covers the whole entry
+					requireChecksum(values, checked.getChecksum().getValue(), file, what);
 				}
 				c.stores.put(idx.getKey(), store);
 			}
+		} catch (UserError e) {
+			throw e;
 		} catch (NoSuchFileException e) {
 			throw new UserError("The " + what + " " + file + " does not exist. Check the path.", e);
 		} catch (IOException | RuntimeException e) {
@@ -163,9 +169,27 @@ public final class ZipContainer {
 		return c;
 	}
 
-	private static String readText(ZipFile zip, ZipEntry e) throws IOException {
+	/**
+	 * An entry's bytes, checked against the CRC-32 the zip stores with it. Java's ZipFile does not check it, and a
+	 * flipped byte in incompressible data (weights) inflates without error: it would load as a slightly wrong model.
+	 */
+	private static byte[] readChecked(ZipFile zip, ZipEntry e, Path file, String what) throws IOException {
 		try (InputStream in = zip.getInputStream(e)) {
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			byte[] bytes = in.readAllBytes();
+			CRC32 crc = new CRC32();
+			crc.update(bytes);
+			requireChecksum(e, crc.getValue(), file, what);
+			return bytes;
 		}
+	}
+
+	private static void requireChecksum(ZipEntry e, long crc, Path file, String what) {
+		if (e.getCrc() != -1 && e.getCrc() != crc)
+			throw new UserError("The " + what + " " + file + " is damaged: its entry " + e.getName()
+				+ " does not match the checksum stored with it, so the file changed after it was written. Use an intact copy (or write it again).");
+	}
+
+	private static String readText(ZipFile zip, ZipEntry e, Path file, String what) throws IOException {
+		return new String(readChecked(zip, e, file, what), StandardCharsets.UTF_8);
 	}
 }

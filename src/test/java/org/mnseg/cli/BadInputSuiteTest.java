@@ -98,6 +98,9 @@ public class BadInputSuiteTest {
 		byte[] bundle = Files.readAllBytes(f.model);
 		Files.write(f.bad("half.mnmodel"), Arrays.copyOf(bundle, bundle.length / 2));
 		Files.writeString(f.bad("text.mnmodel"), "not a model");
+		byte[] flipped = bundle.clone();
+		flipped[flipped.length / 2] ^= 0x10;
+		Files.write(f.bad("flipped.mnmodel"), flipped);
 
 		// data sets: JSON that is not, a case whose files are missing, a NaN image, a folder without images/
 		Files.createDirectories(f.bad("json-broken"));
@@ -226,6 +229,8 @@ public class BadInputSuiteTest {
 		c.add(new Case("segment model is a folder", f -> segArgs(f, f.run, f.image, f.root.resolve("new-o")), "is a folder", "model.mnmodel"));
 		c.add(new Case("segment model is a volume", f -> segArgs(f, f.image, f.image, f.root.resolve("new-o")), "model bundle"));
 		c.add(new Case("segment model cut in half", f -> segArgs(f, f.bad("half.mnmodel"), f.image, f.root.resolve("new-o")), "half.mnmodel"));
+		c.add(new Case("segment model with a flipped byte", f -> segArgs(f, f.bad("flipped.mnmodel"), f.image, f.root.resolve("new-o")),
+			"flipped.mnmodel"));
 		c.add(new Case("segment model is text", f -> segArgs(f, f.bad("text.mnmodel"), f.image, f.root.resolve("new-o")), "text.mnmodel"));
 		c.add(new Case("segment input missing", f -> segArgs(f, f.model, f.root.resolve("absent.nii.gz"), f.root.resolve("new-o")), "absent.nii.gz"));
 		c.add(new Case("segment input folder empty", f -> segArgs(f, f.model, f.bad("empty"), f.root.resolve("new-o")), "holds no volume file"));
