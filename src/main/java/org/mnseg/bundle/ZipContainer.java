@@ -16,6 +16,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -140,6 +142,12 @@ public final class ZipContainer {
 
 	/** Reads a container; {@code what} names the file's role in messages ("model bundle", "checkpoint"). */
 	public static ZipContainer read(Path file, String what) {
+		if (Files.isDirectory(file)) {
+			// a run folder given where its model (or checkpoint) belongs: name the file inside it
+			Path inside = file.resolve(what.equals("checkpoint") ? "checkpoint.mnckpt" : "model" + ModelBundle.FILE_EXTENSION);
+			throw new UserError("The " + what + " " + file + " is a folder, not a file. Give the file itself"
+				+ (Files.isRegularFile(inside) ? ", e.g. " + inside + "." : " (a run folder holds it as " + inside.getFileName() + ")."));
+		}
 		if (!Files.isRegularFile(file))
 			throw new UserError("The " + what + " " + file + " does not exist. Check the path.");
 		ZipContainer c = new ZipContainer();
@@ -200,7 +208,8 @@ public final class ZipContainer {
 			throw damaged(file, what, "the tensors of " + name + " need " + total + " bytes but its values entry holds " + values.getSize());
 		TensorStore store = new TensorStore();
 		MessageDigest digest = sha256();
-		try (DataInputStream in = new DataInputStream(new java.security.DigestInputStream(zip.getInputStream(values), digest))) {
+		CheckedInputStream crc = new CheckedInputStream(zip.getInputStream(values), new CRC32());
+		try (DataInputStream in = new DataInputStream(new java.security.DigestInputStream(crc, digest))) {
 			for (int t = 0; t < index.size(); t++) {
 				long n = 1;
 				for (long d : shapes[t]) n *= d;
@@ -211,6 +220,7 @@ public final class ZipContainer {
 				store.put(index.get(t).getAsJsonObject().get("name").getAsString(), shapes[t], data);
 			}
 		}
+		sums.checkCrc(values, crc.getChecksum().getValue());
 		sums.check(values.getName(), digest);
 		return store;
 	}
@@ -241,8 +251,20 @@ public final class ZipContainer {
 			if (e.getSize() >= 0 && data.length != e.getSize())
 				throw damaged(file, what, "its entry '" + e.getName() + "' is " + data.length + " bytes long instead of " + e.getSize());
 			digest.update(data);
+			CRC32 crc = new CRC32();
+			crc.update(data);
+			checkCrc(e, crc.getValue());
 			check(e.getName(), digest);
 			return data;
+		}
+
+		/**
+		 * The CRC-32 the zip stores with every entry, which Java's ZipFile does not check: it catches a flipped byte in
+		 * files written before the manifest existed too (weights inflate without error and would load slightly wrong).
+		 */
+		void checkCrc(ZipEntry e, long crc) {
+			if (e.getCrc() != -1 && e.getCrc() != crc)
+				throw damaged(file, what, "its entry '" + e.getName() + "' does not match the checksum stored with it (changed bytes or an incomplete copy)");
 		}
 
 		void check(String name, MessageDigest digest) {

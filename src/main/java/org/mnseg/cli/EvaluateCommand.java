@@ -8,6 +8,8 @@ import java.util.Set;
 
 import org.mnseg.metrics.EvaluationReport;
 import org.mnseg.util.Json;
+import org.mnseg.util.OutputFiles;
+import org.mnseg.util.UserError;
 import org.mnseg.workflow.EvaluateWorkflow;
 
 import com.google.gson.JsonObject;
@@ -21,8 +23,13 @@ final class EvaluateCommand {
 		"",
 		"  --pred P     a label volume or a folder of them",
 		"  --truth T    the ground truth: a file, or a folder matched to --pred by file name",
-		"  --json FILE  also write the metrics as JSON (cases, classes, mean)",
-		"  --classes K  number of classes including background (default: largest label found + 1)",
+		"  --json FILE  also write the metrics as JSON (cases, classes, mean); never one of the label files",
+		"  --overwrite  replace FILE if it exists",
+		"  --classes K  number of classes including background (default: the truth's largest label + 1); a prediction",
+		"               with a label value of K or more is refused",
+		"",
+		"Strict: with folders, every truth case needs a prediction of the same name (missing ones are listed and the",
+		"command stops), and each prediction must have its truth's shape and voxel spacing.",
 		"",
 		"Dice and Jaccard are fractions in [0, 1]; HD95, ASD (prediction to truth) and ASSD (symmetric) in voxels and mm.");
 
@@ -31,14 +38,23 @@ final class EvaluateCommand {
 			out.println(HELP);
 			return 0;
 		}
-		Args a = new Args("evaluate", argv, Set.of());
+		Args a = new Args("evaluate", argv, Set.of("overwrite"));
 		Path pred = a.path("pred", "predicted label volume(s)");
 		Path truth = a.path("truth", "ground-truth label volume(s)");
 		String json = a.get("json", null);
+		boolean overwrite = a.flag("overwrite");
 		int classes = a.integer("classes", -1);
+		if (a.has("classes") && classes < 2)
+			throw new UserError("mn evaluate: --classes counts the classes including background, so it is at least 2; got " + classes + ".");
 		a.get("threads", null);
 		a.get("device", null);
 		a.checkAllUsed();
+		// checked before any volume is read: the report may neither replace a label file nor an earlier report by surprise
+		if (json != null) {
+			Path target = Path.of(json);
+			OutputFiles.requireNotInput(target, EvaluateWorkflow.files(pred, truth), "--json");
+			OutputFiles.requireReplaceable(target, overwrite, "--overwrite");
+		}
 		EvaluationReport report = EvaluateWorkflow.evaluate(pred, truth, classes);
 		out.println(report.toMarkdown());
 		JsonObject result = report.toJson();

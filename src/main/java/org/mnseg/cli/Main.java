@@ -67,11 +67,11 @@ public final class Main {
 				case "models":
 					return ModelsCommand.run(rest, out);
 				default:
-					err.println("mn: unknown command '" + argv[0] + "'.\n\n" + USAGE);
+					err.println("mn: unknown command '" + argv[0] + "'. The commands are train, segment, evaluate, export and models; see mn --help.");
 					return 2;
 			}
 		} catch (UserError e) {
-			err.println("mn " + argv[0] + ": " + e.getMessage());
+			err.println(prefixed(argv[0], e.getMessage()));
 			return 2;
 		} catch (BatchFailure e) {
 			err.println("mn " + argv[0] + ": " + e.getMessage());
@@ -92,15 +92,32 @@ public final class Main {
 	 * PyTorch reads its thread count once, when the engine starts: set it from --threads before anything touches the
 	 * engine. An explicit -Dai.djl.pytorch.num_threads wins.
 	 */
+	/** A message as the command line shows it: after "mn <command>: ", which option checks may have put there already. */
+	private static String prefixed(String command, String message) {
+		String prefix = "mn " + command + ": ";
+		return message != null && message.startsWith(prefix) ? message : prefix + message;
+	}
+
+	/** More PyTorch threads than this per core only slow a run down (and many thousands hang the machine). */
+	static final int MAX_THREADS_PER_CORE = 4;
+
 	static void configureThreads(List<String> args) {
 		int i = args.indexOf("--threads");
 		String threads = i >= 0 && i + 1 < args.size() ? args.get(i + 1) : null;
 		if (threads != null) {
+			int n;
 			try {
-				if (Integer.parseInt(threads) < 1) throw new NumberFormatException();
+				n = Integer.parseInt(threads.trim());
+				if (n < 1) throw new NumberFormatException();
 			} catch (NumberFormatException e) {
 				throw new UserError("--threads expects a whole number of at least 1, got '" + threads + "'.");
 			}
+			// PyTorch starts every thread asked for: tens of thousands would starve the machine instead of helping
+			int cores = Runtime.getRuntime().availableProcessors(), max = MAX_THREADS_PER_CORE * cores;
+			if (n > max)
+				throw new UserError("--threads " + n + " is more than " + MAX_THREADS_PER_CORE + " per core of this machine (" + cores + " cores): give at most "
+					+ max + ", or leave it out to use one thread per core.");
+			threads = Integer.toString(n);
 			System.setProperty("ai.djl.pytorch.num_threads", threads);
 		} else if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
 			System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Runtime.getRuntime().availableProcessors()));

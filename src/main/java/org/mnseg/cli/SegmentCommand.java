@@ -13,6 +13,7 @@ import org.mnseg.inference.Segmenter;
 import org.mnseg.inference.SlidingWindow;
 import org.mnseg.inference.WindowSettings;
 import org.mnseg.util.Devices;
+import org.mnseg.util.UserError;
 import org.mnseg.workflow.SegmentWorkflow;
 
 /** {@code mn segment}. */
@@ -32,6 +33,8 @@ final class SegmentCommand {
 		"  --blend uniform|gaussian  how overlapping windows are averaged (default: the bundle's, uniform)",
 		"  --window-batch N     windows per forward pass (default 8)",
 		"  --probabilities      also write <name>_foreground_probability (1 - P(background))",
+		"  --overwrite          replace output files that exist already (without it, existing outputs stop the",
+		"                       command before anything is segmented); an input is never replaced",
 		"  --threads T, --device auto|cpu|gpu",
 		"",
 		"Cohorts (SLURM job arrays, see scripts/cluster/segment-array.sbatch):",
@@ -39,7 +42,8 @@ final class SegmentCommand {
 		"                       exactly one part. Volumes whose output exists are skipped (re-run a killed part",
 		"                       to finish it); a volume that fails is noted in DIR/.mn-failed/ and the others go on.",
 		"                       Exit code 3 when a volume failed.",
-		"  --skip-existing      the same skipping and failure notes without sharding",
+		"  --skip-existing      the same skipping and failure notes without sharding (existing outputs are kept,",
+		"                       so neither goes with --overwrite)",
 		"  --report             segment nothing: list the volumes whose output is missing or failed; exit code 3",
 		"                       when any is, 0 when all are done");
 
@@ -48,13 +52,14 @@ final class SegmentCommand {
 			out.println(HELP);
 			return 0;
 		}
-		Args a = new Args("segment", argv, Set.of("probabilities", "report", "skip-existing"));
+		Args a = new Args("segment", argv, Set.of("probabilities", "report", "skip-existing", "overwrite"));
 		if (a.flag("report")) return report(a, out);
 		Path model = a.path("model", "the .mnmodel bundle");
 		Path input = a.path("input", "a volume file, a folder or a .txt list");
 		Path output = a.path("output", "the output folder");
 		Shard shard = a.has("shard") ? Shard.parse(a.get("shard", null)) : null;
 		boolean skipExisting = a.flag("skip-existing");
+		boolean overwrite = a.flag("overwrite");
 		String role = a.get("role", null);
 		boolean probabilities = a.flag("probabilities");
 		String device = a.get("device", "auto");
@@ -64,8 +69,13 @@ final class SegmentCommand {
 		String blend = a.get("blend", null);
 		Integer windowBatch = a.has("window-batch") ? a.integer("window-batch", WindowSettings.DEFAULT_BATCH) : null;
 		a.checkAllUsed();
+		if (overwrite && (shard != null || skipExisting))
+			throw new UserError("mn segment: --overwrite replaces existing outputs, but " + (shard != null ? "--shard" : "--skip-existing")
+				+ " keeps them (it segments only the missing ones). Give one or the other.");
 		if (shard == null && !skipExisting) {
 			ModelBundle bundle = ModelBundle.load(model);
+			// every output checked before the first volume is segmented: nothing is written when one output would destroy a file
+			SegmentWorkflow.requireSafeOutputs(SegmentWorkflow.inputs(input), output, probabilities, overwrite);
 			ConsoleProgress progress = new ConsoleProgress(out);
 			try (Segmenter segmenter = new Segmenter(bundle, role, Devices.resolve(device), window(bundle, overlap, blend, windowBatch))) {
 				for (Path p : SegmentWorkflow.run(segmenter, input, output, probabilities, progress, null)) out.println("wrote " + p);
@@ -77,6 +87,8 @@ final class SegmentCommand {
 		long jvmUp = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(), t0 = System.nanoTime();
 		List<Path> inputs = SegmentWorkflow.inputs(input);
 		BatchSegmentation.requireOutputApart(inputs, output);
+		// existing outputs are skipped below, never replaced
+		SegmentWorkflow.requireSafeOutputs(inputs, output, probabilities, true);
 		if (shard != null) {
 			ShardPlan plan = ShardPlan.of(inputs, shard.count());
 			List<Path> part = plan.part(shard);

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.mnseg.train.ConfigOverrides;
 import org.mnseg.train.Presets;
 import org.mnseg.util.Devices;
+import org.mnseg.util.UserError;
 import org.mnseg.workflow.TrainWorkflow;
 
 /** {@code mn train}. */
@@ -28,6 +29,8 @@ final class TrainCommand {
 		"                2d-only: the 2-D model alone; fixed-pseudo: the 3-D UNet on the 2-D model's masks, made once;",
 		"                mn-control: M&N's stages and schedules without any unlabeled patch (M&N minus it is co-training's gain)",
 		"  --resume      continue the run in RUN from its last checkpoint (same result as an uninterrupted run)",
+		"  --overwrite   start a new run in RUN although it holds an earlier run's checkpoint or results (they are",
+		"                deleted first); without it such a folder is refused",
 		"  --no-eval     skip the evaluation on the data set's test split",
 		"",
 		"Training options (override the preset):");
@@ -39,12 +42,16 @@ final class TrainCommand {
 			out.println("Presets: " + String.join(", ", Presets.NAMES));
 			return 0;
 		}
-		Args a = new Args("train", argv, Set.of("resume", "no-eval"));
+		Args a = new Args("train", argv, Set.of("resume", "no-eval", "overwrite"));
 		Path runDir = a.path("out", "the run folder");
 		boolean resume = a.flag("resume");
+		boolean overwrite = a.flag("overwrite");
 		Path dataset = resume && !a.has("dataset") ? null : a.path("dataset", "the data set: a dataset.json or a folder");
 		String labeledText = a.get("labeled", "8");
 		int labeled = labeledText.equalsIgnoreCase("all") ? -1 : a.integer("labeled", 8);
+		// -1 stands for 'all' inside; typed, it is a mistake
+		if (!labeledText.equalsIgnoreCase("all") && labeled < 1)
+			throw new UserError("mn train: --labeled expects the size of a labeled subset (1 or more) or 'all', got '" + labeledText + "'.");
 		String method = a.get("method", TrainWorkflow.METHODS.get(0));
 		String preset = a.get("preset", "cpu");
 		String device = a.get("device", "auto");
@@ -53,7 +60,7 @@ final class TrainCommand {
 		Map<String, String> overrides = a.remaining();
 		ConsoleProgress progress = new ConsoleProgress(out);
 		TrainWorkflow.Result result = TrainWorkflow.run(
-			new TrainWorkflow.Request(dataset, labeled, method, preset, overrides, runDir, resume, evaluate, Devices.resolve(device)), progress,
+			new TrainWorkflow.Request(dataset, labeled, method, preset, overrides, runDir, resume, evaluate, Devices.resolve(device), overwrite), progress,
 			() -> false);
 		progress.endLine();
 		out.println("Model bundle: " + result.bundle());

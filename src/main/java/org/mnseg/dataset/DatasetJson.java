@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.mnseg.util.AtomicFiles;
+import org.mnseg.util.Json;
 import org.mnseg.util.UserError;
 
 import com.google.gson.JsonArray;
@@ -43,13 +45,11 @@ final class DatasetJson {
 		JsonObject split = object(json, "split", file);
 		List<Case> train = cases(idList(split, "train", file, true), root, layout);
 		List<Case> test = cases(idList(split, "test", file, false), root, layout);
-		// a case in both lists would be scored on data it was trained on
-		java.util.Set<String> trainIds = new java.util.HashSet<>();
-		for (Case c : train) trainIds.add(c.id());
-		List<String> both = test.stream().map(Case::id).filter(trainIds::contains).toList();
+		// a test case that is also trained on would make the test scores meaningless
+		List<String> both = test.stream().map(Case::id).filter(id -> train.stream().anyMatch(c -> c.id().equals(id))).toList();
 		if (!both.isEmpty())
-			throw new UserError(file + ": 'split.test' repeats " + both.size() + " case(s) of 'split.train' (" + String.join(", ", both.subList(0, Math.min(5, both.size())))
-				+ (both.size() > 5 ? ", ..." : "") + "): a test case must never be trained on. Remove them from one of the lists.");
+			throw new UserError(file + ": 'split.test' lists " + both.size() + " case(s) that 'split.train' lists too (" + String.join(", ", both.subList(0,
+				Math.min(5, both.size()))) + (both.size() > 5 ? ", ..." : "") + "); a test case must not be trained on. Remove them from one of the lists.");
 
 		Map<String, Case> trainById = new HashMap<>();
 		for (Case c : train) trainById.put(c.id(), c);
@@ -83,12 +83,10 @@ final class DatasetJson {
 			return e.getAsJsonObject();
 		}
 		catch (JsonParseException e) {
-			if (e.getCause() instanceof java.nio.charset.CharacterCodingException)
-				throw new UserError(file + " is not a text file (not UTF-8): give the data set's dataset.json, or its folder.", e);
-			throw new UserError(file + " is not valid JSON: " + e.getMessage() + ".", e);
+			throw Json.notJson(file, e, "Give a dataset.json or a data set folder (images/, labels/).");
 		}
 		catch (IOException e) {
-			throw new UserError("Could not read " + file + ": " + e + ".", e);
+			throw new UserError("Could not read " + file + ": " + AtomicFiles.describe(e) + ".", e);
 		}
 	}
 

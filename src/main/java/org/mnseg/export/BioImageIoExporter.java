@@ -39,6 +39,7 @@ import org.mnseg.nn.Network;
 import org.mnseg.nn.UNet3D;
 import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.Json;
+import org.mnseg.util.OutputFiles;
 import org.mnseg.util.UserError;
 import org.mnseg.util.Version;
 
@@ -104,6 +105,7 @@ public final class BioImageIoExporter {
 		if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip"))
 			throw new UserError("The output " + out + " must be a .zip file (a BioImage.IO model is a zip).");
 		if (Files.isDirectory(out)) throw new UserError(out + " is a folder: give the path of a .zip file to write.");
+		OutputFiles.requireNotInput(out, java.util.stream.Stream.of(s.bundle(), s.volume()).filter(java.util.Objects::nonNull).toList(), "The output");
 		if (Files.exists(out) && !s.overwrite())
 			throw new UserError(out + " already exists: choose another file, or allow overwriting it (--overwrite; in Fiji: tick 'Overwrite').");
 		String license = s.license() == null || s.license().isBlank() ? ExportSettings.DEFAULT_LICENSE : s.license().trim();

@@ -66,11 +66,20 @@ public final class Checkpoint {
 			blobs);
 	}
 
-	/** Reads only the plan (to rebuild the networks before loading their state). */
-	public static TrainingPlan readPlan(Path file) {
+	/** What a checkpoint says about its run, without the weights: the plan and the next epoch to train. */
+	public record Header(TrainingPlan plan, int nextEpoch) {}
+
+	/** Reads the plan and progress (to check a resume, and to rebuild the networks before loading their state). */
+	public static Header readHeader(Path file) {
 		ZipContainer zip = ZipContainer.read(file, "checkpoint");
 		if (zip.json("checkpoint.json") == null) throw new UserError(file + " is not an M&N checkpoint.");
-		return plan(zip.json("checkpoint.json").getAsJsonObject());
+		JsonObject doc = zip.json("checkpoint.json").getAsJsonObject();
+		return new Header(plan(doc), doc.get("nextEpoch").getAsInt());
+	}
+
+	/** Reads only the plan (to rebuild the networks before loading their state). */
+	public static TrainingPlan readPlan(Path file) {
+		return readHeader(file).plan();
 	}
 
 	/** The plan of a checkpoint; those written before plans existed hold the flat configuration under "config". */

@@ -44,7 +44,7 @@ public enum LrgSampling {
 		try {
 			return valueOf(name.trim().toUpperCase(Locale.ROOT));
 		} catch (IllegalArgumentException | NullPointerException e) {
-			throw new UserError("Unknown sampling '" + name + "'. Choose lr (the paper), linear (the reference code), uniform or none.");
+			throw new UserError("Unknown --lrg sampling '" + name + "'. Choose lr (the paper), linear (the reference code), uniform or none.");
 		}
 	}
 

@@ -13,6 +13,7 @@ import org.mnseg.data.Sample;
 import org.mnseg.metrics.CaseResult;
 import org.mnseg.metrics.Evaluation;
 import org.mnseg.nn.EngineThreads;
+import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.MemoryUsage;
 import org.mnseg.util.UserError;
 
@@ -66,8 +67,10 @@ public final class TrainingRun {
 		if (resume) {
 			if (!Files.exists(ckpt)) throw new UserError("Cannot resume: " + ckpt + " does not exist. Start the run without --resume.");
 			from = Checkpoint.load(ckpt, trainers());
-			listener.message("Resuming at epoch " + (from.nextEpoch() + 1) + " of " + settings.epochs);
+			listener.message(from.nextEpoch() < settings.epochs ? "Resuming at epoch " + (from.nextEpoch() + 1) + " of " + settings.epochs
+				: "All " + settings.epochs + " epochs were trained before the run stopped; writing its results");
 			log.resume(from.nextEpoch());
+			restoreStageOne(ckpt, from.nextEpoch());
 		} else if (!settings.stageOneFrom.isBlank()) {
 			Path source = StageOneReuse.locate(settings.stageOneFrom);
 			StageOneReuse.checkCompatible(Checkpoint.readPlan(source), plan, source);
@@ -92,16 +95,36 @@ public final class TrainingRun {
 			}
 			Checkpoint.State state = new Checkpoint.State(plan, epoch + 1, clock.elapsedSeconds(), Math.max(peakBefore, MemoryUsage.peakRssMb()),
 				method.state());
+			// the stage-one file before the checkpoint: a run killed between the two repeats this epoch on resume and writes it again
+			if (savesStageOne() && epoch + 1 == plan.stageOneEpochs()) Checkpoint.save(runDir.resolve(StageOneReuse.FILE_NAME), state, trainers());
 			if ((epoch + 1) % Math.max(1, settings.checkpointEvery) == 0 || epoch == settings.epochs - 1) {
 				Checkpoint.save(ckpt, state, trainers());
 				trainer.checkpointWritten();
 			}
-			if (plan.method().hasWarmUp() && epoch + 1 == plan.stageOneEpochs() && plan.stageOneEpochs() < settings.epochs)
-				Checkpoint.save(runDir.resolve(StageOneReuse.FILE_NAME), state, trainers());
 			for (RunListener.EpochReport r : reports) listener.epochFinished(r);
 			if (!data.validation().isEmpty() && ((epoch + 1) % validateEvery() == 0 || epoch == settings.epochs - 1)) validate(epoch, log);
 		}
 		return new Outcome(clock.elapsedSeconds(), Math.max(peakBefore, MemoryUsage.peakRssMb()), lastLoss);
+	}
+
+	/** Whether this run writes {@link StageOneReuse#FILE_NAME}: it has a warm-up and trains past it. */
+	private boolean savesStageOne() {
+		return plan.method().hasWarmUp() && plan.stageOneEpochs() < settings.epochs;
+	}
+
+	/**
+	 * A run killed while writing its stage-one file, by a version that wrote it after the checkpoint, resumes past
+	 * the warm-up and would never write it: where the checkpoint holds exactly the end of the warm-up, it is that file.
+	 */
+	private void restoreStageOne(Path ckpt, int nextEpoch) {
+		Path stageOne = runDir.resolve(StageOneReuse.FILE_NAME);
+		if (!savesStageOne() || Files.exists(stageOne) || nextEpoch < plan.stageOneEpochs()) return;
+		if (nextEpoch == plan.stageOneEpochs()) {
+			AtomicFiles.write(stageOne, out -> Files.copy(ckpt, out));
+			listener.message("Wrote the missing " + StageOneReuse.FILE_NAME + " from the checkpoint at the end of the warm-up");
+		} else {
+			listener.message(StageOneReuse.FILE_NAME + " is missing and the run is past its warm-up, so --stage-one-from cannot use this run.");
+		}
 	}
 
 	private int validateEvery() {

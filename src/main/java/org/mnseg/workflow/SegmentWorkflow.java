@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -13,6 +15,7 @@ import org.mnseg.inference.Segmentation;
 import org.mnseg.inference.Segmenter;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.train.RunListener;
+import org.mnseg.util.OutputFiles;
 import org.mnseg.util.UserError;
 
 /**
@@ -83,10 +86,40 @@ public final class SegmentWorkflow {
 		return probabilities ? List.of(outputFor(input, outputDir, "_foreground_probability"), labels) : List.of(labels);
 	}
 
-	/** Segments every input; returns the files written. */
+	/**
+	 * Checks, before anything is segmented, that writing the outputs of {@code inputs} destroys nothing: the output
+	 * folder is not a file, no output is an input (a folder segmented into itself would turn its MRI into label
+	 * images), no two inputs write the same output, and existing outputs are replaced only with {@code overwrite}.
+	 */
+	public static void requireSafeOutputs(List<Path> inputs, Path outputDir, boolean probabilities, boolean overwrite) {
+		if (Files.exists(outputDir) && !Files.isDirectory(outputDir))
+			throw new UserError("The output " + outputDir + " is a file, not a folder. Give a folder for the segmentations (it is created when missing).");
+		Map<Path, Path> inputsByRealPath = OutputFiles.byRealPath(inputs);
+		Map<Path, Path> writer = new HashMap<>();
+		List<Path> existing = new ArrayList<>();
+		for (Path in : inputs)
+			for (Path out : outputsFor(in, outputDir, probabilities)) {
+				Path victim = OutputFiles.inputAt(out, inputsByRealPath);
+				if (victim != null)
+					throw new UserError("Segmenting " + in + " would write " + out + ", which is the input " + victim
+						+ ". Write the segmentations to a folder of their own.");
+				Path other = writer.put(out.toAbsolutePath().normalize(), in);
+				if (other != null)
+					throw new UserError("The inputs " + other.getFileName() + " and " + in.getFileName() + " would both be written to " + out
+						+ ". Rename one of them or segment them into different folders.");
+				if (Files.exists(out)) existing.add(out);
+			}
+		if (!existing.isEmpty() && !overwrite)
+			throw new UserError(existing.size() + " of the output files exist already in " + outputDir + " (" + existing.get(0).getFileName()
+				+ (existing.size() > 1 ? ", ..." : "") + "). Add --overwrite to replace them, --skip-existing to segment only the missing ones, "
+				+ "or choose another output folder.");
+	}
+
+	/** Segments every input; returns the files written. Existing outputs are replaced, inputs never. */
 	public static List<Path> run(Segmenter segmenter, Path input, Path outputDir, boolean probabilities, RunListener listener,
 		BooleanSupplier cancelled) {
 		List<Path> files = inputs(input);
+		requireSafeOutputs(files, outputDir, probabilities, true);
 		List<Path> written = new ArrayList<>();
 		int i = 0;
 		for (Path f : files) {

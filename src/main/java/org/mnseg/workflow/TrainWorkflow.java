@@ -47,9 +47,18 @@ public final class TrainWorkflow {
 	public static final String BUNDLE_FILE = "model" + ModelBundle.FILE_EXTENSION;
 	public static final List<String> METHODS = Method.ids();
 
-	/** What to run. {@code overrides} are option name to value, applied after the preset. */
+	/**
+	 * What to run. {@code overrides} are option name to value, applied after the preset; {@code overwrite} lets a new
+	 * run replace an earlier run's checkpoint and results in {@code runDir}.
+	 */
 	public record Request(Path dataset, int labeled, String method, String preset, Map<String, String> overrides, Path runDir, boolean resume,
-		boolean evaluate, Device device) {}
+		boolean evaluate, Device device, boolean overwrite) {
+		/** A request that replaces nothing. */
+		public Request(Path dataset, int labeled, String method, String preset, Map<String, String> overrides, Path runDir, boolean resume,
+			boolean evaluate, Device device) {
+			this(dataset, labeled, method, preset, overrides, runDir, resume, evaluate, device, false);
+		}
+	}
 
 	/** Where the results went. */
 	public record Result(Path bundle, Path metrics, JsonObject summary) {}
@@ -62,9 +71,16 @@ public final class TrainWorkflow {
 		// before the run folder is claimed and any volume read: a missing file stops the run at once, leaving nothing
 		Pretrained2dStart found = Pretrained2dStart.find(plan, req.resume(), listener);
 		DatasetSpec spec = DatasetSpec.open(Paths.get(plan.dataset()));
-		claimRunFolder(req.runDir());
-		plan.write(req.runDir());
-		Pretrained2dStart pretrained = found.keptIn(req.runDir(), req.resume());
+		try (RunFolder folder = RunFolder.claim(req.runDir(), req.resume(), req.overwrite())) {
+			plan.write(req.runDir());
+			Pretrained2dStart pretrained = found.keptIn(req.runDir(), req.resume());
+			return train(req, plan, spec, pretrained, listener, cancelled);
+		}
+	}
+
+	/** Data, networks, the run, bundle and evaluation, in a run folder this run holds. */
+	private static Result train(Request req, TrainingPlan plan, DatasetSpec spec, Pretrained2dStart pretrained, RunListener listener,
+		BooleanSupplier cancelled) {
 		TrainingData data = TrainingData.load(spec, plan, listener);
 		TrainingSettings s = plan.settings();
 		listener.message("Training " + plan.method() + " on " + spec.name() + ": " + data + ", patch " + java.util.Arrays.toString(s.patch) + ", "
@@ -103,31 +119,27 @@ public final class TrainWorkflow {
 	 */
 	public static TrainingPlan plan(Request req) {
 		Path ckpt = req.runDir().resolve(Checkpoint.FILE_NAME);
+		RunFolder.requireUsable(req.runDir(), req.resume(), req.overwrite());
 		if (req.resume()) {
 			if (!Files.exists(ckpt)) throw new UserError("Cannot resume: " + ckpt + " does not exist. Start the run without --resume.");
-			TrainingPlan plan = Checkpoint.readPlan(ckpt);
+			Checkpoint.Header header = Checkpoint.readHeader(ckpt);
+			TrainingPlan plan = header.plan();
 			List<String> differing = plan.differingOptions(req.overrides());
 			if (!differing.isEmpty())
 				throw new UserError("A resumed run continues with the settings it started with, but these options differ: " + String.join("; ", differing)
 					+ ". Leave them out to resume, or start a new run in another folder.");
+			// a run killed after its last epoch but before its results were written resumes to write them
+			if (header.nextEpoch() >= plan.settings().epochs && Files.exists(req.runDir().resolve("result.json")))
+				throw new UserError("The run in " + req.runDir() + " is finished: it trained all " + plan.settings().epochs + " epochs and wrote its "
+					+ "results. There is nothing to resume; to train it again use --overwrite instead of --resume, or choose another --out folder.");
 			return plan;
 		}
-		if (Files.exists(ckpt))
-			throw new UserError("The run folder " + req.runDir() + " already holds a checkpoint. Add --resume to continue that run, or choose another --out folder.");
 		// what the user typed is checked first, then the data set's files
 		Method method = Method.parse(req.method());
 		ConfigOverrides.Parsed options = ConfigOverrides.parse(req.overrides());
 		Presets.require(req.preset());
 		DatasetSpec spec = DatasetSpec.open(req.dataset());
 		return TrainingPlan.create(method, req.dataset(), req.labeled(), req.preset(), TrainingPlan.Fingerprint.of(spec, req.labeled()), options);
-	}
-
-	private static void claimRunFolder(Path runDir) {
-		try {
-			Files.createDirectories(runDir);
-		} catch (java.io.IOException e) {
-			throw new UserError("Cannot create the run folder " + runDir + ": " + e.getMessage(), e);
-		}
 	}
 
 	/** The trainers of the networks a plan's method trains (null where it has none). */

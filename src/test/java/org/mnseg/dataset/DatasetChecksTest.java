@@ -78,7 +78,7 @@ public class DatasetChecksTest {
 	@Test
 	public void aTestCaseThatIsAlsoTrainedOnIsRefused() throws IOException {
 		Path root = dataset("", "{\"train\": [\"c1\", \"c2\"], \"test\": [\"c2\", \"c3\"]}");
-		assertMentions(refusal(() -> DatasetSpec.open(root)), "split.test", "c2", "never be trained on");
+		assertMentions(refusal(() -> DatasetSpec.open(root)), "split.test", "c2", "must not be trained on");
 	}
 
 	@Test

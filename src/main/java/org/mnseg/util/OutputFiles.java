@@ -1,0 +1,63 @@
+package org.mnseg.util;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Checks made before a command writes anything, so that no file the user owns is replaced by surprise: an output is
+ * never one of the command's inputs (not even through another spelling of its path or a link), and an existing
+ * output is replaced only when the user asked for it.
+ */
+public final class OutputFiles {
+	private OutputFiles() {}
+
+	/**
+	 * The inputs that exist, by their real path (links resolved), so that outputs can be compared with them whatever
+	 * the spelling of either path.
+	 */
+	public static Map<Path, Path> byRealPath(Collection<Path> inputs) {
+		Map<Path, Path> real = new HashMap<>();
+		for (Path in : inputs) {
+			Path r = realPath(in);
+			if (r != null) real.putIfAbsent(r, in);
+		}
+		return real;
+	}
+
+	/** The input that {@code output} would replace, or null: only an existing file can be an input. */
+	public static Path inputAt(Path output, Map<Path, Path> inputsByRealPath) {
+		Path r = realPath(output);
+		return r == null ? null : inputsByRealPath.get(r);
+	}
+
+	/**
+	 * Fails unless {@code output} may be written: it must not be a folder, and an existing file only with
+	 * {@code overwrite}.
+	 *
+	 * @param overwriteHint how the user allows replacing, e.g. "--overwrite"
+	 */
+	public static void requireReplaceable(Path output, boolean overwrite, String overwriteHint) {
+		if (Files.isDirectory(output)) throw new UserError(output + " is a folder; give the name of a file to write.");
+		if (Files.exists(output) && !overwrite)
+			throw new UserError(output + " already exists. Choose another file, or add " + overwriteHint + " to replace it.");
+	}
+
+	/** Fails when {@code output} is one of {@code inputs} (same file), whatever {@code overwrite} says. */
+	public static void requireNotInput(Path output, Collection<Path> inputs, String what) {
+		Path input = inputAt(output, byRealPath(inputs));
+		if (input != null)
+			throw new UserError(what + " " + output + " is the input " + input + "; writing it would destroy that input. Give another file.");
+	}
+
+	private static Path realPath(Path p) {
+		try {
+			return Files.exists(p) ? p.toRealPath() : null;
+		} catch (IOException e) {
+			return null;
+		}
+	}
+}
