@@ -16,11 +16,7 @@ public class CoTrainCommand extends DescriptorCommand {
 
 	@Override
 	public void run() {
-		try {
-			CoTrainPlugin.train(settings());
-		} catch (Throwable t) {
-			Feedback.report(CoTrainSettings.DESCRIPTOR.title(), t);
-		}
+		CommandRun.run(CoTrainSettings.DESCRIPTOR.title(), () -> CoTrainPlugin.train(settings()));
 	}
 
 	CoTrainSettings settings() {

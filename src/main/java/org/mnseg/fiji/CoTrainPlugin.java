@@ -19,26 +19,17 @@ public class CoTrainPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		try {
+		CommandRun.run(COMMAND, () -> {
 			CoTrainSettings s = ask();
-			if (s == null) return;
-			train(s);
-		} catch (Throwable t) {
-			Feedback.report(COMMAND, t);
-		}
+			if (s != null) train(s);
+		});
 	}
 
 	/** Runs a training with a Cancel window, status-bar progress and the live plot; errors are the caller's. */
 	static void train(CoTrainSettings s) {
 		if (java.awt.EventQueue.isDispatchThread()) {
 			// never block the event thread: a command started from there trains in its own thread
-			new Thread(() -> {
-				try {
-					train(s);
-				} catch (Throwable t) {
-					Feedback.report(COMMAND, t);
-				}
-			}, COMMAND).start();
+			new Thread(() -> CommandRun.run(COMMAND, () -> train(s)), COMMAND).start();
 			return;
 		}
 		try (CancelWindow cancel = new CancelWindow(COMMAND)) {

@@ -31,13 +31,11 @@ public class SegmentImageCommand extends DescriptorCommand {
 
 	@Override
 	public void run() {
-		try {
+		CommandRun.run(SegmentSettings.DESCRIPTOR.title(), () -> {
 			SegmentRunner.Result r = SegmentRunner.run(SegmentSettings.from(values()), image, new AtomicBoolean());
 			labels = r.labels();
 			SegmentRunner.show(r);
-		} catch (Throwable t) {
-			Feedback.report(SegmentSettings.DESCRIPTOR.title(), t);
-		}
+		});
 	}
 
 	/** The label image made for the current image (null for a folder). */

@@ -20,14 +20,12 @@ public class SegmentPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		try {
+		CommandRun.run(COMMAND, () -> {
 			SegmentSettings s = ask();
 			if (s == null) return;
 			ImagePlus image = s.batch() ? null : WindowManager.getCurrentImage();
 			SegmentRunner.show(SegmentRunner.run(s, image, new AtomicBoolean()));
-		} catch (Throwable t) {
-			Feedback.report(COMMAND, t);
-		}
+		});
 	}
 
 	/** Shows the dialog (or reads the macro options); null when cancelled. */
