@@ -54,6 +54,7 @@ public final class Feedback {
 			else IJ.handleException(t);
 		}
 		abortMacro();
+		BatchExit.afterFailure();
 	}
 
 	/** An error message: a dialog with a GUI, the log otherwise. */
@@ -69,7 +70,7 @@ public final class Feedback {
 	}
 
 	/** Stops the macro that called the command, if any (the macro's next line would work on a missing result). */
-	private static void abortMacro() {
+	static void abortMacro() {
 		if (Macro.getOptions() != null || Interpreter.getInstance() != null) {
 			Interpreter interp = Interpreter.getInstance();
 			if (interp != null) interp.abortMacro();

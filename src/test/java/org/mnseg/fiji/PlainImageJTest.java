@@ -11,11 +11,8 @@ import java.nio.file.Paths;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.mnseg.imagej.ImagePlusConverter;
 import org.mnseg.io.VolumeIO;
 
-import ij.IJ;
-import ij.ImagePlus;
 
 /**
  * M&amp;N in plain ImageJ 1.x, started as {@code java -jar ij.jar} on a folder where the update site is installed:
@@ -30,23 +27,23 @@ public class PlainImageJTest {
 	static final Path FIXTURES = Paths.get("src/test/resources/fixtures/bundle");
 
 	@Test
-	public void segmentFromAMacroFindsTheEngineInJarsAndSavesTheLabels() throws Exception {
+	public void macroOpensNiftiSegmentsWithTheEngineFromJarsAndSavesNiftiOnTheSourceGrid() throws Exception {
 		Path imagej = InstalledSite.plainImageJ(tmp.newFolder("install").toPath());
-		Path tiff = tmp.newFolder("in").toPath().resolve("format1-image.tif");
-		VolumeIO.writeImage(VolumeIO.readImage(FIXTURES.resolve("format1-image.nii.gz")), tiff);
+		Path image = FIXTURES.resolve("format1-image.nii.gz").toAbsolutePath();
 		Path out = tmp.newFolder("out").toPath();
+		Path saved = out.resolve("format1-labels.nii.gz");
 		Path macro = tmp.newFile("segment.ijm").toPath();
-		Files.writeString(macro, String.join("\n", "setBatchMode(true);", "open(\"" + tiff + "\");",
-			"run(\"M&N Segment\", \"model=[" + FIXTURES.resolve("format1.mnmodel").toAbsolutePath() + "] input=[current image] output=[" + out + "]\");",
-			"print(\"macro finished\");", ""));
+		// the commands as a macro calls them: the reader and writer from plugins.config, Segment on the current image
+		Files.writeString(macro, String.join("\n", "setBatchMode(true);", "run(\"Open NIfTI (M&N)...\", \"open=[" + image + "]\");",
+			"run(\"M&N Segment\", \"model=[" + FIXTURES.resolve("format1.mnmodel").toAbsolutePath() + "] input=[current image]\");",
+			"run(\"Save as NIfTI (M&N)...\", \"save=[" + saved + "]\");", "print(\"macro finished\");", ""));
 		Path engineCache = tmp.newFolder("engine-cache").toPath();
 		ImageJProcess.Result r = ImageJProcess.runImageJJar(imagej, engineCache, 300, "-batch", macro.toString());
 		assertFalse(r.output(), r.output().contains("engine not found"));
 		assertTrue(r.output(), r.output().contains("macro finished"));
-		Path saved = out.resolve("format1-image-labels.tif");
-		assertTrue(r.output(), Files.isRegularFile(saved));
-		ImagePlus labels = IJ.openImage(saved.toString());
-		assertArrayEquals(VolumeIO.readLabels(FIXTURES.resolve("format1-labels.nii.gz")).data(), ImagePlusConverter.toLabels(labels).data());
+		assertTrue(r.output(), r.output().contains("with the header of the NIfTI image it came from"));
+		assertArrayEquals(VolumeIO.readLabels(FIXTURES.resolve("format1-labels.nii.gz")).data(), VolumeIO.readLabels(saved).data());
+		assertArrayEquals(VolumeIO.readImage(image).geometry().spacing(), VolumeIO.readLabels(saved).geometry().spacing(), 0);
 		// the natives came from jars/ and were unpacked into the fresh cache, with downloads switched off
 		try (var files = Files.walk(engineCache)) {
 			assertTrue(r.output(), files.anyMatch(f -> f.getFileName().toString().startsWith("libtorch")));
