@@ -1,5 +1,6 @@
 package org.mnseg.fiji;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 import ij.WindowManager;
@@ -25,16 +26,19 @@ public class CoTrainPlugin implements PlugIn {
 		});
 	}
 
-	/** Runs a training with a Cancel window, status-bar progress and the live plot; errors are the caller's. */
-	static void train(CoTrainSettings s) {
+	/**
+	 * Runs a training with a Cancel window, status-bar progress and the live plot; errors are the caller's. Returns
+	 * the saved model, or null when the training went to a thread of its own (started from the event thread).
+	 */
+	static Path train(CoTrainSettings s) {
 		if (java.awt.EventQueue.isDispatchThread()) {
 			// never block the event thread: a command started from there trains in its own thread
 			new Thread(() -> CommandRun.run(COMMAND, () -> train(s)), COMMAND).start();
-			return;
+			return null;
 		}
 		try (CancelWindow cancel = new CancelWindow(COMMAND)) {
-			CoTrainRunner.run(s, CoTrainSettings.ROIS.equals(s.labeled()) ? CoTrainRunner.roiManagerRois() : null, new TrainingProgress(),
-				cancel::isCancelled);
+			return CoTrainRunner.run(s, CoTrainSettings.ROIS.equals(s.labeled()) ? CoTrainRunner.roiManagerRois() : null, new TrainingProgress(),
+				cancel::isCancelled).bundle();
 		}
 	}
 

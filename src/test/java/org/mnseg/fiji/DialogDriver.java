@@ -70,6 +70,9 @@ public final class DialogDriver {
 		}
 		ImagePlus first = WindowManager.getImage(imp.getShortTitle() + LabelImages.LABELS_SUFFIX);
 		System.out.println("FIRST " + (first == null ? "none" : first.getTitle()));
+		if (first != null) System.out.println("LABELS_VIEW slice " + first.getCurrentSlice() + " of " + first.getNSlices() + " expected "
+			+ LabelImages.middleForegroundSlice(org.mnseg.imagej.ImagePlusConverter.toLabels(first)) + " zoom " + first.getCanvas().getMagnification()
+			+ " source zoom " + imp.getCanvas().getMagnification());
 		byte[] a = labels(first);
 		first.close();
 

@@ -80,7 +80,7 @@ public class NiftiImagesTest {
 		Path file = orientedFixture();
 		ImagePlus image = NiftiImages.open(file);
 		SegmentSettings settings = new SegmentSettings(PlainImageJTest.FIXTURES.resolve("format1.mnmodel"), SegmentSettings.CURRENT_IMAGE, null, null,
-			false, false);
+			false, false, false);
 		ImagePlus labels = SegmentRunner.run(settings, image, new AtomicBoolean()).labels();
 
 		Path out = tmp.getRoot().toPath().resolve("format1-labels.nii.gz");
