@@ -57,10 +57,14 @@ public final class Feedback {
 		BatchExit.afterFailure();
 	}
 
-	/** An error message: a dialog with a GUI, the log otherwise. */
+	/**
+	 * An error message, in the dialog's words ({@link DialogWords}): in the log always (where it can be copied and
+	 * stays after the dialog is closed), and as a message dialog with a GUI.
+	 */
 	public static void error(String command, String message) {
-		if (quiet()) log(command + " error: " + message);
-		else IJ.error(command, message);
+		String text = DialogWords.of(command, message);
+		log(command + " error: " + text);
+		if (!quiet()) IJ.error(command, text);
 	}
 
 	private static UserError userError(Throwable t) {

@@ -1,6 +1,7 @@
 package org.mnseg.fiji;
 
 import java.awt.Color;
+import java.awt.Rectangle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,8 @@ import org.mnseg.io.VolumeIO;
 
 import ij.ImagePlus;
 import ij.ImageStack;
+import ij.gui.GUI;
+import ij.gui.ImageCanvas;
 import ij.gui.ImageRoi;
 import ij.gui.ImageWindow;
 import ij.gui.Overlay;
@@ -109,21 +112,34 @@ public final class LabelImages {
 
 	/**
 	 * Zooms a shown result window in (never out) to fit a comfortable part of the screen, or to the source window's
-	 * zoom where that is larger, so that both look alike side by side: ImageJ opens small volumes at 100%, where a
-	 * 40-pixel slice is a speck. Does nothing without a window.
+	 * zoom where that is larger (as far as the screen allows), so that both look alike side by side: ImageJ opens small
+	 * volumes at 100%, where a 40-pixel slice is a speck. Does nothing without a window. (The canvas zooms directly:
+	 * ImageJ's Zoom command would also write a line into the macro recorder.)
 	 */
 	public static void zoomToFit(ImagePlus result, ImagePlus source) {
 		ImageWindow win = result.getWindow();
 		if (win == null) return;
-		java.awt.Dimension screen = ij.IJ.getScreenSize();
-		double mag = fitMagnification(result.getWidth(), result.getHeight(), screen.width, screen.height);
-		if (source != null && source.getCanvas() != null) mag = Math.max(mag, source.getCanvas().getMagnification());
-		if (mag > win.getCanvas().getMagnification() + 1e-9) ij.IJ.run(result, "Set... ", "zoom=" + Math.round(mag * 100));
+		Rectangle screen = GUI.getMaxWindowBounds(win);
+		int w = result.getWidth(), h = result.getHeight();
+		double mag = fitMagnification(w, h, screen.width, screen.height);
+		if (source != null && source.getCanvas() != null)
+			mag = Math.max(mag, Math.min(source.getCanvas().getMagnification(), fitMagnification(w, h, screen.width, screen.height, 0.85, 0.85)));
+		ImageCanvas canvas = win.getCanvas();
+		// step by step as the + key does, which grows the window with the canvas (at most 16 steps: 1/4 to 32)
+		for (int i = 0; i < 16 && canvas.getMagnification() < mag - 1e-9; i++) {
+			double before = canvas.getMagnification();
+			canvas.zoomIn(canvas.screenX(w / 2), canvas.screenY(h / 2));
+			if (canvas.getMagnification() <= before) break;
+		}
 	}
 
 	/** The largest zoom level (as ImageJ's, from 1/4 to 32) at which the image takes at most 45% x 60% of the screen. */
 	static double fitMagnification(int width, int height, int screenWidth, int screenHeight) {
-		double limit = Math.min(0.45 * screenWidth / width, 0.6 * screenHeight / height);
+		return fitMagnification(width, height, screenWidth, screenHeight, 0.45, 0.6);
+	}
+
+	private static double fitMagnification(int width, int height, int screenWidth, int screenHeight, double widthShare, double heightShare) {
+		double limit = Math.min(widthShare * screenWidth / width, heightShare * screenHeight / height);
 		double mag = 0.25;
 		for (double level : new double[] { 1 / 3.0, 0.5, 2 / 3.0, 0.75, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32 })
 			if (level <= limit) mag = level;
