@@ -23,7 +23,6 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.mnseg.data.Volume;
 import org.mnseg.imagej.ImagePlusConverter;
-import org.mnseg.imagej.NiftiImages;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.util.UserError;
 
