@@ -1,5 +1,7 @@
 package org.mnseg.fiji;
 
+import java.nio.file.Path;
+
 import org.scijava.command.Command;
 import org.scijava.plugin.Plugin;
 
@@ -16,11 +18,11 @@ public class CoTrainCommand extends DescriptorCommand {
 
 	@Override
 	public void run() {
-		try {
-			CoTrainPlugin.train(settings());
-		} catch (Throwable t) {
-			Feedback.report(CoTrainSettings.DESCRIPTOR.title(), t);
-		}
+		CommandRun.run(CoTrainSettings.DESCRIPTOR.title(), () -> {
+			Path bundle = CoTrainPlugin.train(settings());
+			// Fiji shows the SciJava Segment dialog, which remembers its fields apart from ImageJ's preferences
+			if (bundle != null) SegmentImageCommand.offerModel(context(), bundle);
+		});
 	}
 
 	CoTrainSettings settings() {

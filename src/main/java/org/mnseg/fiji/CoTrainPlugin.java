@@ -1,5 +1,6 @@
 package org.mnseg.fiji;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 import ij.WindowManager;
@@ -19,31 +20,25 @@ public class CoTrainPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		try {
+		CommandRun.run(COMMAND, () -> {
 			CoTrainSettings s = ask();
-			if (s == null) return;
-			train(s);
-		} catch (Throwable t) {
-			Feedback.report(COMMAND, t);
-		}
+			if (s != null) train(s);
+		});
 	}
 
-	/** Runs a training with a Cancel window, status-bar progress and the live plot; errors are the caller's. */
-	static void train(CoTrainSettings s) {
+	/**
+	 * Runs a training with a Cancel window, status-bar progress and the live plot; errors are the caller's. Returns
+	 * the saved model, or null when the training went to a thread of its own (started from the event thread).
+	 */
+	static Path train(CoTrainSettings s) {
 		if (java.awt.EventQueue.isDispatchThread()) {
 			// never block the event thread: a command started from there trains in its own thread
-			new Thread(() -> {
-				try {
-					train(s);
-				} catch (Throwable t) {
-					Feedback.report(COMMAND, t);
-				}
-			}, COMMAND).start();
-			return;
+			new Thread(() -> CommandRun.run(COMMAND, () -> train(s)), COMMAND).start();
+			return null;
 		}
 		try (CancelWindow cancel = new CancelWindow(COMMAND)) {
-			CoTrainRunner.run(s, CoTrainSettings.ROIS.equals(s.labeled()) ? CoTrainRunner.roiManagerRois() : null, new TrainingProgress(),
-				cancel::isCancelled);
+			return CoTrainRunner.run(s, CoTrainSettings.ROIS.equals(s.labeled()) ? CoTrainRunner.roiManagerRois() : null, new TrainingProgress(),
+				cancel::isCancelled).bundle();
 		}
 	}
 

@@ -68,7 +68,8 @@ public final class CoTrainRunner {
 				true, Engine.auto());
 			try {
 				TrainWorkflow.Result result = TrainWorkflow.run(request, progress, cancelled);
-				Feedback.log("M&N Co-Train: model saved as " + result.bundle());
+				Feedback.log("M&N Co-Train: model saved as " + result.bundle() + "; M&N Segment offers it as its Model.");
+				SegmentPlugin.offerModel(result.bundle());
 				return result;
 			} finally {
 				progress.savePlot(s.output().resolve(PLOT_FILE));

@@ -19,11 +19,7 @@ public class ExportModelCommand extends DescriptorCommand {
 
 	@Override
 	public void run() {
-		try {
-			ExportRunner.run(settings());
-		} catch (Throwable t) {
-			Feedback.report(ExportRunner.COMMAND, t);
-		}
+		CommandRun.run(ExportRunner.COMMAND, () -> ExportRunner.run(settings()));
 	}
 
 	ExportSettings settings() {

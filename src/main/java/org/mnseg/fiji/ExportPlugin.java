@@ -16,13 +16,10 @@ public class ExportPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		try {
+		CommandRun.run(ExportRunner.COMMAND, () -> {
 			ExportSettings s = ask();
-			if (s == null) return;
-			ExportRunner.run(s);
-		} catch (Throwable t) {
-			Feedback.report(ExportRunner.COMMAND, t);
-		}
+			if (s != null) ExportRunner.run(s);
+		});
 	}
 
 	/** Shows the dialog (or reads the macro options); null when cancelled. */

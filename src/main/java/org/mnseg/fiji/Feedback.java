@@ -54,12 +54,17 @@ public final class Feedback {
 			else IJ.handleException(t);
 		}
 		abortMacro();
+		BatchExit.afterFailure();
 	}
 
-	/** An error message: a dialog with a GUI, the log otherwise. */
+	/**
+	 * An error message, in the dialog's words ({@link DialogWords}): in the log always (where it can be copied and
+	 * stays after the dialog is closed), and as a message dialog with a GUI.
+	 */
 	public static void error(String command, String message) {
-		if (quiet()) log(command + " error: " + message);
-		else IJ.error(command, message);
+		String text = DialogWords.of(command, message);
+		log(command + " error: " + text);
+		if (!quiet()) IJ.error(command, text);
 	}
 
 	private static UserError userError(Throwable t) {
@@ -69,7 +74,7 @@ public final class Feedback {
 	}
 
 	/** Stops the macro that called the command, if any (the macro's next line would work on a missing result). */
-	private static void abortMacro() {
+	static void abortMacro() {
 		if (Macro.getOptions() != null || Interpreter.getInstance() != null) {
 			Interpreter interp = Interpreter.getInstance();
 			if (interp != null) interp.abortMacro();

@@ -1,6 +1,12 @@
 package org.mnseg.fiji;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.scijava.Context;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
 
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -31,13 +37,23 @@ public class SegmentImageCommand extends DescriptorCommand {
 
 	@Override
 	public void run() {
-		try {
+		CommandRun.run(SegmentSettings.DESCRIPTOR.title(), () -> {
 			SegmentRunner.Result r = SegmentRunner.run(SegmentSettings.from(values()), image, new AtomicBoolean());
 			labels = r.labels();
 			SegmentRunner.show(r);
-		} catch (Throwable t) {
-			Feedback.report(SegmentSettings.DESCRIPTOR.title(), t);
-		}
+		});
+	}
+
+	/**
+	 * Offers a model as the Model of this command's next dialog in Fiji (SciJava's remembered value of the input,
+	 * which Fiji's dialog shows); {@link SegmentPlugin#offerModel} does the same for the ImageJ 1.x dialog.
+	 */
+	static void offerModel(Context context, Path bundle) {
+		SegmentImageCommand command = new SegmentImageCommand();
+		context.inject(command);
+		@SuppressWarnings("unchecked")
+		ModuleItem<File> model = (ModuleItem<File>) command.getInfo().getInput("model");
+		context.service(ModuleService.class).save(model, bundle.toAbsolutePath().toFile());
 	}
 
 	/** The label image made for the current image (null for a folder). */

@@ -1,5 +1,6 @@
 package org.mnseg.fiji;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -20,14 +21,20 @@ public class SegmentPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		try {
+		CommandRun.run(COMMAND, () -> {
 			SegmentSettings s = ask();
 			if (s == null) return;
 			ImagePlus image = s.batch() ? null : WindowManager.getCurrentImage();
 			SegmentRunner.show(SegmentRunner.run(s, image, new AtomicBoolean()));
-		} catch (Throwable t) {
-			Feedback.report(COMMAND, t);
-		}
+		});
+	}
+
+	/**
+	 * Offers a model as the Model of the next Segment dialog (the value the dialog remembers, in ImageJ's
+	 * preferences): called when a training has saved it, so that segmenting with it needs no browsing.
+	 */
+	static void offerModel(Path bundle) {
+		MEMORY.set(SegmentSettings.DESCRIPTOR.parameter("model"), bundle.toAbsolutePath().toString());
 	}
 
 	/** Shows the dialog (or reads the macro options); null when cancelled. */

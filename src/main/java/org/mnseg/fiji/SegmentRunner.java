@@ -30,8 +30,11 @@ import ij.plugin.frame.RoiManager;
 public final class SegmentRunner {
 	private SegmentRunner() {}
 
-	/** What one image gave. {@code probability} and {@code rois} are null/empty when not asked for. */
-	public record Result(ImagePlus labels, ImagePlus probability, List<Roi> rois, List<Path> written) {}
+	/**
+	 * What one image gave. {@code probability} and {@code rois} are null/empty when not asked for; {@code image} is the
+	 * segmented image (null for a folder).
+	 */
+	public record Result(ImagePlus labels, ImagePlus probability, List<Roi> rois, List<Path> written, ImagePlus image) {}
 
 	/** Checks the settings before any work, with messages that say which field to change. */
 	public static void validate(SegmentSettings s, ImagePlus image) {
@@ -63,7 +66,7 @@ public final class SegmentRunner {
 				};
 				List<Path> written = SegmentWorkflow.run(segmenter, s.folder(), s.output(), s.probability(), listener, cancel::get);
 				for (Path p : written) Feedback.log("M&N Segment wrote " + p);
-				return new Result(null, null, List.of(), written);
+				return new Result(null, null, List.of(), written, null);
 			}
 			return segmentImage(segmenter, s, image, cancel);
 		}
@@ -74,9 +77,14 @@ public final class SegmentRunner {
 		Feedback.status("M&N Segment: " + image.getTitle());
 		Segmentation seg = segmenter.segment(volume, s.probability(), (done, total) -> IJ.showProgress(done, total), cancel::get);
 		IJ.showProgress(1.0);
-		ImagePlus labels = LabelImages.labels(seg.labels(), image);
+		List<String> classNames = segmenter.info().classNames;
+		ImagePlus labels = LabelImages.labels(seg.labels(), image, classNames);
+		// the legend: which colour is which class, and how much of the image each covers
+		Feedback.log("M&N Segment: " + labels.getTitle() + " (Image > Show Info repeats this):");
+		for (String line : LabelImages.legend(seg.labels(), classNames, labels.getCalibration())) Feedback.log("  " + line);
+		if (s.overlay()) LabelImages.overlay(image, labels);
 		ImagePlus probability = s.probability() ? LabelImages.foregroundProbability(seg.foregroundProbability(), image) : null;
-		List<Roi> rois = s.rois() ? ClassRois.toRois(seg.labels(), segmenter.info().classNames) : List.of();
+		List<Roi> rois = s.rois() ? ClassRois.toRois(seg.labels(), classNames) : List.of();
 		List<Path> written = new ArrayList<>();
 		if (s.output() != null && !s.output().toString().isBlank()) {
 			written.add(saveTiff(labels, s.output()));
@@ -84,13 +92,19 @@ public final class SegmentRunner {
 			if (!rois.isEmpty()) written.add(saveRois(rois, s.output().resolve(labels.getTitle() + "-rois.zip")));
 		}
 		Feedback.status("M&N Segment: " + labels.getTitle() + " done");
-		return new Result(labels, probability, rois, written);
+		return new Result(labels, probability, rois, written, image);
 	}
 
-	/** Shows the results: images as windows (or batch-mode images in a macro) and ROIs in the ROI Manager. */
+	/**
+	 * Shows the results: images as windows (or batch-mode images in a macro), zoomed like the segmented image (or to
+	 * fit), and ROIs in the ROI Manager.
+	 */
 	public static void show(Result r) {
-		if (r.probability() != null) r.probability().show();
-		if (r.labels() != null) r.labels().show();
+		for (ImagePlus imp : new ImagePlus[] { r.probability(), r.labels() })
+			if (imp != null) {
+				imp.show();
+				LabelImages.zoomToFit(imp, r.image());
+			}
 		if (!r.rois().isEmpty()) {
 			if (java.awt.GraphicsEnvironment.isHeadless()) {
 				Feedback.log("M&N Segment: " + r.rois().size() + " ROIs made; the ROI Manager needs a display, so give an output folder to keep them as a .zip.");

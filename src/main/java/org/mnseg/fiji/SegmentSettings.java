@@ -17,8 +17,9 @@ import java.util.List;
  * @param output where label files go; optional for the current image, required for a folder
  * @param probability also make the foreground probability map
  * @param rois also put one ROI per class and slice into the ROI Manager (current image only)
+ * @param overlay also show the label colours over the segmented image (current image only)
  */
-public record SegmentSettings(Path model, String input, Path folder, Path output, boolean probability, boolean rois) {
+public record SegmentSettings(Path model, String input, Path folder, Path output, boolean probability, boolean rois, boolean overlay) {
 	public static final String CURRENT_IMAGE = "current image", FOLDER = "folder";
 	public static final List<String> INPUTS = List.of(CURRENT_IMAGE, FOLDER);
 
@@ -35,10 +36,11 @@ public record SegmentSettings(Path model, String input, Path folder, Path output
 			CommandParameter.folder(INPUT, "folder", "Folder", "Only for Input = folder: the images to segment (.tif, .nii, .nii.gz, .h5)."),
 			CommandParameter.folder(RESULTS, "output", "Output", "Where label files are saved. Required for a folder; optional for the current image (saved as TIFF)."),
 			flag(RESULTS, "probability", "Probability map", "Also make the foreground probability (1 - P(background), 0 to 1) as a 32-bit image."),
-			flag(RESULTS, "rois", "ROIs per class and slice", "Also add one ROI per class and slice to the ROI Manager (named after the class).")));
+			flag(RESULTS, "rois", "ROIs per class and slice", "Also add one ROI per class and slice to the ROI Manager (named after the class)."),
+			flag(RESULTS, "overlay", "Labels over the image", "Also show the label colours, half transparent, as an overlay on the segmented image.")));
 
 	static SegmentSettings from(CommandValues v) {
-		return new SegmentSettings(v.path("model"), v.text("input"), v.path("folder"), v.path("output"), v.flag("probability"), v.flag("rois"));
+		return new SegmentSettings(v.path("model"), v.text("input"), v.path("folder"), v.path("output"), v.flag("probability"), v.flag("rois"), v.flag("overlay"));
 	}
 
 	public boolean batch() {

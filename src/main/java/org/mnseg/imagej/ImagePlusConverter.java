@@ -1,6 +1,7 @@
 package org.mnseg.imagej;
 
 import org.mnseg.data.LabelConversion;
+import java.util.Base64;
 import java.util.Locale;
 
 import org.mnseg.data.Geometry;
@@ -19,10 +20,19 @@ import ij.measure.Calibration;
  * <p>
  * Intensities are the calibrated values ImageJ shows (so signed 16-bit data, which ImageJ stores with an offset
  * calibration, arrives with its sign); RGB images become three channels.
+ * <p>
+ * A volume read from NIfTI keeps its header on the image (property {@link #NIFTI_HEADER}, which TIFF files keep
+ * too), and an image that has one gives it back to its volume: so a label image computed from it is saved as NIfTI on
+ * the same grid and orientation (qform/sform) as its source. The header describes the voxel grid as it was read:
+ * after a flip or rotation in ImageJ it no longer does (a crop or resize changes the size, and then a plain header
+ * with the calibration's spacing is written instead).
  */
 public final class ImagePlusConverter {
 	/** Unit written into the calibration of images made from volumes. */
 	public static final String UNIT = "mm";
+
+	/** The image property (base64 of the 348 bytes) that carries the NIfTI-1 header of a volume read from NIfTI. */
+	public static final String NIFTI_HEADER = "mnseg.nifti-header";
 
 	private ImagePlusConverter() {}
 
@@ -50,7 +60,7 @@ public final class ImagePlusConverter {
 			}
 		}
 		long[] dims = channels == 1 ? new long[] { w, h, depth } : new long[] { w, h, depth, channels };
-		return Volume.wrap(out, dims, new Geometry(spacingOf(cal), null));
+		return Volume.wrap(out, dims, new Geometry(spacingOf(cal), niftiHeader(imp)));
 	}
 
 	/** Copies a single-channel image of class indices; float values are rounded as in {@link LabelConversion}. */
@@ -83,6 +93,7 @@ public final class ImagePlusConverter {
 		imp.setDimensions(channels, s[2], 1);
 		if (channels > 1) imp.setOpenAsHyperStack(true);
 		imp.setCalibration(calibrationOf(volume.geometry()));
+		setNiftiHeader(imp, volume.geometry());
 		imp.resetDisplayRange();
 		return imp;
 	}
@@ -101,9 +112,27 @@ public final class ImagePlusConverter {
 		ImagePlus imp = new ImagePlus(title, stack);
 		imp.setDimensions(1, s[2], 1);
 		imp.setCalibration(calibrationOf(labels.geometry()));
+		setNiftiHeader(imp, labels.geometry());
 		// class indices are tiny numbers: this display range makes them visible without changing them
 		imp.setDisplayRange(0, Math.max(1, labels.maxLabel()));
 		return imp;
+	}
+
+	/** The NIfTI-1 header an image carries (see {@link #NIFTI_HEADER}), or null. */
+	public static byte[] niftiHeader(ImagePlus imp) {
+		String text = imp.getProp(NIFTI_HEADER);
+		if (text == null || text.isBlank()) return null;
+		try {
+			return Base64.getDecoder().decode(text.trim());
+		} catch (IllegalArgumentException e) {
+			return null; // edited by hand: the image is then treated as one without a header
+		}
+	}
+
+	/** Puts the geometry's NIfTI header on the image, or removes a header the image had when the geometry has none. */
+	public static void setNiftiHeader(ImagePlus imp, Geometry geometry) {
+		byte[] header = geometry.niftiHeader();
+		imp.setProp(NIFTI_HEADER, header == null ? null : Base64.getEncoder().encodeToString(header));
 	}
 
 	private static void copyPlane(Object pixels, Calibration cal, float[] out, int offset) {

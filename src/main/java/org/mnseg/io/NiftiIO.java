@@ -51,6 +51,11 @@ public final class NiftiIO {
 		return LabelConversion.toLabels(read3D(file), file);
 	}
 
+	/** Whether the file name ends in {@code .nii} or {@code .nii.gz} (any case). */
+	public static boolean isNiftiName(Path file) {
+		return VolumeFormat.of(file) == VolumeFormat.NIFTI;
+	}
+
 	/** The voxel grid of a file from its header alone: {x, y, z} and the spacing in mm. */
 	public static VolumeGrid readGrid(Path file) {
 		InputFiles.requireReadable(file);
@@ -183,18 +188,7 @@ public final class NiftiIO {
 	 * not inherit an affine that describes another grid.
 	 */
 	private static NiftiHeader headerFor(Geometry geometry, int[] dims) {
-		byte[] source = geometry.niftiHeader();
-		NiftiHeader header = null;
-		if (source != null) {
-			try {
-				NiftiHeader parsed = NiftiHeader.parse(source);
-				int[] d = parsed.rawDims();
-				if (d[1] == dims[0] && d[2] == dims[1] && d[3] == dims[2]) header = parsed.copy();
-			}
-			catch (IllegalArgumentException e) {
-				// a damaged header in memory: fall through to a minimal one rather than fail the write
-			}
-		}
+		NiftiHeader header = sourceHeader(geometry, dims);
 		if (header == null) header = NiftiHeader.minimal(dims, geometry.spacing());
 		header.setDims(dims);
 		header.clearIntent();
@@ -202,6 +196,28 @@ public final class NiftiIO {
 		header.setVoxOffset(NiftiHeader.DATA_OFFSET);
 		header.setSingleFileMagic();
 		return header;
+	}
+
+	/**
+	 * Whether a volume of this geometry and X, Y, Z size is written with the header it was read with (orientation,
+	 * qform/sform, units), rather than a plain header with its spacing only.
+	 */
+	public static boolean keepsSourceHeader(Geometry geometry, int[] shape) {
+		return sourceHeader(geometry, shape) != null;
+	}
+
+	/** A copy of the geometry's header when it describes a grid of the same X, Y, Z size; else null. */
+	private static NiftiHeader sourceHeader(Geometry geometry, int[] dims) {
+		byte[] source = geometry.niftiHeader();
+		if (source == null) return null;
+		try {
+			NiftiHeader parsed = NiftiHeader.parse(source);
+			int[] d = parsed.rawDims();
+			return d[1] == dims[0] && d[2] == dims[1] && d[3] == dims[2] ? parsed.copy() : null;
+		}
+		catch (IllegalArgumentException e) {
+			return null; // a damaged header in memory: a minimal one is written rather than the write failing
+		}
 	}
 
 	private static void write(Path file, NiftiHeader header, AtomicFiles.StreamWriter voxels) {

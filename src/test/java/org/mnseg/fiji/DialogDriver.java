@@ -44,6 +44,8 @@ public final class DialogDriver {
 		Recorder.record = true;
 		ImagePlus imp = IJ.openImage(image);
 		imp.show();
+		// out of the dialogs' way: without a window manager, toFront does not raise a dialog over it for the screenshots
+		imp.getWindow().setLocation(900, 700);
 
 		// as a menu click: ImageJ runs the command on its own thread and records it
 		IJ.doCommand("M&N Segment");
@@ -60,9 +62,13 @@ public final class DialogDriver {
 		press(gd, 0);
 		String title = imp.getShortTitle() + LabelImages.LABELS_SUFFIX;
 		for (int i = 0; i < 1200 && WindowManager.getImage(title) == null; i++) Thread.sleep(100);
-		Thread.sleep(1000); // the recorder writes the line when the command returns
-		String recorded = Arrays.stream(Recorder.getInstance().getText().split("\n")).filter(l -> l.startsWith("run(\"M&N Segment\"")).findFirst()
-			.orElse("none");
+		// the recorder writes the line when the command returns (after the result window was zoomed)
+		String recorded = "none";
+		for (int i = 0; i < 1200 && recorded.equals("none"); i++) {
+			Thread.sleep(100);
+			recorded = Arrays.stream(Recorder.getInstance().getText().split("\n")).filter(l -> l.startsWith("run(\"M&N Segment\"")).findFirst()
+				.orElse("none");
+		}
 		System.out.println("RECORDED " + recorded);
 		if (recorded.equals("none")) {
 			System.out.println("recorder text: " + Recorder.getInstance().getText());
@@ -70,6 +76,9 @@ public final class DialogDriver {
 		}
 		ImagePlus first = WindowManager.getImage(imp.getShortTitle() + LabelImages.LABELS_SUFFIX);
 		System.out.println("FIRST " + (first == null ? "none" : first.getTitle()));
+		if (first != null) System.out.println("LABELS_VIEW slice " + first.getCurrentSlice() + " of " + first.getNSlices() + " expected "
+			+ LabelImages.middleForegroundSlice(org.mnseg.imagej.ImagePlusConverter.toLabels(first)) + " zoom " + first.getCanvas().getMagnification()
+			+ " source zoom " + imp.getCanvas().getMagnification());
 		byte[] a = labels(first);
 		first.close();
 

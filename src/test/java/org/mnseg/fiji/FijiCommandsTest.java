@@ -75,10 +75,34 @@ public class FijiCommandsTest {
 
 		// the current image: a macro opens the file, so the plugin sees an ImagePlus with the file's calibration
 		ImagePlus image = ImagePlusConverter.fromVolume(VolumeIO.readImage(input), "case00.nii.gz");
-		SegmentSettings settings = new SegmentSettings(bundle, SegmentSettings.CURRENT_IMAGE, null, null, true, true);
+		SegmentSettings settings = new SegmentSettings(bundle, SegmentSettings.CURRENT_IMAGE, null, null, true, true, true);
 		SegmentRunner.Result r = SegmentRunner.run(settings, image, new AtomicBoolean());
 		assertEquals("case00-labels", r.labels().getTitle());
 		assertArrayEquals(expected.data(), ImagePlusConverter.toLabels(r.labels()).data());
+		// shown at the middle slice of the foreground, with a legend of the model's classes and their colours
+		int first = -1, last = -1, plane = expected.shape()[0] * expected.shape()[1];
+		for (int i = 0; i < expected.data().length; i++)
+			if (expected.data()[i] != 0) {
+				if (first < 0) first = i / plane;
+				last = i / plane;
+			}
+		assertTrue("no foreground to test with", first >= 0);
+		assertEquals((first + last) / 2 + 1, r.labels().getCurrentSlice());
+		String info = (String) r.labels().getProperty("Info");
+		List<String> names = ModelBundle.load(bundle).info().classNames;
+		for (int k = 1; k < names.size(); k++) {
+			String colour = String.format("#%06x", r.labels().getProcessor().getLut().getRGB(k) & 0xffffff);
+			assertTrue(info, info.contains(k + " " + names.get(k) + ": colour " + colour + ", "));
+		}
+		// the overlay: one half-transparent label image per slice with foreground, on that slice of the source
+		ij.gui.Overlay overlay = image.getOverlay();
+		assertNotNull(overlay);
+		long withForeground = java.util.stream.IntStream.range(0, expected.shape()[2])
+			.filter(z -> java.util.stream.IntStream.range(z * plane, (z + 1) * plane).anyMatch(i -> expected.data()[i] != 0)).count();
+		assertEquals(withForeground, overlay.size());
+		for (Roi roi : overlay.toArray()) assertEquals(LabelImages.OVERLAY_NAME, roi.getName());
+		SegmentRunner.run(settings, image, new AtomicBoolean());
+		assertEquals("a second run replaces the overlay", withForeground, image.getOverlay().size());
 		assertEquals(image.getCalibration().pixelDepth, r.labels().getCalibration().pixelDepth, 0);
 		assertEquals(2.0, r.labels().getCalibration().pixelDepth, 0);
 		assertTrue("label LUT", r.labels().getProcessor().getLut().getRGB(1) != r.labels().getProcessor().getLut().getRGB(2));
@@ -189,6 +213,13 @@ public class FijiCommandsTest {
 			context.service(ModuleService.class).run(context.service(CommandService.class).getCommand(CoTrainCommand.class), false, "labeled", "folder", "dataset", TinyModel.dataset().toFile(), "subset",
 				"all", "method", "labeled-only", "architecture", "unet3d", "preset", "cpu", "epochs", 2, "output", run.toFile(), "resume", false,
 				"options", TinyModel.OPTIONS).get();
+			// both Segment dialogs now offer the new model: Fiji's (SciJava's remembered input) and ImageJ 1.x's
+			SegmentImageCommand segment = new SegmentImageCommand();
+			context.inject(segment);
+			Object offered = context.service(ModuleService.class).load(segment.getInfo().getInput("model"));
+			assertEquals(run.resolve(TrainWorkflow.BUNDLE_FILE).toAbsolutePath().toFile(), offered);
+			assertEquals(run.resolve(TrainWorkflow.BUNDLE_FILE).toAbsolutePath().toString(),
+				new DialogMemory("mnseg.segment.").get(SegmentSettings.DESCRIPTOR.parameter("model")));
 		}
 		assertTrue(Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
 		assertTrue(Files.size(run.resolve(CoTrainRunner.PLOT_FILE)) > 1000);

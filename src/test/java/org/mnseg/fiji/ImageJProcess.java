@@ -77,22 +77,37 @@ final class ImageJProcess {
 
 	/**
 	 * Runs {@code mainAndArgs} (a main class and its arguments) in a JVM with the given class path, ImageJ's plugins
-	 * folder {@code fiji} and the virtual display. The engine runs offline; {@code engineCache} is where it unpacks
-	 * the PyTorch natives from the class path (null: the test JVM's).
+	 * folder {@code fiji} and the virtual display, as Fiji's launcher starts ImageJ (everything on one class path).
+	 * The engine runs offline; {@code engineCache} is where it unpacks the PyTorch natives from the class path (null:
+	 * the test JVM's).
 	 */
 	static Result run(List<String> classPath, Path fiji, Path engineCache, int timeoutSeconds, String... mainAndArgs)
 		throws IOException, InterruptedException {
+		List<String> args = new ArrayList<>(List.of("-Dplugins.dir=" + fiji.toAbsolutePath(), "-cp", String.join(File.pathSeparator, classPath)));
+		args.addAll(List.of(mainAndArgs));
+		return launch(args, fiji, engineCache, timeoutSeconds);
+	}
+
+	/**
+	 * Runs plain ImageJ 1.x as a user starts it, {@code java -jar <dir>/ij.jar -ijpath <dir> ARGS}: only ij.jar is on
+	 * the class path, and ImageJ loads {@code plugins/} and {@code jars/} through its own plugin class loader.
+	 */
+	static Result runImageJJar(Path dir, Path engineCache, int timeoutSeconds, String... imagejArgs) throws IOException, InterruptedException {
+		Path ij = dir.toAbsolutePath().resolve("ij.jar");
+		List<String> args = new ArrayList<>(List.of("-jar", ij.toString(), "-ijpath", dir.toAbsolutePath().toString()));
+		args.addAll(List.of(imagejArgs));
+		return launch(args, dir, engineCache, timeoutSeconds);
+	}
+
+	private static Result launch(List<String> javaArgs, Path fiji, Path engineCache, int timeoutSeconds) throws IOException, InterruptedException {
 		List<String> cmd = new ArrayList<>();
 		cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
 		cmd.add("-Xmx3g");
 		cmd.add("-Dai.djl.offline=true");
 		cmd.add("-Dai.djl.pytorch.num_threads=2");
 		cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
-		cmd.add("-Dplugins.dir=" + fiji.toAbsolutePath());
 		cmd.add("-Duser.home=" + fiji.toAbsolutePath().resolve("home"));
-		cmd.add("-cp");
-		cmd.add(String.join(File.pathSeparator, classPath));
-		cmd.addAll(List.of(mainAndArgs));
+		cmd.addAll(javaArgs);
 		ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
 		Map<String, String> env = pb.environment();
 		env.put("DISPLAY", display());

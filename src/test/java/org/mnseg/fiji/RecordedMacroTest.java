@@ -1,5 +1,6 @@
 package org.mnseg.fiji;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
@@ -39,6 +40,12 @@ public class RecordedMacroTest {
 		assertTrue(out, out.contains(" probability"));
 		assertTrue(out, out.contains("FIRST case02-labels"));
 		assertTrue(out, out.contains("REPLAY_EQUAL true"));
+		// the label image opened at the middle slice of its foreground, zoomed in (the small volume opens at 100%)
+		java.util.regex.Matcher view = java.util.regex.Pattern.compile("LABELS_VIEW slice (\\d+) of \\d+ expected (\\d+) zoom ([0-9.]+) source zoom ([0-9.]+)")
+			.matcher(out);
+		assertTrue(out, view.find());
+		assertEquals(out, view.group(2), view.group(1));
+		assertTrue(out, Double.parseDouble(view.group(3)) > Double.parseDouble(view.group(4)));
 		for (String line : out.split("\n"))
 			if (line.startsWith("COTRAIN_HEIGHT") || line.startsWith("RECORDED") || line.startsWith("SHOT")) System.out.println(line);
 		assertTrue(Files.size(shots.resolve("segment-dialog.png")) > 3000);

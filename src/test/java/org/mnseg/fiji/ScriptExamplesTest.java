@@ -4,6 +4,7 @@ import org.mnseg.nn.EngineThreads;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
@@ -30,9 +31,6 @@ import org.scijava.Context;
 import org.scijava.command.CommandService;
 import org.scijava.module.ModuleService;
 
-import ij.IJ;
-import ij.ImagePlus;
-
 /**
  * The examples in scripts/examples, run as users run them, on real hippocampus MRI: the ImageJ macro in an ImageJ 1.x
  * JVM (its run(...) lines dispatched through plugins.config), the Groovy script through its JSR-223 engine against
@@ -52,20 +50,31 @@ public class ScriptExamplesTest {
 		List<String> cp = new ArrayList<>(ImageJProcess.libraryJars());
 		cp.add(ImageJProcess.pluginJar(fiji).toString());
 		Path out = tmp.newFolder("out").toPath();
-		// plain ImageJ 1.x opens TIFF (Fiji also opens NIfTI): the one-image part gets a TIFF copy of the first image
-		String first = HippocampusSample.TEST.get(0);
-		Path tiff = tmp.newFolder("tiff").toPath().resolve(first + ".tif");
-		VolumeIO.writeImage(VolumeIO.readImage(data.images.resolve(first + ".nii.gz")), tiff);
-		String args = "dataset=[" + data.dataset + "] images=[" + data.images + "] out=[" + out + "] epochs=2 options=[" + TinyModel.OPTIONS
-			+ "] single=[" + tiff + "]";
+		// no single=: the one-image part takes the first image, a .nii.gz, opened and saved by M&N's NIfTI commands
+		String args = "dataset=[" + data.dataset + "] images=[" + data.images + "] out=[" + out + "] epochs=2 options=[" + TinyModel.OPTIONS + "]";
 		ImageJProcess.Result r = ImageJProcess.run(cp, fiji, null, 300, "ij.ImageJ", "-batch", EXAMPLES.resolve("train_and_segment.ijm").toAbsolutePath().toString(), args);
 		assertTrue(r.output(), r.output().contains("M&N example done"));
+		assertEquals(r.output(), 0, r.exitCode());
 		assertSameAsCommandLine(out.resolve("run/model.mnmodel"), data.images, out.resolve("labels"));
-		// the single open image: its label image saved by the macro, with the original title in its name
-		ImagePlus single = IJ.openImage(out.resolve(first + "-labels.tif").toString());
-		assertEquals(1.0, single.getCalibration().pixelDepth, 1e-6);
-		assertArrayEquals(VolumeIO.readLabels(out.resolve("labels/" + first + ".nii.gz")).data(),
-			org.mnseg.imagej.ImagePlusConverter.toLabels(single).data());
+		// the single open image: its label image saved as NIfTI, the same voxels and header as the folder's file
+		Path first = SegmentWorkflow.inputs(data.images).get(0);
+		String name = VolumeIO.baseName(first);
+		Path single = out.resolve(name + "-labels.nii.gz"), folder = out.resolve("labels/" + name + ".nii.gz");
+		assertArrayEquals(VolumeIO.readLabels(folder).data(), VolumeIO.readLabels(single).data());
+		assertArrayEquals(VolumeIO.readLabels(folder).geometry().niftiHeader(), VolumeIO.readLabels(single).geometry().niftiHeader());
+	}
+
+	@Test
+	public void macroEndsABatchRunWithStatusOneWhenAStepFails() throws Exception {
+		Path fiji = tmp.newFolder("fiji").toPath();
+		List<String> cp = new ArrayList<>(ImageJProcess.libraryJars());
+		cp.add(ImageJProcess.pluginJar(fiji).toString());
+		Path missing = tmp.getRoot().toPath().resolve("no-such-dataset");
+		String args = "dataset=[" + missing + "] images=[" + missing + "] out=[" + tmp.newFolder("out") + "]";
+		ImageJProcess.Result r = ImageJProcess.run(cp, fiji, null, 120, "ij.ImageJ", "-batch", EXAMPLES.resolve("train_and_segment.ijm").toAbsolutePath().toString(), args);
+		assertEquals(r.output(), BatchExit.FAILED, r.exitCode());
+		assertTrue(r.output(), r.output().contains("M&N Co-Train error"));
+		assertFalse(r.output(), r.output().contains("M&N example done"));
 	}
 
 	@Test

@@ -47,21 +47,13 @@ public class UpdateSiteTest {
 
 	private static final String TIMESTAMP = "20260101120000";
 
-	/** Jars of the test class path that are only for tests, not part of the plugin's runtime. */
-	private static boolean testOnly(String jar) {
-		String name = Paths.get(jar).getFileName().toString();
-		return name.startsWith("junit") || name.startsWith("hamcrest") || name.startsWith("groovy");
-	}
-
 	@Test
 	public void builtSiteInstallsIntoAnEmptyFijiAndSegmentsOfflineLikeTheCommandLine() throws Exception {
 		Path work = tmp.newFolder("build").toPath();
 		Path plugin = ImageJProcess.pluginJar(work);
 		Path pluginJar = Files.move(plugin, work.resolve("MN_Segmentation-0.1.0.jar"));
-		List<Path> libs = new ArrayList<>();
-		for (String j : ImageJProcess.libraryJars())
-			if (!testOnly(j)) libs.add(Paths.get(j));
-		Set<String> provided = UpdateSiteBuilder.readProvided(Paths.get("update-site/fiji-provided.txt"));
+		List<Path> libs = InstalledSite.runtimeLibraries();
+		Set<String> provided = UpdateSiteBuilder.readProvided(InstalledSite.PROVIDED);
 		Path out = tmp.newFolder("update-site").toPath();
 		List<UpdateSiteBuilder.Entry> entries = UpdateSiteBuilder.build(pluginJar, libs, provided, TIMESTAMP, out);
 

@@ -85,7 +85,7 @@ public final class UpdateSiteBuilder {
 	}
 
 	/** "pytorch-native-cpu-2.7.1-linux-x86_64.jar" gives "pytorch-native-cpu": the name before the first "-<digit>". */
-	static String artifactName(String fileName) {
+	public static String artifactName(String fileName) {
 		String base = fileName.endsWith(".jar") ? fileName.substring(0, fileName.length() - 4) : fileName;
 		java.util.regex.Matcher m = java.util.regex.Pattern.compile("-\\d").matcher(base);
 		return m.find() ? base.substring(0, m.start()) : base;
