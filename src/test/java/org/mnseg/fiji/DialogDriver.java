@@ -145,11 +145,23 @@ public final class DialogDriver {
 
 	private static void screenshot(Window w, File file) throws Exception {
 		w.toFront();
-		Thread.sleep(400);
 		Rectangle r = new Rectangle(w.getLocationOnScreen(), w.getSize());
 		System.out.println("SHOT " + file.getName() + " " + r + " bounds " + w.getBounds());
-		BufferedImage img = new Robot().createScreenCapture(r);
+		// a loaded machine paints late: capture again until the dialog shows more than a blank fill (at most ~10 s)
+		BufferedImage img = null;
+		for (int i = 0; i < 25 && (img == null || colours(img) < 8); i++) {
+			Thread.sleep(400);
+			img = new Robot().createScreenCapture(r);
+		}
 		ImageIO.write(img, "png", file);
+	}
+
+	/** Distinct colours in a capture, up to 8. */
+	private static int colours(BufferedImage img) {
+		java.util.Set<Integer> seen = new java.util.HashSet<>();
+		for (int y = 0; y < img.getHeight() && seen.size() < 8; y += 3)
+			for (int x = 0; x < img.getWidth() && seen.size() < 8; x += 3) seen.add(img.getRGB(x, y));
+		return seen.size();
 	}
 
 	/** Presses OK (0) or Cancel (1) as a click would. */
