@@ -105,13 +105,16 @@ public class KillResumeTest {
 		// half a second land inside steps and inside the checkpoint write that follows an epoch
 		boolean first = true;
 		int kills = 0;
+		Path bundle = run.resolve("model.mnmodel");
 		for (int epoch : new int[] { 2, 3, 4, 6, 7 }) {
-			if (!killAfter(trainCommand(data, run, !first), epoch, random.nextInt(500))) break;
+			if (!killAfter(trainCommand(data, run, !first), epoch, random.nextInt(300))) break;
 			first = false;
+			// on a fast machine a late kill can land after the run wrote its model: then it has ended and is not resumed
+			if (Files.exists(bundle)) break;
 			kills++;
 		}
-		assertTrue("no kill landed", kills >= 3);
-		String last = runToEnd(trainCommand(data, run, true));
+		assertTrue("fewer than 3 kills landed inside the run: " + kills, kills >= 3);
+		String last = Files.exists(bundle) ? "(ended during the last kill)" : runToEnd(trainCommand(data, run, true));
 
 		for (String role : List.of("3d", "2d")) {
 			Map<String, TensorStore.Tensor> want = ModelBundle.load(reference.resolve("model.mnmodel")).models().get(role).weights().asMap();
