@@ -325,7 +325,8 @@ public final class WeightsSource {
 		return HexFormat.of().formatHex(digest.digest());
 	}
 
-	private static MessageDigest sha256Digest() {
+	/** A new SHA-256 digest (also the bundle container's, so one place knows the algorithm). */
+	public static MessageDigest sha256Digest() {
 		try {
 			return MessageDigest.getInstance("SHA-256");
 		} catch (NoSuchAlgorithmException e) {
