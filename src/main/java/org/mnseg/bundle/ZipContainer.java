@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Enumeration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -23,6 +22,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 import org.mnseg.util.AtomicFiles;
+import org.mnseg.util.Sha256;
 import org.mnseg.util.UserError;
 
 import com.google.gson.JsonArray;
@@ -104,7 +104,7 @@ public final class ZipContainer {
 				}
 				putEntry(zip, checksums, s.getKey() + "/index.json", org.mnseg.util.Json.GSON.toJson(index).getBytes(StandardCharsets.UTF_8));
 				zip.putNextEntry(new ZipEntry(s.getKey() + "/values.f32"));
-				MessageDigest digest = sha256();
+				MessageDigest digest = Sha256.newDigest();
 				for (TensorStore.Tensor t : s.getValue().asMap().values()) {
 					ByteBuffer buf = ByteBuffer.allocate(t.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
 					buf.asFloatBuffer().put(t.data());
@@ -112,7 +112,7 @@ public final class ZipContainer {
 					digest.update(buf.array());
 				}
 				zip.closeEntry();
-				checksums.addProperty(s.getKey() + "/values.f32", HexFormat.of().formatHex(digest.digest()));
+				checksums.addProperty(s.getKey() + "/values.f32", Sha256.hex(digest));
 			}
 			for (Map.Entry<String, byte[]> b : blobs.entrySet())
 				putEntry(zip, checksums, b.getKey() + ".bin", b.getValue());
@@ -128,11 +128,7 @@ public final class ZipContainer {
 		zip.putNextEntry(new ZipEntry(name));
 		zip.write(data);
 		zip.closeEntry();
-		checksums.addProperty(name, HexFormat.of().formatHex(sha256().digest(data)));
-	}
-
-	private static MessageDigest sha256() {
-		return org.mnseg.pretrained.WeightsSource.sha256Digest();
+		checksums.addProperty(name, Sha256.hex(data));
 	}
 
 	/** Reads a container; {@code what} names the file's role in messages ("model bundle", "checkpoint"). */
@@ -202,7 +198,7 @@ public final class ZipContainer {
 		if (total != values.getSize())
 			throw damaged(file, what, "the tensors of " + name + " need " + total + " bytes but its values entry holds " + values.getSize());
 		TensorStore store = new TensorStore();
-		MessageDigest digest = sha256();
+		MessageDigest digest = Sha256.newDigest();
 		CheckedInputStream crc = new CheckedInputStream(zip.getInputStream(values), new CRC32());
 		try (DataInputStream in = new DataInputStream(new java.security.DigestInputStream(crc, digest))) {
 			for (int t = 0; t < index.size(); t++) {
@@ -238,7 +234,7 @@ public final class ZipContainer {
 		/** The entry's bytes, at most {@code limit}, checked against the manifest. */
 		byte[] read(ZipFile zip, ZipEntry e, long limit) throws IOException {
 			if (e.getSize() > limit) throw damaged(file, what, "its entry '" + e.getName() + "' claims " + e.getSize() + " bytes");
-			MessageDigest digest = sha256();
+			MessageDigest digest = Sha256.newDigest();
 			byte[] data;
 			try (InputStream in = zip.getInputStream(e)) {
 				data = in.readNBytes((int) Math.min(limit, e.getSize() < 0 ? limit : e.getSize() + 1));
@@ -264,7 +260,7 @@ public final class ZipContainer {
 
 		void check(String name, MessageDigest digest) {
 			if (expected == null) return;
-			String got = HexFormat.of().formatHex(digest.digest());
+			String got = Sha256.hex(digest);
 			if (!got.equals(expected.get(name).getAsString()))
 				throw damaged(file, what, "its entry '" + name + "' does not match the checksum written with it (changed bytes or an incomplete copy)");
 		}

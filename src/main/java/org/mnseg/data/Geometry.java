@@ -30,6 +30,17 @@ public final class Geometry {
 		return niftiHeader == null ? null : niftiHeader.clone();
 	}
 
+	/**
+	 * Spacings equal on every axis within a relative tolerance: headers store float32 (1e-5 apart at most), while a
+	 * data set's description rounds (1% is the caller's choice there).
+	 */
+	public static boolean sameSpacing(double[] a, double[] b, double relativeTolerance) {
+		if (a.length != b.length) return false;
+		for (int i = 0; i < a.length; i++)
+			if (Math.abs(a[i] - b[i]) > relativeTolerance * Math.max(Math.abs(a[i]), Math.abs(b[i]))) return false;
+		return true;
+	}
+
 	@Override
 	public String toString() {
 		return "Geometry" + Arrays.toString(spacing);

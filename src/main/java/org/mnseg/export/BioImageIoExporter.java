@@ -7,14 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,6 +37,7 @@ import org.mnseg.nn.UNet3D;
 import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.Json;
 import org.mnseg.util.OutputFiles;
+import org.mnseg.util.Sha256;
 import org.mnseg.util.UserError;
 import org.mnseg.util.Version;
 
@@ -166,8 +164,8 @@ public final class BioImageIoExporter {
 		String name = s.name() != null && !s.name().isBlank() ? s.name().trim() : defaultName(info);
 		byte[] readme = Documentation.readme(info, entry, role, name, sizes, tile, source, metricsNextTo(s.bundle())).getBytes(StandardCharsets.UTF_8);
 
-		Map<String, Object> doc = description(s, info, entry, role, name, license, sizes, normalization, pytorchVersion, sha256(testInput),
-			sha256(testOutput), sha256(weights), sha256(architecture));
+		Map<String, Object> doc = description(s, info, entry, role, name, license, sizes, normalization, pytorchVersion, Sha256.hex(testInput),
+			Sha256.hex(testOutput), Sha256.hex(weights), Sha256.hex(architecture));
 		byte[] yaml = Yaml.write(doc).getBytes(StandardCharsets.UTF_8);
 
 		Map<String, byte[]> files = new LinkedHashMap<>();
@@ -465,14 +463,6 @@ public final class BioImageIoExporter {
 			return DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").format(Instant.parse(created).atOffset(ZoneOffset.UTC));
 		} catch (DateTimeException e) {
 			return null;
-		}
-	}
-
-	static String sha256(byte[] data) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-		} catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("every Java has SHA-256", e);
 		}
 	}
 

@@ -10,13 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.CacheFolder;
+import org.mnseg.util.Sha256;
 import org.mnseg.util.UserError;
 
 /**
@@ -172,8 +171,7 @@ public final class WeightsSource {
 		if (!model.pinned()) throw new IllegalArgumentException(model.id() + ": only files with a pinned SHA-256 are carried by bundles");
 		Path cached = cacheDir.resolve(model.fileName());
 		if (Files.isRegularFile(cached) && hashOf(cached).equals(model.sha256())) return cached;
-		MessageDigest digest = sha256Digest();
-		String got = HexFormat.of().formatHex(digest.digest(data));
+		String got = Sha256.hex(data);
 		if (!got.equals(model.sha256()))
 			throw new UserError("The copy of " + model.id() + " inside the model bundle is damaged (SHA-256 " + got + ", expected " + model.sha256()
 					+ "). Fetch " + model.url() + " yourself and save it as " + cached + ".");
@@ -266,7 +264,7 @@ public final class WeightsSource {
 
 	private String copyHashing(HttpURLConnection c, Path tmp) throws IOException {
 		long total = c.getContentLengthLong();
-		MessageDigest digest = sha256Digest();
+		MessageDigest digest = Sha256.newDigest();
 		try (InputStream in = new DigestInputStream(c.getInputStream(), digest); OutputStream out = Files.newOutputStream(tmp)) {
 			byte[] buf = new byte[1 << 16];
 			long done = 0;
@@ -276,7 +274,7 @@ public final class WeightsSource {
 				if (progress != null) progress.update(done, total);
 			}
 		}
-		return HexFormat.of().formatHex(digest.digest());
+		return Sha256.hex(digest);
 	}
 
 	private static void requireHash(PretrainedModel model, Path file, String expected) {
@@ -316,21 +314,12 @@ public final class WeightsSource {
 
 	/** Lower-case hex SHA-256 of a file. */
 	public static String sha256(Path file) {
-		MessageDigest digest = sha256Digest();
+		MessageDigest digest = Sha256.newDigest();
 		try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
 			in.transferTo(OutputStream.nullOutputStream());
 		} catch (IOException e) {
 			throw new UserError("Could not read " + file + ": " + AtomicFiles.describe(e), e);
 		}
-		return HexFormat.of().formatHex(digest.digest());
-	}
-
-	/** A new SHA-256 digest (also the bundle container's, so one place knows the algorithm). */
-	public static MessageDigest sha256Digest() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		} catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("every Java runtime has SHA-256", e);
-		}
+		return Sha256.hex(digest);
 	}
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.mnseg.dataset.Case;
 import org.mnseg.dataset.DatasetSpec;
+import org.mnseg.data.Geometry;
 import org.mnseg.data.Normalization;
 import org.mnseg.inference.SlidingWindow;
 import org.mnseg.io.VolumeGrid;
@@ -55,7 +56,7 @@ public final class TrainingPlan {
 					throw new UserError("Case '" + c.id() + "' of " + spec.name() + " has " + g.channels() + " channel(s), but '" + cases.get(0).id() + "' has "
 						+ first.channels() + ": every volume of a data set needs the same channels.");
 				// the description and the files must agree, or distances in mm and the patch would be planned on a wrong grid
-				if (declared != null && !sameSpacing(declared, g.spacing()))
+				if (declared != null && !Geometry.sameSpacing(declared, g.spacing(), 0.01))
 					throw new UserError("Case '" + c.id() + "': " + c.image() + " has a voxel spacing of " + spacingText(g.spacing()) + " mm, but the data set's "
 						+ "dataset.json declares spacing_mm " + spacingText(declared) + ". Correct spacing_mm, or the file's header.");
 				shapes.add(g.shape());
@@ -63,13 +64,6 @@ public final class TrainingPlan {
 			return new Fingerprint(spec.name(), spec.modality(), spec.numClasses(), cases.size(), first.channels(), TrainingPlan.medianShape(shapes),
 				first.spacing());
 		}
-	}
-
-	/** Spacings equal within 1% on every axis (headers store float32, descriptions round). */
-	static boolean sameSpacing(double[] a, double[] b) {
-		for (int i = 0; i < 3; i++)
-			if (Math.abs(a[i] - b[i]) > 0.01 * Math.max(Math.abs(a[i]), Math.abs(b[i]))) return false;
-		return true;
 	}
 
 	private static String spacingText(double[] s) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.mnseg.data.Geometry;
 import org.mnseg.data.LabelVolume;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.metrics.Evaluation;
@@ -37,7 +38,7 @@ public final class EvaluateWorkflow {
 				throw new UserError("Prediction " + pf + " has shape " + Arrays.toString(p.shape()) + " but the truth " + tf + " has "
 					+ Arrays.toString(t.shape()) + "; they must lie on the same grid.");
 			double[] ps = p.geometry().spacing(), ts = t.geometry().spacing();
-			if (!sameSpacing(ps, ts))
+			if (!Geometry.sameSpacing(ps, ts, 1e-5))
 				throw new UserError("Prediction " + pf + " has voxel spacing " + Arrays.toString(ps) + " mm but the truth " + tf + " has "
 					+ Arrays.toString(ts) + " mm; distances would be wrong. Compare files on the same grid (segment the truth's own image).");
 			truthMax = Math.max(truthMax, t.maxLabel());
@@ -58,13 +59,6 @@ public final class EvaluateWorkflow {
 		for (Map.Entry<String, LabelVolume[]> e : volumes.entrySet())
 			all.add(Evaluation.evaluate(e.getKey(), e.getValue()[0], e.getValue()[1], k));
 		return all;
-	}
-
-	/** Spacings as NIfTI stores them (float32): equal to a relative 1e-5. */
-	private static boolean sameSpacing(double[] a, double[] b) {
-		for (int i = 0; i < a.length; i++)
-			if (Math.abs(a[i] - b[i]) > 1e-5 * Math.max(Math.abs(a[i]), Math.abs(b[i]))) return false;
-		return true;
 	}
 
 	/** Every prediction and truth file that {@link #evaluate} reads. */
