@@ -9,6 +9,7 @@ import org.mnseg.data.Volume;
 import org.mnseg.nn.EngineThreads;
 import org.mnseg.nn.Network;
 import org.mnseg.nn.SliceWise;
+import org.mnseg.util.MemoryUsage;
 import org.mnseg.util.UserError;
 
 import ai.djl.Device;
@@ -100,6 +101,8 @@ public final class Segmenter implements AutoCloseable {
 		SlidingWindow sliding = SlidingWindow.builder(window).progress(progress).cancelWhen(cancelled).build();
 		try (NDManager m = net.manager().newSubManager()) {
 			return sliding.segment(input, x -> SliceWise.forward(net, x, false), m, probabilities);
+		} finally {
+			MemoryUsage.releaseDeadDirectBuffers(); // a batch of volumes would otherwise pile up the windows' buffers
 		}
 	}
 

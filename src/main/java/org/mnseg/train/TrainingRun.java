@@ -102,6 +102,7 @@ public final class TrainingRun {
 				trainer.checkpointWritten();
 			}
 			for (RunListener.EpochReport r : reports) listener.epochFinished(r);
+			MemoryUsage.releaseDeadDirectBuffers();
 			if (!data.validation().isEmpty() && ((epoch + 1) % validateEvery() == 0 || epoch == settings.epochs - 1)) validate(epoch, log);
 		}
 		return new Outcome(clock.elapsedSeconds(), Math.max(peakBefore, MemoryUsage.peakRssMb()), lastLoss);

@@ -1,6 +1,8 @@
 package org.mnseg.util;
 
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 
@@ -10,6 +12,53 @@ import java.nio.file.Paths;
  */
 public final class MemoryUsage {
 	private MemoryUsage() {}
+
+	/** Below this, dead direct buffers are left to the collector's own pace. */
+	private static final long DIRECT_FLOOR_BYTES = 256L << 20;
+	/** Direct memory still in use after the last collection this class asked for: the live part. */
+	private static long directAfterLastRelease;
+
+	/**
+	 * Returns the native memory of dead direct buffers. DJL's PyTorch engine backs every array made from Java data with
+	 * a direct buffer, and its native memory comes back only when the collector finds the buffer unreachable. A roomy
+	 * heap collects its old generation rarely, so dead buffers pile up by the gigabyte: an M&N run's resident memory
+	 * fell from 2.2 GB to 0.7 GB after one full collection. Collects (at most when the direct memory in use exceeds
+	 * 256 MB and twice what was live after the last collection, so a heap full of images is not collected every time);
+	 * meant for the ends of epochs and of volumes.
+	 *
+	 * @return whether it collected
+	 */
+	public static boolean releaseDeadDirectBuffers() {
+		return releaseDeadDirectBuffers(DIRECT_FLOOR_BYTES);
+	}
+
+	static synchronized boolean releaseDeadDirectBuffers(long floorBytes) {
+		long used = directBytesInUse();
+		if (used < 0 || used < Math.max(floorBytes, 2 * directAfterLastRelease)) return false;
+		System.gc(); // the only way to run the buffers' cleaners; a full collection also shrinks a heap grown by garbage
+		// the cleaners run on their own thread after the collection: wait (briefly) until the level settles
+		long level = directBytesInUse();
+		for (int i = 0; i < 50; i++) {
+			try {
+				Thread.sleep(2);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			long now = directBytesInUse();
+			if (now >= level && i >= 5) break;
+			level = now;
+		}
+		directAfterLastRelease = Math.max(0, level);
+		return true;
+	}
+
+	/** Bytes held by direct buffers, live or dead but not yet collected; -1 where the JVM does not say. */
+	public static long directBytesInUse() {
+		for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+			if (pool.getName().equals("direct")) return pool.getMemoryUsed();
+		return -1;
+	}
 
 	/** Current resident set size in MB. */
 	public static double rssMb() {
