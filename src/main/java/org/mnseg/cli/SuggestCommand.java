@@ -65,6 +65,8 @@ final class SuggestCommand {
 		if (split != null && dataset == null) throw new UserError("mn suggest: --split goes with --dataset; --images ranks every volume it names.");
 		if (top < 1) throw new UserError("mn suggest: --top is the number of slices to suggest, at least 1; got " + top + ".");
 		if (heatmaps && outText == null) throw new UserError("mn suggest: --heatmaps writes into the output folder; add --out DIR.");
+		if (Files.isDirectory(model))
+			throw new UserError("mn suggest: the model " + model + " is a folder. Give the .mnmodel file in it (mn train writes RUN/model.mnmodel).");
 		if (!Files.isRegularFile(model))
 			throw new UserError("mn suggest: the model " + model + " does not exist. Give the .mnmodel file of a finished training (mn train writes RUN/model.mnmodel).");
 		Path outDir = outText == null ? null : Path.of(outText);
