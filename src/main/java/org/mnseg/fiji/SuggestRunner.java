@@ -179,7 +179,10 @@ public final class SuggestRunner {
 
 	/** Shows the heat maps (zoomed to fit, at the best slice) and puts the ROIs into the ROI Manager. */
 	public static void show(Result r) {
-		for (ImagePlus h : r.heatmaps()) {
+		// a headless JVM outside a batch-mode macro has nowhere to show an image (Fiji's --headless runs macros in batch mode)
+		boolean canShow = !java.awt.GraphicsEnvironment.isHeadless() || ij.macro.Interpreter.isBatchMode();
+		if (!canShow) Feedback.log(COMMAND + ": " + r.heatmaps().size() + " heat map(s) made; without a display they are not shown, so give an output folder to keep them.");
+		for (ImagePlus h : canShow ? r.heatmaps() : List.<ImagePlus>of()) {
 			r.ranking().slices().stream().filter(s -> heatmapTitle(s.volume().id()).equals(h.getTitle())).findFirst()
 				.ifPresent(s -> h.setSlice(s.slice()));
 			h.show();
