@@ -77,7 +77,7 @@ final class SuggestCommand {
 			: SuggestWorkflow.datasetInputs(Path.of(dataset), split == null ? SuggestWorkflow.UNLABELED : split, bundle.info());
 		SuggestWorkflow.requireSafeOutputs(inputs, outDir, heatmaps, overwrite, "--overwrite");
 		ConsoleProgress progress = new ConsoleProgress(out);
-		SuggestWorkflow.Result r = SuggestWorkflow.run(new SuggestWorkflow.Request(model, inputs, measure, top, outDir, heatmaps, overwrite,
+		SuggestWorkflow.Result r = SuggestWorkflow.run(new SuggestWorkflow.Request(model, inputs, measure, top, outDir, heatmaps,
 			Devices.resolve(device)), progress, null, null);
 		print(r, out);
 		for (Path p : r.written()) out.println("wrote " + p);

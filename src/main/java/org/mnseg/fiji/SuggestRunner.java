@@ -81,7 +81,7 @@ public final class SuggestRunner {
 			}
 		};
 		SuggestWorkflow.Result r = SuggestWorkflow.run(new SuggestWorkflow.Request(s.model(), inputs, Measure.parse(s.measure()), s.top(), s.output(),
-			s.output() != null, s.overwrite(), Engine.auto()), listener, cancel::get, scored -> heatmaps.put(scored.score().id(), heatmap(scored.map(), null,
+			s.output() != null, Engine.auto()), listener, cancel::get, scored -> heatmaps.put(scored.score().id(), heatmap(scored.map(), null,
 				scored.score().id())));
 		return finish(r.ranking(), r.measure(), r.note(), heatmaps, r.written());
 	}

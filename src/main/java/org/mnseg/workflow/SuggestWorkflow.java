@@ -58,9 +58,8 @@ public final class SuggestWorkflow {
 	 * @param top       how many slices to suggest
 	 * @param out       the output folder; null writes nothing
 	 * @param heatmaps  also write each volume's per-voxel map (needs {@code out})
-	 * @param overwrite replace results and heat maps that exist already
 	 */
-	public record Request(Path model, List<Input> inputs, Measure measure, int top, Path out, boolean heatmaps, boolean overwrite, Device device) {
+	public record Request(Path model, List<Input> inputs, Measure measure, int top, Path out, boolean heatmaps, Device device) {
 		public Request {
 			inputs = List.copyOf(inputs);
 		}
