@@ -12,7 +12,7 @@ import org.mnseg.util.UserError;
 import org.mnseg.util.Version;
 
 /**
- * The {@code mn} command line: {@code train}, {@code segment}, {@code evaluate}, {@code export}. User mistakes print one clear
+ * The {@code mn} command line: {@code train}, {@code segment}, {@code evaluate}, {@code suggest}, {@code export}. User mistakes print one clear
  * message (exit 2); a batch with volumes missing or failed exits 3; cancellation exits 130; a fault of M&N itself (exit 1) prints one line naming a log file with the trace (util.CrashReport).
  */
 public final class Main {
@@ -25,6 +25,7 @@ public final class Main {
 		"  train     train a model on a data set (dataset.json or images/ labels/ unlabeled/ folders)",
 		"  segment   segment volumes with a trained model bundle (.mnmodel)",
 		"  evaluate  Dice, Jaccard, HD95, ASD of predictions against ground truth",
+		"  suggest   rank unlabeled volumes and slices by where the 3D and 2D models disagree: what to annotate next",
 		"  export    write a model bundle's 3D UNet as a BioImage.IO model (.zip) for napari, ilastik, BiaPy",
 		"  models    list the networks, fetch pretrained weights, verify them against reference outputs",
 		"",
@@ -62,12 +63,14 @@ public final class Main {
 					return SegmentCommand.run(rest, out);
 				case "evaluate":
 					return EvaluateCommand.run(rest, out);
+				case "suggest":
+					return SuggestCommand.run(rest, out);
 				case "export":
 					return ExportCommand.run(rest, out);
 				case "models":
 					return ModelsCommand.run(rest, out);
 				default:
-					err.println("mn: unknown command '" + argv[0] + "'. The commands are train, segment, evaluate, export and models; see mn --help.");
+					err.println("mn: unknown command '" + argv[0] + "'. The commands are train, segment, evaluate, suggest, export and models; see mn --help.");
 					return 2;
 			}
 		} catch (UserError e) {

@@ -115,7 +115,7 @@ public final class SegmentRunner {
 		}
 	}
 
-	private static Path saveTiff(ImagePlus imp, Path folder) {
+	static Path saveTiff(ImagePlus imp, Path folder) {
 		Path target = folder.resolve(imp.getTitle() + ".tif");
 		AtomicFiles.writeVia(target, tmp -> {
 			if (!new FileSaver(imp).saveAsTiffStack(tmp.toString())) throw new java.io.IOException("ImageJ could not write " + tmp);

@@ -114,7 +114,7 @@ public final class TrainingSetWriter {
 		return out;
 	}
 
-	private static ImagePlus open(String title, String field) {
+	static ImagePlus open(String title, String field) {
 		ImagePlus imp = WindowManager.getImage(title);
 		if (imp == null) {
 			String[] open = WindowManager.getImageTitles();

@@ -63,6 +63,7 @@ public class CommandDescriptorTest {
 		assertSciJavaInputsAreTheDescriptor(CoTrainSettings.DESCRIPTOR, CoTrainCommand.class);
 		assertSciJavaInputsAreTheDescriptor(SegmentSettings.DESCRIPTOR, SegmentImageCommand.class);
 		assertSciJavaInputsAreTheDescriptor(ExportModelSettings.DESCRIPTOR, ExportModelCommand.class);
+		assertSciJavaInputsAreTheDescriptor(SuggestSettings.DESCRIPTOR, SuggestAnnotationsCommand.class);
 		// the choices are the core's: a new method appears in both faces by itself
 		assertEquals(org.mnseg.workflow.TrainOptions.methods(), CoTrainSettings.DESCRIPTOR.parameter("method").choiceList());
 	}
