@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.mnseg.data.NonFiniteVoxels;
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
 import org.mnseg.imagej.ImagePlusConverter;
@@ -74,6 +75,8 @@ public final class SegmentRunner {
 
 	private static Result segmentImage(Segmenter segmenter, SegmentSettings s, ImagePlus image, AtomicBoolean cancel) {
 		Volume volume = ImagePlusConverter.toVolume(image);
+		// an image from a window was never read through VolumeIO, which checks files
+		NonFiniteVoxels.requireFinite(volume, "The image '" + image.getTitle() + "'");
 		Feedback.status("M&N Segment: " + image.getTitle());
 		Segmentation seg = segmenter.segment(volume, s.probability(), (done, total) -> IJ.showProgress(done, total), cancel::get);
 		IJ.showProgress(1.0);

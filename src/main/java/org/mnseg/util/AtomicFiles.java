@@ -46,6 +46,7 @@ public final class AtomicFiles {
 		Path absolute = target.toAbsolutePath();
 		Path folder = absolute.getParent();
 		Path tmp = null;
+		Exception failure = null;
 		try {
 			Files.createDirectories(folder);
 			String name = absolute.getFileName().toString();
@@ -55,9 +56,8 @@ public final class AtomicFiles {
 			moveOver(tmp, absolute);
 			tmp = null;
 		}
-		catch (IOException e) {
-			throw new UserError("Could not write " + target + ": " + describe(e)
-				+ ". Check that the folder exists, is writable and has free space.", e);
+		catch (IOException | UncheckedIOException e) {
+			failure = e;
 		}
 		finally {
 			if (tmp != null) {
@@ -69,6 +69,12 @@ public final class AtomicFiles {
 				}
 			}
 		}
+		if (failure == null) return;
+		// after the temporary file is gone, so that the free space the message names is what the user has
+		DiskFullError full = DiskFullError.of(target, failure);
+		if (full != null) throw full;
+		Exception e = failure instanceof UncheckedIOException u ? u.getCause() : failure;
+		throw new UserError("Could not write " + target + ": " + describe(e) + ". Check that the folder exists, is writable and has free space.", failure);
 	}
 
 	private static void moveOver(Path tmp, Path target) throws IOException {
