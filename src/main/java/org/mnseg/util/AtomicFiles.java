@@ -3,7 +3,12 @@ package org.mnseg.util;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -87,13 +92,22 @@ public final class AtomicFiles {
 		}
 	}
 
-	/** An exception's message for users: the message, or the exception's kind where it has none. */
+	/**
+	 * An exception's message for users, in words rather than Java's class names: "PATH: not found" for a
+	 * NoSuchFileException (whose message is the path alone), the system's reason where it gave one, else the message
+	 * or the exception's kind.
+	 */
 	public static String describe(Exception e) {
+		if (e instanceof FileSystemException f && f.getFile() != null) {
+			String what = f instanceof NoSuchFileException ? "not found"
+				: f instanceof AccessDeniedException ? "permission denied"
+				: f instanceof NotDirectoryException ? "not a folder"
+				: f instanceof FileAlreadyExistsException ? "exists already (a file where a folder belongs?)"
+				: f.getReason() != null ? f.getReason() : "cannot be used";
+			return f.getFile() + ": " + what;
+		}
 		String m = e.getMessage();
-		String kind = e.getClass().getSimpleName();
-		if (m == null || m.isBlank()) return kind;
-		// NoSuchFileException and friends carry only the path as message: add what happened
-		return e instanceof java.nio.file.FileSystemException ? kind + " (" + m + ")" : m;
+		return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
 	}
 
 	/** Writes a UTF-8 text file atomically. */

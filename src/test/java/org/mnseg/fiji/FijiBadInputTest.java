@@ -194,7 +194,7 @@ public class FijiBadInputTest {
 		c.add(new Case("co-train: negative epochs", coTrain, f -> train("images=[img] labels=[lab] output=[" + f.fresh("t") + "]").replace("epochs=1",
 			"epochs=-2"), () -> List.of(image("img"), labels("lab")), ct, "Epochs"));
 		c.add(new Case("co-train: output holds an earlier run", coTrain, f -> train("images=[img] labels=[lab] output=[" + f.s(f.model.getParent()) + "]"),
-			() -> List.of(image("img"), labels("lab")), ct, "earlier run"));
+			() -> List.of(image("img"), labels("lab")), ct, "earlier run", "model.mnmodel", "another output folder"));
 
 		// M&N Co-Train, a data set folder
 		c.add(new Case("co-train: data set folder missing", coTrain, f -> trainFolder(f.s(f.root.resolve("no-such-data")), "output=[" + f.fresh("t") + "]"),
@@ -222,7 +222,7 @@ public class FijiBadInputTest {
 		c.add(new Case("segment: image with two channels", segment, f -> "model=[" + f.s(f.model) + "] input=[" + SegmentSettings.CURRENT_IMAGE + "]",
 			() -> List.of(twoChannels("two")), sg, "2 channel"));
 		c.add(new Case("segment: output folder is a file", segment, f -> "model=[" + f.s(f.model) + "] input=[" + SegmentSettings.CURRENT_IMAGE
-			+ "] output=[" + f.s(f.aFile) + "]", () -> List.of(image("img")), sg, "a-file"));
+			+ "] output=[" + f.s(f.aFile) + "]", () -> List.of(image("img")), sg, "a-file", "is a file"));
 		c.add(new Case("segment: folder missing", segment, f -> "model=[" + f.s(f.model) + "] input=folder folder=[" + f.s(f.root.resolve("no-such"))
 			+ "] output=[" + f.fresh("s") + "]", none(), sg, "no-such", "does not exist"));
 		c.add(new Case("segment: folder without output", segment, f -> "model=[" + f.s(f.model) + "] input=folder folder=[" + f.s(f.data.resolve("images"))
@@ -268,6 +268,7 @@ public class FijiBadInputTest {
 		List<String> errors = text.lines().filter(l -> l.contains(" error: ")).toList();
 		assertEquals(c + ": not one error line:\n" + text, 1, errors.size());
 		String line = errors.get(0);
+		System.out.println(c + ": " + line); // the messages, for a reader of the test's output
 		assertTrue(c + ": a trace:\n" + text, !text.contains("\tat ") && !text.contains("Exception") && !text.contains("java.lang."));
 		assertTrue(c + ": " + line, line.startsWith(c.keyWords()[0] + " error: "));
 		for (String k : c.keyWords()) assertTrue(c + ": '" + k + "' missing in: " + line, line.contains(k));
