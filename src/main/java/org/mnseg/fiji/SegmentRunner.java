@@ -15,6 +15,7 @@ import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.ModelFile;
 import org.mnseg.workflow.SegmentWorkflow;
+import org.mnseg.workflow.TrainWorkflow;
 import org.mnseg.inference.Segmenter;
 
 import ij.IJ;
@@ -41,6 +42,9 @@ public final class SegmentRunner {
 	public static void validate(SegmentSettings s, ImagePlus image) {
 		if (s.model() == null || s.model().toString().isBlank())
 			throw new UserError("Choose the model: a " + ModelFile.EXTENSION + " file written by M&N Co-Train or 'mn train'.");
+		if (Files.isDirectory(s.model()))
+			throw new UserError("The model " + s.model() + " is a folder, not a file. Choose the " + ModelFile.EXTENSION + " file inside it (e.g. "
+				+ s.model().resolve(TrainWorkflow.BUNDLE_FILE) + ").");
 		if (!Files.isRegularFile(s.model()))
 			throw new UserError("The model file " + s.model() + " does not exist. Choose the " + ModelFile.EXTENSION + " file of a finished training.");
 		if (!SegmentSettings.INPUTS.contains(s.input()))

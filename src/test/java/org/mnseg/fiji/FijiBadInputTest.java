@@ -216,7 +216,7 @@ public class FijiBadInputTest {
 		c.add(new Case("segment: model is not a bundle", segment, f -> "model=[" + f.s(f.notABundle) + "] input=[" + SegmentSettings.CURRENT_IMAGE + "]",
 			() -> List.of(image("img")), sg, "text.mnmodel"));
 		c.add(new Case("segment: model is a folder", segment, f -> "model=[" + f.s(f.model.getParent()) + "] input=[" + SegmentSettings.CURRENT_IMAGE
-			+ "]", () -> List.of(image("img")), sg, "run"));
+			+ "]", () -> List.of(image("img")), sg, "is a folder", "model.mnmodel"));
 		c.add(new Case("segment: image with NaN voxels", segment, f -> "model=[" + f.s(f.model) + "] input=[" + SegmentSettings.CURRENT_IMAGE + "]",
 			() -> List.of(nanImage("nan image")), sg, "'nan image'", "3 of", "NaN or infinite"));
 		c.add(new Case("segment: image with two channels", segment, f -> "model=[" + f.s(f.model) + "] input=[" + SegmentSettings.CURRENT_IMAGE + "]",
