@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 
 import org.mnseg.io.VolumeIO;
 import org.mnseg.util.AtomicFiles;
+import org.mnseg.util.DiskFullError;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.SegmentWorkflow;
 import org.mnseg.inference.Segmenter;
@@ -75,6 +76,12 @@ public final class BatchSegmentation {
 	 */
 	public static Result run(Segmenter segmenter, List<Path> inputs, Path outputDir, boolean probabilities, Listener listener,
 		BooleanSupplier cancelled) {
+		return run(segmenter, inputs, outputDir, probabilities, null, listener, cancelled);
+	}
+
+	/** {@link #run}, with NaN and infinite voxels of the inputs replaced by {@code replaceNonFinite} (null: such a volume fails). */
+	public static Result run(Segmenter segmenter, List<Path> inputs, Path outputDir, boolean probabilities, Float replaceNonFinite, Listener listener,
+		BooleanSupplier cancelled) {
 		List<Path> segmented = new ArrayList<>(), skipped = new ArrayList<>();
 		Map<Path, String> failed = new LinkedHashMap<>();
 		for (Path f : inputs) {
@@ -85,12 +92,13 @@ public final class BatchSegmentation {
 				continue;
 			}
 			try {
-				SegmentWorkflow.segmentOne(segmenter, f, outputDir, probabilities, cancelled);
+				SegmentWorkflow.segmentOne(segmenter, f, outputDir, probabilities, replaceNonFinite, cancelled);
 				deleteQuietly(failureNote(f, outputDir));
 				segmented.add(f);
 				listener.volume(f, "segmented");
 			}
-			catch (CancellationException e) {
+			catch (CancellationException | DiskFullError e) {
+				// a full disk is no fault of this volume: every next one would fail the same way, and so would its note
 				throw e;
 			}
 			catch (UserError | ai.djl.engine.EngineException e) {

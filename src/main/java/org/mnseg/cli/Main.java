@@ -8,6 +8,7 @@ import java.util.concurrent.CancellationException;
 import org.mnseg.nn.CpuKernelGuard;
 import org.mnseg.nn.EngineThreads;
 import org.mnseg.util.CrashReport;
+import org.mnseg.util.DiskFullError;
 import org.mnseg.util.UserError;
 import org.mnseg.util.Version;
 
@@ -83,6 +84,12 @@ public final class Main {
 			err.println("mn " + argv[0] + ": " + e.getMessage());
 			return 130;
 		} catch (RuntimeException | Error e) {
+			// a full disk met by a write outside AtomicFiles (a library's own file): still the user's one line
+			DiskFullError full = DiskFullError.of(null, e);
+			if (full != null) {
+				err.println(prefixed(argv[0], full.getMessage()));
+				return 2;
+			}
 			// a fault of M&N itself: one line, the trace in a log file (or here when the file cannot be written)
 			String line = CrashReport.write("mn " + String.join(" ", argv), e);
 			err.println("mn " + argv[0] + ": " + line);

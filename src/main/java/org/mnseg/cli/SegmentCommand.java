@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
+import org.mnseg.data.NonFiniteVoxels;
 import org.mnseg.batch.BatchSegmentation;
 import org.mnseg.batch.Shard;
 import org.mnseg.batch.ShardPlan;
@@ -33,6 +34,8 @@ final class SegmentCommand {
 		"  --blend uniform|gaussian  how overlapping windows are averaged (default: the bundle's, uniform)",
 		"  --window-batch N     windows per forward pass (default 8)",
 		"  --probabilities      also write <name>_foreground_probability (1 - P(background))",
+		"  --replace-nan VALUE  put VALUE (e.g. 0) in place of NaN and infinite voxels as a volume is read",
+		"                       (without it, such a volume is refused, naming the file and the count)",
 		"  --overwrite          replace output files that exist already (without it, existing outputs stop the",
 		"                       command before anything is segmented); an input is never replaced",
 		"  --threads T, --device auto|cpu|gpu",
@@ -68,6 +71,7 @@ final class SegmentCommand {
 		Double overlap = a.has("overlap") ? a.number("overlap", 0.5) : null;
 		String blend = a.get("blend", null);
 		Integer windowBatch = a.has("window-batch") ? a.integer("window-batch", WindowSettings.DEFAULT_BATCH) : null;
+		Float replaceNan = NonFiniteVoxels.parseReplacement(a.get("replace-nan", null));
 		a.checkAllUsed();
 		if (overwrite && (shard != null || skipExisting))
 			throw new UserError("mn segment: --overwrite replaces existing outputs, but " + (shard != null ? "--shard" : "--skip-existing")
@@ -78,7 +82,7 @@ final class SegmentCommand {
 			SegmentWorkflow.requireSafeOutputs(SegmentWorkflow.inputs(input), output, probabilities, overwrite);
 			ConsoleProgress progress = new ConsoleProgress(out);
 			try (Segmenter segmenter = new Segmenter(bundle, role, Devices.resolve(device), window(bundle, overlap, blend, windowBatch))) {
-				for (Path p : SegmentWorkflow.run(segmenter, input, output, probabilities, progress, null)) out.println("wrote " + p);
+				for (Path p : SegmentWorkflow.run(segmenter, input, output, probabilities, replaceNan, progress, null)) out.println("wrote " + p);
 			}
 			return 0;
 		}
@@ -106,7 +110,7 @@ final class SegmentCommand {
 		try (Segmenter segmenter = new Segmenter(bundle, role, Devices.resolve(device), window(bundle, overlap, blend, windowBatch))) {
 			out.println(String.format("model loaded in %.2f s (engine start and bundle)", seconds(t1)));
 			long t2 = System.nanoTime();
-			r = BatchSegmentation.run(segmenter, pending, output, probabilities, (f, outcome) -> out.println(f.getFileName() + ": " + outcome), null);
+			r = BatchSegmentation.run(segmenter, pending, output, probabilities, replaceNan, (f, outcome) -> out.println(f.getFileName() + ": " + outcome), null);
 			int n = r.segmented().size() + r.failed().size();
 			out.println(r.segmented().size() + " segmented, " + r.failed().size() + " failed"
 				+ String.format(" in %.2f s (%.3f s per volume)", seconds(t2), n == 0 ? 0 : seconds(t2) / n));

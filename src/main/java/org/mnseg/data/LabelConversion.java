@@ -8,11 +8,14 @@ import org.mnseg.util.UserError;
 
 /**
  * Turns voxel values read from any format into class indices. Labels stored as floats (some public data sets do
- * this) are rounded to the nearest integer; values that cannot be a class index are a UserError naming the file.
+ * this) are rounded to the nearest integer when they lie within 0.001 of it; values that cannot be a class index
+ * (fractions, negative, non-finite or too large ones) are a UserError naming the file.
  */
 public final class LabelConversion {
 	/** The largest class index a {@link LabelVolume} can hold. */
 	public static final int MAX_LABEL = 255;
+	/** How far from a whole number a label stored as a float may be (float rounding of a class index) and still be rounded. */
+	static final float FRACTION_TOLERANCE = 1e-3f;
 
 	private LabelConversion() {}
 
@@ -27,7 +30,13 @@ public final class LabelConversion {
 			if (!Float.isFinite(f) || f < 0 || f >= MAX_LABEL + 0.5f)
 				throw new UserError(source + " is not a label image: voxel " + voxelText(i, values.shape()) + " has value " + f
 					+ ", but labels must be class indices 0.." + MAX_LABEL + ". Check that you chose the label file, not the image.");
-			labels[i] = (byte) Math.round(f);
+			int k = Math.round(f);
+			// a value far from every whole number is no class index stored as a float, but a probability or an intensity
+			if (Math.abs(f - k) > FRACTION_TOLERANCE)
+				throw new UserError(source + " is not a label image: voxel " + voxelText(i, values.shape()) + " has value " + f
+					+ ", which is not a whole number; labels must be class indices 0.." + MAX_LABEL + " (a probability map or an intensity image"
+					+ " is not one). Check that you chose the label file, not the image.");
+			labels[i] = (byte) k;
 		}
 		return LabelVolume.wrap(labels, values.shape(), values.geometry());
 	}

@@ -163,7 +163,12 @@ public final class DatasetSpec {
 	 * normalises the image.
 	 */
 	public Sample load(Case c, Normalization normalization) {
-		Volume image = VolumeIO.readImage(c.image());
+		return load(c, normalization, null);
+	}
+
+	/** {@link #load(Case, Normalization)} with NaN and infinite voxels replaced by {@code replaceNonFinite} (null: refused). */
+	public Sample load(Case c, Normalization normalization, Float replaceNonFinite) {
+		Volume image = VolumeIO.readImage(c.image(), replaceNonFinite);
 		LabelVolume label = null;
 		if (c.hasLabel()) {
 			label = VolumeIO.readLabels(c.label());

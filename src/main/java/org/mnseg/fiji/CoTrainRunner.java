@@ -1,5 +1,6 @@
 package org.mnseg.fiji;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.function.BooleanSupplier;
 
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.Engine;
+import org.mnseg.workflow.RunFolder;
 import org.mnseg.workflow.TrainOptions;
 import org.mnseg.workflow.TrainWorkflow;
 
@@ -45,6 +47,13 @@ public final class CoTrainRunner {
 		if (!s.resume() && hasCheckpoint)
 			throw new UserError("The output folder " + s.output() + " holds the checkpoint of an earlier run. Tick Resume to continue it, or choose "
 				+ "another output folder.");
+		// before the open images are written into it
+		if (Files.exists(s.output()) && !Files.isDirectory(s.output()))
+			throw new UserError("The output folder " + s.output() + " is a file. Choose a folder (it is created when missing).");
+		List<String> results = s.resume() ? List.of() : RunFolder.earlierResults(s.output());
+		if (!results.isEmpty())
+			throw new UserError("The output folder " + s.output() + " holds the results of an earlier run (" + String.join(", ", results)
+				+ "). Choose another output folder; Co-Train does not replace a run's results.");
 
 		Map<String, String> overrides = TrainOptions.parse(s.options(), "Options");
 		if (s.epochs() > 0) overrides.put("epochs", Integer.toString(s.epochs()));

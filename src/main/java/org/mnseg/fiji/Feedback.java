@@ -3,6 +3,7 @@ package org.mnseg.fiji;
 import java.awt.GraphicsEnvironment;
 import java.util.concurrent.CancellationException;
 
+import org.mnseg.util.DiskFullError;
 import org.mnseg.util.UserError;
 
 import ij.IJ;
@@ -48,6 +49,8 @@ public final class Feedback {
 			return;
 		}
 		UserError user = userError(t);
+		// a full disk met by ImageJ's own writers: the user's one line too
+		if (user == null) user = DiskFullError.of(null, t);
 		if (user != null) error(command, user.getMessage());
 		else {
 			if (GraphicsEnvironment.isHeadless()) t.printStackTrace();

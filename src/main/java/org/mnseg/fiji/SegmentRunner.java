@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.mnseg.data.NonFiniteVoxels;
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
 import org.mnseg.imagej.ImagePlusConverter;
@@ -14,6 +15,7 @@ import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.ModelFile;
 import org.mnseg.workflow.SegmentWorkflow;
+import org.mnseg.workflow.TrainWorkflow;
 import org.mnseg.inference.Segmenter;
 
 import ij.IJ;
@@ -40,6 +42,9 @@ public final class SegmentRunner {
 	public static void validate(SegmentSettings s, ImagePlus image) {
 		if (s.model() == null || s.model().toString().isBlank())
 			throw new UserError("Choose the model: a " + ModelFile.EXTENSION + " file written by M&N Co-Train or 'mn train'.");
+		if (Files.isDirectory(s.model()))
+			throw new UserError("The model " + s.model() + " is a folder, not a file. Choose the " + ModelFile.EXTENSION + " file inside it (e.g. "
+				+ s.model().resolve(TrainWorkflow.BUNDLE_FILE) + ").");
 		if (!Files.isRegularFile(s.model()))
 			throw new UserError("The model file " + s.model() + " does not exist. Choose the " + ModelFile.EXTENSION + " file of a finished training.");
 		if (!SegmentSettings.INPUTS.contains(s.input()))
@@ -51,6 +56,8 @@ public final class SegmentRunner {
 				throw new UserError("Segmenting a folder writes one label file per image: choose an output folder.");
 		}
 		else if (image == null) throw new UserError("There is no open image to segment. Open an image, or set Input to 'folder'.");
+		if (s.output() != null && Files.exists(s.output()) && !Files.isDirectory(s.output()))
+			throw new UserError("Output " + s.output() + " is a file, not a folder. Choose a folder for the results (it is created when missing).");
 	}
 
 	/** Segments according to the settings; {@code image} is the current image (ignored for a folder). */
@@ -74,6 +81,8 @@ public final class SegmentRunner {
 
 	private static Result segmentImage(Segmenter segmenter, SegmentSettings s, ImagePlus image, AtomicBoolean cancel) {
 		Volume volume = ImagePlusConverter.toVolume(image);
+		// an image from a window was never read through VolumeIO, which checks files
+		NonFiniteVoxels.requireFinite(volume, "The image '" + image.getTitle() + "'");
 		Feedback.status("M&N Segment: " + image.getTitle());
 		Segmentation seg = segmenter.segment(volume, s.probability(), (done, total) -> IJ.showProgress(done, total), cancel::get);
 		IJ.showProgress(1.0);

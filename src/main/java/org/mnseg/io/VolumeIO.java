@@ -5,6 +5,7 @@ import org.mnseg.imagej.TiffIO;
 import java.nio.file.Path;
 
 import org.mnseg.data.LabelVolume;
+import org.mnseg.data.NonFiniteVoxels;
 import org.mnseg.data.Volume;
 import org.mnseg.util.UserError;
 
@@ -22,23 +23,18 @@ public final class VolumeIO {
 	 * through here, and one such voxel turns normalisation, and so everything after it, into NaN.
 	 */
 	public static Volume readImage(Path file) {
+		return readImage(file, null);
+	}
+
+	/** {@link #readImage(Path)}, but NaN and infinite voxels become {@code replacement} (none: they are refused). */
+	public static Volume readImage(Path file, Float replacement) {
 		Volume v = switch (formatFor(file, false)) {
 			case NIFTI -> NiftiIO.read(file);
 			case HDF5 -> Hdf5IO.readImage(file);
 			case TIFF -> TiffIO.readImage(file);
 		};
-		requireFinite(v, file);
+		NonFiniteVoxels.requireFinite(v, file.toString(), replacement);
 		return v;
-	}
-
-	private static void requireFinite(Volume v, Path file) {
-		float[] data = v.data();
-		long bad = 0;
-		for (float x : data)
-			if (!Float.isFinite(x)) bad++;
-		if (bad > 0)
-			throw new UserError(file + " has " + bad + " of " + data.length + " voxels that are NaN or infinite; M&N cannot train on or segment"
-				+ " such an image. Replace them with finite values in the file (e.g. 0), or leave the file out.");
 	}
 
 	/** The number of voxels (all channels) of an image file, read from its header only, never its voxel data. */

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.mnseg.dataset.Case;
 import org.mnseg.dataset.DatasetSpec;
+import org.mnseg.data.NonFiniteVoxels;
 import org.mnseg.data.Normalization;
 import org.mnseg.data.Sample;
 import org.mnseg.util.UserError;
@@ -35,7 +36,8 @@ public final class TrainingData {
 	 */
 	public static TrainingData load(DatasetSpec spec, TrainingPlan plan, RunListener listener) {
 		TrainingSettings s = plan.settings();
-		return load(spec, plan.labeled(), plan.method().usesUnlabeled(), s.validation, Normalization.parse(s.normalization), listener);
+		return load(spec, plan.labeled(), plan.method().usesUnlabeled(), s.validation, Normalization.parse(s.normalization),
+			NonFiniteVoxels.parseReplacement(s.replaceNan), listener);
 	}
 
 	/**
@@ -44,14 +46,14 @@ public final class TrainingData {
 	 * asked, the unlabeled volumes.
 	 */
 	static TrainingData load(DatasetSpec spec, int n, boolean withUnlabeled, int validation, Normalization normalization,
-		RunListener listener) {
+		Float replaceNonFinite, RunListener listener) {
 		// n < 0: every labeled training case (data sets written from Fiji, "all" of a folder); the rest are unlabeled
 		List<Case> cases = n < 0 ? spec.train().stream().filter(Case::hasLabel).toList() : spec.labeled(n);
 		List<Sample> labeled = new ArrayList<>();
 		for (Case c : cases) {
 			if (c.label() == null) throw new UserError("Case '" + c.id() + "' of " + spec.name() + " is listed as labeled but has no label file.");
 			listener.message("Reading labeled " + c.id() + " (" + (labeled.size() + 1) + "/" + cases.size() + ")");
-			labeled.add(spec.load(c, normalization));
+			labeled.add(spec.load(c, normalization, replaceNonFinite));
 		}
 		if (labeled.isEmpty()) throw new UserError("The data set " + spec.name() + " has no labeled training volume.");
 		List<Sample> held = new ArrayList<>();
@@ -65,7 +67,7 @@ public final class TrainingData {
 					+ "labeled subset (" + candidates.size() + ").");
 			for (Case c : candidates.subList(candidates.size() - validation, candidates.size())) {
 				listener.message("Reading validation " + c.id());
-				held.add(spec.load(c, normalization));
+				held.add(spec.load(c, normalization, replaceNonFinite));
 				heldIds.add(c.id());
 			}
 		}
@@ -74,7 +76,7 @@ public final class TrainingData {
 			List<Case> rest = spec.unlabeled(n).stream().filter(c -> !heldIds.contains(c.id())).toList();
 			for (Case c : rest) {
 				listener.message("Reading unlabeled " + c.id() + " (" + (unlabeled.size() + 1) + "/" + rest.size() + ")");
-				Sample s = spec.load(c.withoutLabel(), normalization);
+				Sample s = spec.load(c.withoutLabel(), normalization, replaceNonFinite);
 				unlabeled.add(new Sample(s.id(), s.image(), null));
 			}
 			if (unlabeled.isEmpty())

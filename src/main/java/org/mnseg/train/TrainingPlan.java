@@ -12,6 +12,7 @@ import java.util.Map;
 import org.mnseg.dataset.Case;
 import org.mnseg.dataset.DatasetSpec;
 import org.mnseg.data.Geometry;
+import org.mnseg.data.NonFiniteVoxels;
 import org.mnseg.data.Normalization;
 import org.mnseg.inference.SlidingWindow;
 import org.mnseg.io.VolumeGrid;
@@ -134,6 +135,7 @@ public final class TrainingPlan {
 			require(s.patch[a] >= multiple && s.patch[a] % multiple == 0, "--patch " + s.patch[0] + "," + s.patch[1] + "," + s.patch[2]
 				+ ": each side must be a multiple of " + multiple + " (the UNet halves it " + (s.levels - 1) + " times).");
 		Normalization.parse(s.normalization);
+		NonFiniteVoxels.parseReplacement(s.replaceNan);
 		SlidingWindow.Blending.parse(s.blend);
 		LrgSampling.parse(s.lrg);
 		LrgSampling.Rounding.parse(s.lrgRounding);

@@ -85,6 +85,11 @@ public final class TrainingSettings {
 
 	// data
 	public String normalization = "mri";
+	/**
+	 * The finite value that NaN and infinite voxels of the images become as they are read ("": none, such images are
+	 * refused); also used for the test split's evaluation.
+	 */
+	public String replaceNan = "";
 	public long seed = 101;
 
 	// sliding-window evaluation on the test split

@@ -3,7 +3,12 @@ package org.mnseg.util;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,6 +51,7 @@ public final class AtomicFiles {
 		Path absolute = target.toAbsolutePath();
 		Path folder = absolute.getParent();
 		Path tmp = null;
+		Exception failure = null;
 		try {
 			Files.createDirectories(folder);
 			String name = absolute.getFileName().toString();
@@ -55,9 +61,8 @@ public final class AtomicFiles {
 			moveOver(tmp, absolute);
 			tmp = null;
 		}
-		catch (IOException e) {
-			throw new UserError("Could not write " + target + ": " + describe(e)
-				+ ". Check that the folder exists, is writable and has free space.", e);
+		catch (IOException | UncheckedIOException e) {
+			failure = e;
 		}
 		finally {
 			if (tmp != null) {
@@ -69,6 +74,12 @@ public final class AtomicFiles {
 				}
 			}
 		}
+		if (failure == null) return;
+		// after the temporary file is gone, so that the free space the message names is what the user has
+		DiskFullError full = DiskFullError.of(target, failure);
+		if (full != null) throw full;
+		Exception e = failure instanceof UncheckedIOException u ? u.getCause() : failure;
+		throw new UserError("Could not write " + target + ": " + describe(e) + ". Check that the folder exists, is writable and has free space.", failure);
 	}
 
 	private static void moveOver(Path tmp, Path target) throws IOException {
@@ -81,13 +92,22 @@ public final class AtomicFiles {
 		}
 	}
 
-	/** An exception's message for users: the message, or the exception's kind where it has none. */
+	/**
+	 * An exception's message for users, in words rather than Java's class names: "PATH: not found" for a
+	 * NoSuchFileException (whose message is the path alone), the system's reason where it gave one, else the message
+	 * or the exception's kind.
+	 */
 	public static String describe(Exception e) {
+		if (e instanceof FileSystemException f && f.getFile() != null) {
+			String what = f instanceof NoSuchFileException ? "not found"
+				: f instanceof AccessDeniedException ? "permission denied"
+				: f instanceof NotDirectoryException ? "not a folder"
+				: f instanceof FileAlreadyExistsException ? "exists already (a file where a folder belongs?)"
+				: f.getReason() != null ? f.getReason() : "cannot be used";
+			return f.getFile() + ": " + what;
+		}
 		String m = e.getMessage();
-		String kind = e.getClass().getSimpleName();
-		if (m == null || m.isBlank()) return kind;
-		// NoSuchFileException and friends carry only the path as message: add what happened
-		return e instanceof java.nio.file.FileSystemException ? kind + " (" + m + ")" : m;
+		return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
 	}
 
 	/** Writes a UTF-8 text file atomically. */

@@ -64,10 +64,15 @@ public final class RunFolder implements AutoCloseable {
 		if (Files.exists(runDir.resolve(Checkpoint.FILE_NAME)))
 			throw new UserError("The run folder " + runDir + " already holds a checkpoint. Add --resume to continue that run, --overwrite to train "
 				+ "it again from the start, or choose another --out folder.");
-		List<String> results = RESULTS.stream().filter(f -> Files.exists(runDir.resolve(f))).toList();
+		List<String> results = earlierResults(runDir);
 		if (!results.isEmpty())
 			throw new UserError("The run folder " + runDir + " holds the results of an earlier run (" + String.join(", ", results)
 				+ ") and no checkpoint to resume. Add --overwrite to replace them, or choose another --out folder.");
+	}
+
+	/** The files of an earlier run's results that {@code runDir} holds (none: an empty list). */
+	public static List<String> earlierResults(Path runDir) {
+		return RESULTS.stream().filter(f -> Files.exists(runDir.resolve(f))).toList();
 	}
 
 	/**

@@ -118,6 +118,12 @@ public final class SegmentWorkflow {
 	/** Segments every input; returns the files written. Existing outputs are replaced, inputs never. */
 	public static List<Path> run(Segmenter segmenter, Path input, Path outputDir, boolean probabilities, RunListener listener,
 		BooleanSupplier cancelled) {
+		return run(segmenter, input, outputDir, probabilities, null, listener, cancelled);
+	}
+
+	/** {@link #run}, with NaN and infinite voxels of the inputs replaced by {@code replaceNonFinite} (null: refused). */
+	public static List<Path> run(Segmenter segmenter, Path input, Path outputDir, boolean probabilities, Float replaceNonFinite, RunListener listener,
+		BooleanSupplier cancelled) {
 		List<Path> files = inputs(input);
 		requireSafeOutputs(files, outputDir, probabilities, true);
 		List<Path> written = new ArrayList<>();
@@ -125,14 +131,18 @@ public final class SegmentWorkflow {
 		for (Path f : files) {
 			if (cancelled != null && cancelled.getAsBoolean()) throw new java.util.concurrent.CancellationException("Segmentation cancelled");
 			listener.message("Segmenting " + f.getFileName() + " (" + (++i) + "/" + files.size() + ")");
-			written.addAll(segmentOne(segmenter, f, outputDir, probabilities, cancelled));
+			written.addAll(segmentOne(segmenter, f, outputDir, probabilities, replaceNonFinite, cancelled));
 		}
 		return written;
 	}
 
-	/** Segments one volume file and writes {@link #outputsFor} it, in that order; returns the files written. */
-	public static List<Path> segmentOne(Segmenter segmenter, Path file, Path outputDir, boolean probabilities, BooleanSupplier cancelled) {
-		Volume v = VolumeIO.readImage(file);
+	/**
+	 * Segments one volume file and writes {@link #outputsFor} it, in that order; returns the files written. NaN and
+	 * infinite voxels become {@code replaceNonFinite} (null: the file is refused).
+	 */
+	public static List<Path> segmentOne(Segmenter segmenter, Path file, Path outputDir, boolean probabilities, Float replaceNonFinite,
+		BooleanSupplier cancelled) {
+		Volume v = VolumeIO.readImage(file, replaceNonFinite);
 		Segmentation seg = segmenter.segment(v, probabilities, null, cancelled);
 		List<Path> outputs = outputsFor(file, outputDir, probabilities);
 		if (probabilities && seg.probabilities() != null) VolumeIO.writeImage(seg.foregroundProbability(), outputs.get(0));

@@ -20,14 +20,16 @@ import ai.djl.Device;
 public final class TestEvaluation {
 	private TestEvaluation() {}
 
-	public static EvaluationReport run(ModelBundle bundle, DatasetSpec spec, Device device, RunListener listener, BooleanSupplier cancelled) {
+	/** {@code replaceNonFinite}: what NaN and infinite voxels of the test images become (null: they are refused). */
+	public static EvaluationReport run(ModelBundle bundle, DatasetSpec spec, Float replaceNonFinite, Device device, RunListener listener,
+		BooleanSupplier cancelled) {
 		EvaluationReport all = new EvaluationReport();
 		try (Segmenter segmenter = new Segmenter(bundle, null, device, Segmenter.defaultWindow(bundle.info()))) {
 			int i = 0;
 			for (Case c : spec.test()) {
 				if (cancelled != null && cancelled.getAsBoolean()) throw new java.util.concurrent.CancellationException("Evaluation cancelled");
 				listener.message("Evaluating " + c.id() + " (" + (++i) + "/" + spec.test().size() + ")");
-				Sample s = spec.load(c, Normalization.NONE);
+				Sample s = spec.load(c, Normalization.NONE, replaceNonFinite);
 				Segmentation seg = segmenter.segment(s.image());
 				all.add(Evaluation.evaluate(c.id(), seg.labels(), s.label(), spec.numClasses()));
 			}

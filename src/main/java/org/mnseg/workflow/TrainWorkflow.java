@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 
 import org.mnseg.bundle.BundleInfo;
 import org.mnseg.bundle.ModelBundle;
+import org.mnseg.data.NonFiniteVoxels;
 import org.mnseg.dataset.DatasetSpec;
 import org.mnseg.finetune.FineTuner;
 import org.mnseg.finetune.FineTuning;
@@ -102,7 +103,7 @@ public final class TrainWorkflow {
 			if (!pretrained.provenance().isEmpty()) summary.add("pretrained2d", Json.GSON.toJsonTree(pretrained.provenance()));
 			Path metricsFile = null;
 			if (req.evaluate() && !spec.test().isEmpty()) {
-				JsonObject metrics = TestEvaluation.run(bundle, spec, req.device(), listener, cancelled).toJson();
+				JsonObject metrics = TestEvaluation.run(bundle, spec, NonFiniteVoxels.parseReplacement(s.replaceNan), req.device(), listener, cancelled).toJson();
 				metricsFile = req.runDir().resolve("metrics.json");
 				Json.write(metricsFile, metrics);
 				summary.add("mean", metrics.get("mean"));

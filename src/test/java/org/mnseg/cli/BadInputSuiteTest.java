@@ -212,6 +212,8 @@ public class BadInputSuiteTest {
 		c.add(new Case("dataset folder without images", f -> a("train", "--dataset", f.s(f.bad("no-images")), "--out", f.s(f.root.resolve("new-t"))),
 			"images"));
 		c.add(new Case("dataset with a NaN image", f -> trainArgs(f, f.nanData, "new-nan"), "case01.nii.gz", "NaN or infinite"));
+		c.add(new Case("train --replace-nan infinite", f -> DataSafetyTest.tinyTraining(f.nanData, f.root.resolve("new-nan"), "--replace-nan", "-Infinity"),
+			"--replace-nan", "'-Infinity'"));
 
 		// run folders
 		c.add(new Case("train out is a file", f -> trainArgs(f, f.data, f.bad("a-file")), "is a file"));
@@ -238,6 +240,10 @@ public class BadInputSuiteTest {
 			"not a volume file"));
 		c.add(new Case("segment list with one name twice", f -> segArgs(f, f.model, f.bad("same-names.txt"), f.root.resolve("new-o")), "same file name"));
 		c.add(new Case("segment NaN volume", f -> segArgs(f, f.model, f.bad("nan.nii.gz"), f.root.resolve("new-o")), "nan.nii.gz", "NaN or infinite"));
+		c.add(new Case("segment --replace-nan not a number", f -> a("segment", "--model", f.s(f.model), "--input", f.s(f.bad("nan.nii.gz")), "--output",
+			f.s(f.root.resolve("new-o")), "--replace-nan", "zero"), "--replace-nan", "'zero'", "finite number"));
+		c.add(new Case("segment --replace-nan NaN", f -> a("segment", "--model", f.s(f.model), "--input", f.s(f.bad("nan.nii.gz")), "--output",
+			f.s(f.root.resolve("new-o")), "--replace-nan", "NaN"), "--replace-nan", "'NaN'"));
 		c.add(new Case("segment garbage volume", f -> segArgs(f, f.model, f.bad("garbage.nii.gz"), f.root.resolve("new-o")), "garbage.nii.gz"));
 		c.add(new Case("segment into the input folder", f -> segArgs(f, f.model, f.bad("images-and-output"), f.bad("images-and-output")),
 			"is the input"));

@@ -226,7 +226,7 @@ public class FijiCommandsTest {
 		assertEquals(2, ModelBundle.load(run.resolve(TrainWorkflow.BUNDLE_FILE)).info().epochs);
 	}
 
-	private interface Body {
+	interface Body {
 		void run() throws Exception;
 	}
 
@@ -240,7 +240,7 @@ public class FijiCommandsTest {
 	 * Runs {@code body} with the images open: headless there are no windows, so as a batch-mode macro's images, which
 	 * WindowManager finds.
 	 */
-	private static void withOpenImages(List<ImagePlus> images, Body body) throws Exception {
+	static void withOpenImages(List<ImagePlus> images, Body body) throws Exception {
 		ij.macro.Interpreter.batchMode = true;
 		images.forEach(ij.macro.Interpreter::addBatchModeImage);
 		try {

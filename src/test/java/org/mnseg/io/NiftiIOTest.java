@@ -222,7 +222,7 @@ public class NiftiIOTest {
 		SyntheticNifti n = new SyntheticNifti().shape(4, 1, 1);
 		n.values = new double[] { 0.0, 0.9999, 2.00001, 1 };
 		assertArrayEquals(new byte[] { 0, 1, 2, 1 }, NiftiIO.readLabels(n.write(tmp.newFile("f.nii").toPath())).data());
-		for (double bad : new double[] { -1, Double.NaN, 300 }) {
+		for (double bad : new double[] { -1, Double.NaN, 300, 0.5, 1.4 }) {
 			n.values = new double[] { 0, 1, bad, 0 };
 			Path file = n.write(tmp.newFile().toPath());
 			String m = userError(() -> NiftiIO.readLabels(file));
