@@ -51,6 +51,8 @@ public final class SegmentRunner {
 				throw new UserError("Segmenting a folder writes one label file per image: choose an output folder.");
 		}
 		else if (image == null) throw new UserError("There is no open image to segment. Open an image, or set Input to 'folder'.");
+		else if (TrainingProgress.isPlot(image))
+			throw new UserError("The current image is the plot '" + image.getTitle() + "'. Click the image to segment first, then run M&N Segment again.");
 	}
 
 	/** Segments according to the settings; {@code image} is the current image (ignored for a folder). */
