@@ -105,7 +105,7 @@ public class RunProgressTest {
 		Path run = tmp.newFolder("no-eval").toPath();
 		Recording r = new Recording();
 		TrainWorkflow.Result result = TrainWorkflow.run(
-			new TrainWorkflow.Request(dataset, 2, "labeled-only", "cpu", CoTrainingTest.tiny("labeled-only", 1), run, false, false, Device.cpu()), r,
+			new TrainWorkflow.Request(dataset, 2, "labeled-only", "cpu", CoTrainingTest.tiny("labeled-only", 2), run, false, false, Device.cpu()), r,
 			() -> false);
 		assertFalse(Files.exists(run.resolve("metrics.json")));
 		assertNull(result.metrics());
