@@ -122,7 +122,8 @@ public final class TrainingRun {
 
 	/**
 	 * Tells the clock which whole-volume predictions lie ahead. When none has been timed yet, one prediction of a
-	 * labeled volume (a second or so) gives their speed, so that the first time left already includes them.
+	 * labeled volume gives their speed (a refresh predicts every unlabeled volume), so that the first time left
+	 * already includes them; the first real prediction then replaces this measure, which may be slower (a cold start).
 	 */
 	private void planPredictions(RunClock clock, int startEpoch) {
 		List<RunClock.Planned> ahead = new ArrayList<>(method.predictionsAhead());
