@@ -3,16 +3,18 @@ package org.mnseg.cli;
 import java.io.PrintStream;
 import java.util.Locale;
 
+import org.mnseg.train.PhaseProgress;
 import org.mnseg.train.RunListener;
 
 /**
  * Progress on the terminal: one line rewritten in place when attached to a terminal, plain lines otherwise (log
- * files, cluster jobs).
+ * files, cluster jobs: a line per epoch, and a few per phase such as reading the volumes).
  */
 final class ConsoleProgress implements RunListener {
 	private final PrintStream out;
 	private final boolean terminal;
 	private boolean lineOpen;
+	private final PhaseProgress phaseClock = new PhaseProgress();
 
 	ConsoleProgress(PrintStream out) {
 		this.out = out;
@@ -28,6 +30,21 @@ final class ConsoleProgress implements RunListener {
 			lineOpen = true;
 			if (r.epoch() + 1 == r.epochs()) endLine();
 		} else {
+			out.println(text);
+		}
+		out.flush();
+	}
+
+	/** A phase on the terminal's updating line; in a log, a line at each quarter of it. */
+	@Override
+	public void phase(String name, int done, int total) {
+		double left = phaseClock.secondsLeft(name, done, total);
+		String text = String.format(Locale.ROOT, "%s: %d/%d%s", name, done, total, Double.isFinite(left) ? "  left " + duration(left) : "");
+		if (terminal) {
+			out.print("\r" + text + "\u001b[K"); // erase the rest of a longer epoch line
+			lineOpen = true;
+			if (done == total) endLine();
+		} else if (PhaseProgress.logged(done, total)) {
 			out.println(text);
 		}
 		out.flush();

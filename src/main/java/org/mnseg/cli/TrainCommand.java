@@ -64,6 +64,7 @@ final class TrainCommand {
 			() -> false);
 		progress.endLine();
 		out.println("Model bundle: " + result.bundle());
+		if (Double.isFinite(result.validationDice())) out.println(String.format(java.util.Locale.ROOT, "Validation Dice: %.4f", result.validationDice()));
 		if (result.metrics() != null) {
 			out.println("Test metrics: " + result.metrics());
 			out.println(EvaluateCommand.meanLine(result.summary().getAsJsonObject("mean")));

@@ -3,7 +3,6 @@ package org.mnseg.fiji;
 import java.nio.file.Path;
 import java.util.Map;
 
-import ij.WindowManager;
 import ij.plugin.PlugIn;
 
 /**
@@ -44,7 +43,7 @@ public class CoTrainPlugin implements PlugIn {
 
 	/** Shows the dialog (or reads the macro options); null when cancelled. */
 	CoTrainSettings ask() {
-		String[] open = WindowManager.getImageTitles();
+		String[] open = TrainingSetWriter.openImageTitles();
 		Map<String, String> notes = open.length == 0 ? Map.of() : Map.of(CoTrainSettings.DATA, "open images: " + shorten(String.join(", ", open)));
 		lastDialog = new OptionsDialog(CoTrainSettings.DESCRIPTOR, MEMORY, notes);
 		CommandValues v = lastDialog.ask();

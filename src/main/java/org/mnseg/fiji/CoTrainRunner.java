@@ -42,18 +42,20 @@ public final class CoTrainRunner {
 		choice("Preset", s.preset(), TrainOptions.presets());
 		if (s.epochs() < 0) throw new UserError("Epochs must be 0 (the preset's number) or more.");
 		boolean hasCheckpoint = TrainOptions.hasCheckpoint(s.output());
+		if (s.resume() && s.overwrite())
+			throw new UserError("Resume continues the run in " + s.output() + " and Overwrite replaces it: tick one or the other.");
 		if (s.resume() && !hasCheckpoint)
 			throw new UserError("Resume is ticked but " + s.output() + " holds no checkpoint. Untick Resume to start a new run there.");
-		if (!s.resume() && hasCheckpoint)
-			throw new UserError("The output folder " + s.output() + " holds the checkpoint of an earlier run. Tick Resume to continue it, or choose "
-				+ "another output folder.");
+		if (!s.resume() && !s.overwrite() && hasCheckpoint)
+			throw new UserError("The output folder " + s.output() + " holds the checkpoint of an earlier run. Tick Resume to continue it, Overwrite to "
+				+ "train again from the start, or choose another output folder.");
 		// before the open images are written into it
 		if (Files.exists(s.output()) && !Files.isDirectory(s.output()))
 			throw new UserError("The output folder " + s.output() + " is a file. Choose a folder (it is created when missing).");
-		List<String> results = s.resume() ? List.of() : RunFolder.earlierResults(s.output());
+		List<String> results = s.resume() || s.overwrite() ? List.of() : RunFolder.earlierResults(s.output());
 		if (!results.isEmpty())
 			throw new UserError("The output folder " + s.output() + " holds the results of an earlier run (" + String.join(", ", results)
-				+ "). Choose another output folder; Co-Train does not replace a run's results.");
+				+ "). Tick Overwrite to replace them, or choose another output folder.");
 
 		Map<String, String> overrides = TrainOptions.parse(s.options(), "Options");
 		if (s.epochs() > 0) overrides.put("epochs", Integer.toString(s.epochs()));
@@ -67,6 +69,7 @@ public final class CoTrainRunner {
 		TrainingSetWriter written = null;
 		try {
 			if (!s.resume()) {
+				if (s.overwrite()) TrainingSetWriter.removeEarlier(s.output());
 				DataChoice data = gather(s, rois, overrides);
 				dataset = data.dataset();
 				labeled = data.labeled();
@@ -74,10 +77,12 @@ public final class CoTrainRunner {
 			}
 			Engine.prepare();
 			TrainWorkflow.Request request = new TrainWorkflow.Request(dataset, labeled, s.method(), s.preset(), overrides, s.output(), s.resume(),
-				true, Engine.auto());
+				s.evaluate(), Engine.auto(), s.overwrite());
+			progress.forRun(s.output(), s.resume());
 			try {
 				TrainWorkflow.Result result = TrainWorkflow.run(request, progress, cancelled);
-				Feedback.log("M&N Co-Train: model saved as " + result.bundle() + "; M&N Segment offers it as its Model.");
+				Feedback.log("M&N Co-Train: " + result.ending() + " M&N Segment offers it as its Model.");
+				if (!Feedback.quiet()) ij.IJ.showStatus("M&N Co-Train done: " + doneStatus(result));
 				SegmentPlugin.offerModel(result.bundle());
 				return result;
 			} finally {
@@ -89,6 +94,13 @@ public final class CoTrainRunner {
 			if (written != null && !TrainOptions.hasCheckpoint(s.output())) written.discard();
 			throw e;
 		}
+	}
+
+	/** The status bar's last word on a run: the scores, the model's file name. */
+	private static String doneStatus(TrainWorkflow.Result r) {
+		String dice = (Double.isFinite(r.validationDice()) ? String.format(java.util.Locale.ROOT, "validation Dice %.4f, ", r.validationDice()) : "")
+			+ (Double.isFinite(r.testDice()) ? String.format(java.util.Locale.ROOT, "test Dice %.4f, ", r.testDice()) : "");
+		return dice + "model saved as " + r.bundle().getFileName() + " (details in the Log)";
 	}
 
 	/** The data set the core reads; {@code writer} is set when it was written into the run folder by this call. */

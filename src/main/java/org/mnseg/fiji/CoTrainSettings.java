@@ -26,10 +26,20 @@ import org.mnseg.workflow.TrainOptions;
  * @param subset "all" or the number of labeled cases of a folder data set
  * @param options further training options, {@code name=value} separated by spaces
  * @param weights2d the pretrained weights file the 2-D network starts from (null: the cache or a download)
+ * @param overwrite a new run replaces the earlier run in the output folder (its checkpoint, results and data)
+ * @param evaluate segment and score the data set's test split after training, when it has one
  */
 public record CoTrainSettings(String labeled, String images, String labels, Path dataset, String unlabeled, Path unlabeledFolder,
 	String method, String architecture, String model2d, String finetuning, String preset, int epochs, String subset, Path output, boolean resume, String options,
-	Path weights2d) {
+	Path weights2d, boolean overwrite, boolean evaluate) {
+
+	/** Settings that replace no earlier run and evaluate on a test split where there is one (the dialog's defaults). */
+	public CoTrainSettings(String labeled, String images, String labels, Path dataset, String unlabeled, Path unlabeledFolder, String method,
+		String architecture, String model2d, String finetuning, String preset, int epochs, String subset, Path output, boolean resume, String options,
+		Path weights2d) {
+		this(labeled, images, labels, dataset, unlabeled, unlabeledFolder, method, architecture, model2d, finetuning, preset, epochs, subset, output, resume,
+			options, weights2d, false, true);
+	}
 
 	public static final String PAIRS = "open image pairs", ROIS = "ROI Manager", FOLDER = "folder";
 	public static final List<String> SOURCES = List.of(PAIRS, ROIS, FOLDER);
@@ -71,12 +81,17 @@ public record CoTrainSettings(String labeled, String images, String labels, Path
 			text(TRAINING, "options", "Options", "",
 				"Any further training setting as name=value pairs, e.g. lr3d=3e-4 patch=48,48,32 zoom=false ('mn train --help' lists them).").asAdvanced(),
 			folder(OUTPUT, "output", "Output folder", "The run folder: model.mnmodel, log.csv, checkpoint, loss plot."),
-			flag(OUTPUT, "resume", "Resume", "Continue the cancelled run in the output folder from its checkpoint.").notRemembered()));
+			flag(OUTPUT, "resume", "Resume", "Continue the cancelled run in the output folder from its checkpoint.").notRemembered(),
+			flag(OUTPUT, "overwrite", "Overwrite", "Train a new run in an output folder that holds an earlier run: its model, logs, checkpoint and "
+				+ "training data are deleted first.").notRemembered(),
+			// a flag is off by default (macros switch flags on by naming them), so the box skips: evaluating stays the default
+			flag(TRAINING, "skipevaluation", "Skip test evaluation", "Data sets with a test split (test/ or a dataset.json's) are segmented and "
+				+ "scored after training (metrics.json); tick to save that time.").asAdvanced()));
 
 	/** The settings from the values either face read. */
 	static CoTrainSettings from(CommandValues v) {
 		return new CoTrainSettings(v.text("labeled"), v.text("images"), v.text("labels"), v.path("dataset"), v.text("unlabeled"), v.path("folder"),
 			v.text("method"), v.text("architecture"), v.text("model2d"), v.text("finetuning"), v.text("preset"), v.integer("epochs"), v.text("subset"),
-			v.path("output"), v.flag("resume"), v.text("options"), v.path("weights2d"));
+			v.path("output"), v.flag("resume"), v.text("options"), v.path("weights2d"), v.flag("overwrite"), !v.flag("skipevaluation"));
 	}
 }

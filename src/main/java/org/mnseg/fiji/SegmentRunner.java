@@ -56,6 +56,8 @@ public final class SegmentRunner {
 				throw new UserError("Segmenting a folder writes one label file per image: choose an output folder.");
 		}
 		else if (image == null) throw new UserError("There is no open image to segment. Open an image, or set Input to 'folder'.");
+		else if (TrainingProgress.isPlot(image))
+			throw new UserError("The current image is the plot '" + image.getTitle() + "'. Click the image to segment first, then run M&N Segment again.");
 		if (s.output() != null && Files.exists(s.output()) && !Files.isDirectory(s.output()))
 			throw new UserError("Output " + s.output() + " is a file, not a folder. Choose a folder for the results (it is created when missing).");
 	}

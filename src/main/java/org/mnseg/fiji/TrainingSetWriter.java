@@ -12,6 +12,7 @@ import org.mnseg.data.Volume;
 import org.mnseg.imagej.ImagePlusConverter;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.DatasetWriter;
+import org.mnseg.workflow.RunFolder;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -41,6 +42,21 @@ public final class TrainingSetWriter {
 
 	public Path root() {
 		return out.root();
+	}
+
+	/**
+	 * For Overwrite: removes the training data an earlier start wrote into {@code runDir}, holding the folder meanwhile,
+	 * so that the data of a run still training there is never removed (the claim is refused).
+	 */
+	public static void removeEarlier(Path runDir) {
+		Path root = runDir.resolve(FOLDER);
+		if (!Files.exists(root)) return;
+		try (RunFolder held = RunFolder.claim(runDir, false, true)) {
+			new DatasetWriter(root).discard();
+		} catch (IOException e) {
+			throw new UserError("Cannot remove the earlier run's training data " + root + " (" + e.getMessage() + "). Delete that folder, then start "
+				+ "again.", e);
+		}
 	}
 
 	/** Removes everything this writer wrote (the data set folder), after a start that failed. */
@@ -74,7 +90,8 @@ public final class TrainingSetWriter {
 	public void addRois(String imageTitle, Roi[] rois) {
 		List<String> titles = titles(imageTitle);
 		ImagePlus image = titles.isEmpty() ? WindowManager.getCurrentImage() : open(titles.get(0), "Images");
-		if (image == null) throw new UserError("Name the image the ROIs are drawn on in 'Images', or make it the current image.");
+		if (image == null || TrainingProgress.isPlot(image))
+			throw new UserError("Name the image the ROIs are drawn on in 'Images', or make it the current image.");
 		Volume full = ImagePlusConverter.toVolume(image);
 		int[] s = full.shape();
 		ClassRois.Annotation a = ClassRois.toLabels(rois, s, full.geometry(), image.getTitle());
@@ -114,10 +131,16 @@ public final class TrainingSetWriter {
 		return out;
 	}
 
+	/** The titles of the open images, leaving out plots (the loss plot is no training image). */
+	static String[] openImageTitles() {
+		return java.util.Arrays.stream(WindowManager.getImageTitles()).filter(t -> !TrainingProgress.isPlot(WindowManager.getImage(t)))
+			.toArray(String[]::new);
+	}
+
 	static ImagePlus open(String title, String field) {
 		ImagePlus imp = WindowManager.getImage(title);
-		if (imp == null) {
-			String[] open = WindowManager.getImageTitles();
+		if (imp == null || TrainingProgress.isPlot(imp)) {
+			String[] open = openImageTitles();
 			throw new UserError("'" + field + "' names '" + title + "', which is not an open image. Open images: "
 				+ (open.length == 0 ? "none" : String.join(", ", open)) + ".");
 		}

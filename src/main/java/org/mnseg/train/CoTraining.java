@@ -44,6 +44,17 @@ final class CoTraining implements MethodTraining {
 		return List.of(trainer.epoch(net2d, epoch, unlabeled(net2d, net3d, epoch)), trainer.epoch(net3d, epoch, unlabeled(net3d, net2d, epoch)));
 	}
 
+	/** The foreground refreshes: at the start of stage 2 and at the refresh epochs after it (none in the control). */
+	@Override
+	public List<RunClock.Planned> predictionsAhead() {
+		List<RunClock.Planned> p = new ArrayList<>();
+		if (share.none()) return p;
+		long voxels = EpochTrainer.voxels(trainer.data().unlabeled());
+		for (int e : refreshEpochs)
+			if (e >= stageOne && e < trainer.epochs()) p.add(new RunClock.Planned(e, net3d.role(), voxels));
+		return p;
+	}
+
 	private UnlabeledBatches unlabeled(ModelTrainer student, ModelTrainer teacher, int epoch) {
 		int[] perStep = share.perStep(trainer, student, epoch, trainer.data().unlabeled().size());
 		return new UnlabeledBatches(trainer.data().unlabeled(), foregroundMaps, teacher, perStep);
@@ -51,7 +62,7 @@ final class CoTraining implements MethodTraining {
 
 	private void refreshForeground(int epoch) {
 		List<LabelVolume> predictions = trainer.predictAll(net3d, trainer.data().unlabeled(),
-			"Predicting the foreground of the unlabeled volumes with the 3-D model (epoch " + (epoch + 1) + ")");
+			"Foreground refresh before epoch " + (epoch + 1) + " (3-D model on the unlabeled volumes)", true);
 		List<byte[]> maps = new ArrayList<>();
 		for (LabelVolume p : predictions) maps.add(p.foregroundMask());
 		foregroundMaps = maps;

@@ -59,6 +59,10 @@ final class EpochTrainer {
 		checkpointWritten = true;
 	}
 
+	int epochs() {
+		return settings.epochs;
+	}
+
 	TrainingData data() {
 		return data;
 	}
@@ -170,14 +174,34 @@ final class EpochTrainer {
 		return Segmenter.of(model.network(), window, s.image().channels()).segment(s.image()).labels();
 	}
 
-	/** Whole-volume predictions of every volume in {@code samples}, with progress. */
-	List<LabelVolume> predictAll(ModelTrainer model, List<Sample> samples, String what) {
+	/**
+	 * Whole-volume predictions of every volume in {@code samples}, reported as the phase {@code phase} and timed for
+	 * the time left; {@code cancellable}: Cancel stops it between volumes (a refresh is made again on resume; a
+	 * validation after a saved checkpoint would not be, so it finishes).
+	 */
+	List<LabelVolume> predictAll(ModelTrainer model, List<Sample> samples, String phase, boolean cancellable) {
 		java.util.ArrayList<LabelVolume> out = new java.util.ArrayList<>();
+		long start = System.nanoTime();
+		listener.phase(phase, 0, samples.size());
 		for (Sample s : samples) {
-			listener.message(what + " (" + (out.size() + 1) + "/" + samples.size() + ")");
+			if (cancellable && cancelled.getAsBoolean()) throw new CancellationException(phase + " cancelled; " + (checkpointWritten
+				? "the last checkpoint is kept. Run again with --resume to continue." : "no checkpoint was saved yet, so there is nothing to resume."));
 			out.add(predict(model, s));
+			listener.phase(phase, out.size(), samples.size());
 		}
+		clock.predicted(model.role(), (System.nanoTime() - start) / 1e9, voxels(samples));
 		return out;
+	}
+
+	/** Voxels of {@code samples} in all (per channel): the work of predicting them. */
+	static long voxels(List<Sample> samples) {
+		long n = 0;
+		for (Sample s : samples) n += s.image().voxelsPerChannel();
+		return n;
+	}
+
+	RunClock clock() {
+		return clock;
 	}
 
 	/** The augmentation settings of a training configuration. */

@@ -42,9 +42,16 @@ final class FixedPseudoTraining implements MethodTraining {
 
 	private void labelOnce() {
 		List<Sample> unlabeled = trainer.data().unlabeled();
-		List<LabelVolume> masks = trainer.predictAll(net2d, unlabeled, "Labeling the unlabeled volumes once with the 2-D model");
+		List<LabelVolume> masks = trainer.predictAll(net2d, unlabeled, "Labeling the unlabeled volumes once (2-D model)", true);
 		pseudoLabeled = new ArrayList<>();
 		for (int i = 0; i < unlabeled.size(); i++) pseudoLabeled.add(new Sample(unlabeled.get(i).id(), unlabeled.get(i).image(), masks.get(i)));
+	}
+
+	/** The 2-D model's labels for the unlabeled volumes, made when stage 2 starts. */
+	@Override
+	public List<RunClock.Planned> predictionsAhead() {
+		if (stageOne >= trainer.epochs()) return List.of();
+		return List.of(new RunClock.Planned(stageOne, net2d.role(), EpochTrainer.voxels(trainer.data().unlabeled())));
 	}
 
 	@Override

@@ -16,6 +16,11 @@ interface MethodTraining {
 		return Map.of();
 	}
 
+	/** The whole-volume predictions the method makes between epochs, for the time left (those already made included). */
+	default List<RunClock.Planned> predictionsAhead() {
+		return List.of();
+	}
+
 	/** Restores what {@link #state()} saved. */
 	default void restore(Map<String, byte[]> state) {}
 

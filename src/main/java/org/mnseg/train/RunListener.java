@@ -18,7 +18,15 @@ public interface RunListener {
 	/** A step inside an epoch, for fine-grained progress. */
 	default void stepFinished(int epoch, int step, int stepsPerEpoch) {}
 
-	/** A plain status message ("loading data", "evaluating case 3 of 20"). */
+	/**
+	 * Progress through a long phase outside the epochs' steps: reading the volumes, a foreground refresh, the test
+	 * evaluation. Called with {@code done} = 0 when the phase starts, then after each of its {@code total} items (volumes,
+	 * cases); {@code name} says what the phase is ("Reading volumes", "Test evaluation"). A listener shows it as a
+	 * progress bar ({@link PhaseProgress} times it and picks the few lines a log file needs), not as a line per item.
+	 */
+	default void phase(String name, int done, int total) {}
+
+	/** A plain status message ("Training mn on ...", "Saved model.mnmodel"). */
 	default void message(String text) {}
 
 	RunListener NONE = new RunListener() {};

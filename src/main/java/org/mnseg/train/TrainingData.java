@@ -49,15 +49,10 @@ public final class TrainingData {
 		Float replaceNonFinite, RunListener listener) {
 		// n < 0: every labeled training case (data sets written from Fiji, "all" of a folder); the rest are unlabeled
 		List<Case> cases = n < 0 ? spec.train().stream().filter(Case::hasLabel).toList() : spec.labeled(n);
-		List<Sample> labeled = new ArrayList<>();
-		for (Case c : cases) {
+		for (Case c : cases)
 			if (c.label() == null) throw new UserError("Case '" + c.id() + "' of " + spec.name() + " is listed as labeled but has no label file.");
-			listener.message("Reading labeled " + c.id() + " (" + (labeled.size() + 1) + "/" + cases.size() + ")");
-			labeled.add(spec.load(c, normalization, replaceNonFinite));
-		}
-		if (labeled.isEmpty()) throw new UserError("The data set " + spec.name() + " has no labeled training volume.");
-		List<Sample> held = new ArrayList<>();
-		java.util.Set<String> heldIds = new java.util.HashSet<>();
+		if (cases.isEmpty()) throw new UserError("The data set " + spec.name() + " has no labeled training volume.");
+		List<Case> heldOut = List.of();
 		if (validation > 0) {
 			java.util.Set<String> labeledIds = new java.util.HashSet<>();
 			for (Case c : cases) labeledIds.add(c.id());
@@ -65,19 +60,23 @@ public final class TrainingData {
 			if (candidates.size() < validation)
 				throw new UserError("--validation " + validation + " asks for more held-out labeled volumes than " + spec.name() + " has outside the "
 					+ "labeled subset (" + candidates.size() + ").");
-			for (Case c : candidates.subList(candidates.size() - validation, candidates.size())) {
-				listener.message("Reading validation " + c.id());
-				held.add(spec.load(c, normalization, replaceNonFinite));
-				heldIds.add(c.id());
-			}
+			heldOut = candidates.subList(candidates.size() - validation, candidates.size());
 		}
+		java.util.Set<String> heldIds = new java.util.HashSet<>();
+		for (Case c : heldOut) heldIds.add(c.id());
+		List<Case> rest = withUnlabeled ? spec.unlabeled(n).stream().filter(c -> !heldIds.contains(c.id())).toList() : List.of();
+
+		// one phase with a progress bar: a line per volume would bury the log (hippocampus: 156 volumes)
+		Reading reading = new Reading(listener, cases.size() + heldOut.size() + rest.size());
+		List<Sample> labeled = new ArrayList<>();
+		for (Case c : cases) labeled.add(reading.next(spec.load(c, normalization, replaceNonFinite)));
+		List<Sample> held = new ArrayList<>();
+		for (Case c : heldOut) held.add(reading.next(spec.load(c, normalization, replaceNonFinite)));
 		List<Sample> unlabeled = new ArrayList<>();
 		if (withUnlabeled) {
-			List<Case> rest = spec.unlabeled(n).stream().filter(c -> !heldIds.contains(c.id())).toList();
 			for (Case c : rest) {
-				listener.message("Reading unlabeled " + c.id() + " (" + (unlabeled.size() + 1) + "/" + rest.size() + ")");
 				Sample s = spec.load(c.withoutLabel(), normalization, replaceNonFinite);
-				unlabeled.add(new Sample(s.id(), s.image(), null));
+				unlabeled.add(reading.next(new Sample(s.id(), s.image(), null)));
 			}
 			if (unlabeled.isEmpty())
 				throw new UserError("Semi-supervised training needs unlabeled volumes, but " + spec.name() + " has none besides the " + labeled.size()
@@ -85,6 +84,25 @@ public final class TrainingData {
 		}
 		requireSameChannels(labeled, held, unlabeled);
 		return new TrainingData(spec, labeled, unlabeled, held);
+	}
+
+	/** Counts the volumes read, as the phase "Reading volumes". */
+	private static final class Reading {
+		static final String PHASE = "Reading volumes";
+		private final RunListener listener;
+		private final int total;
+		private int done;
+
+		Reading(RunListener listener, int total) {
+			this.listener = listener;
+			this.total = total;
+			listener.phase(PHASE, 0, total);
+		}
+
+		Sample next(Sample s) {
+			listener.phase(PHASE, ++done, total);
+			return s;
+		}
 	}
 
 	/** One channel count for every volume: a network has one input width, and a mismatch would fail mid-run. */

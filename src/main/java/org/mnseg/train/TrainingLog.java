@@ -82,4 +82,41 @@ public final class TrainingLog {
 	public List<String> rows() {
 		return List.copyOf(rows);
 	}
+
+	/**
+	 * The losses a run folder's {@code log.csv} holds, by model and then epoch (0-based), for a plot of the whole run
+	 * after a resume; empty where there is no readable log.
+	 */
+	public static java.util.Map<String, TreeMap<Integer, Double>> readLosses(Path runDir) {
+		java.util.Map<String, TreeMap<Integer, Double>> out = new java.util.LinkedHashMap<>();
+		for (String[] f : readRows(runDir.resolve(FILE_NAME), 3))
+			out.computeIfAbsent(f[0], k -> new TreeMap<>()).put(Integer.parseInt(f[1]), Double.parseDouble(f[2]));
+		return out;
+	}
+
+	/** The validation Dice of a run folder's {@code validation.csv} by epoch (0-based); empty where there is none. */
+	public static TreeMap<Integer, Double> readValidation(Path runDir) {
+		TreeMap<Integer, Double> out = new TreeMap<>();
+		for (String[] f : readRows(runDir.resolve(VALIDATION_FILE_NAME), 2)) out.put(Integer.parseInt(f[0]), Double.parseDouble(f[1]));
+		return out;
+	}
+
+	/** The data rows of a log written here: fields {@code fields - 2} and {@code fields - 1} are an epoch and a value. */
+	private static List<String[]> readRows(Path file, int fields) {
+		List<String[]> out = new ArrayList<>();
+		if (!Files.exists(file)) return out;
+		try {
+			for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+				String[] f = line.split(",");
+				if (f.length < fields || line.startsWith("model,") || line.startsWith("epoch,")) continue;
+				Integer.parseInt(f[fields - 2].trim());
+				Double.parseDouble(f[fields - 1].trim());
+				out.add(f);
+			}
+		} catch (IOException | NumberFormatException e) {
+			// a damaged log gives no history: the plot then starts from the resumed epoch
+			out.clear();
+		}
+		return out;
+	}
 }

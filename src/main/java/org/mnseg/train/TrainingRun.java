@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
+import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Sample;
 import org.mnseg.metrics.CaseResult;
 import org.mnseg.metrics.Evaluation;
@@ -33,9 +34,11 @@ public final class TrainingRun {
 	private final RunListener listener;
 	private final EpochTrainer trainer;
 	private final MethodTraining method;
+	private int evaluationCases;
+	private double lastValidationDice = Double.NaN;
 
-	/** What a finished run measured. */
-	public record Outcome(double trainSeconds, double peakRssMb, Map<String, Double> finalLoss) {}
+	/** What a finished run measured; {@code validationDice}: after the last epoch (NaN without validation volumes). */
+	public record Outcome(double trainSeconds, double peakRssMb, Map<String, Double> finalLoss, double validationDice) {}
 
 	/**
 	 * @param net3d the 3-D model's trainer, or null for 2d-only
@@ -52,6 +55,15 @@ public final class TrainingRun {
 		this.listener = listener == null ? RunListener.NONE : listener;
 		this.trainer = new EpochTrainer(settings, data, this.listener, cancelled == null ? () -> false : cancelled);
 		this.method = MethodTraining.of(plan, trainer, net3d, net2d);
+	}
+
+	/**
+	 * Counts an evaluation of {@code cases} volumes after the run (the caller's, e.g. the test split's) into the time
+	 * left. Returns this run.
+	 */
+	public TrainingRun evaluatedAfterwards(int cases) {
+		this.evaluationCases = cases;
+		return this;
 	}
 
 	/**
@@ -86,6 +98,7 @@ public final class TrainingRun {
 		if (from != null) method.restore(from.blobs());
 		RunClock clock = new RunClock(from == null ? 0 : from.elapsedSeconds(), startEpoch);
 		trainer.start(clock, resume);
+		planPredictions(clock, startEpoch);
 		Map<String, Double> lastLoss = new LinkedHashMap<>();
 		for (int epoch = startEpoch; epoch < settings.epochs; epoch++) {
 			List<RunListener.EpochReport> reports = method.epoch(epoch);
@@ -103,9 +116,37 @@ public final class TrainingRun {
 			}
 			for (RunListener.EpochReport r : reports) listener.epochFinished(r);
 			MemoryUsage.releaseDeadDirectBuffers();
-			if (!data.validation().isEmpty() && ((epoch + 1) % validateEvery() == 0 || epoch == settings.epochs - 1)) validate(epoch, log);
+			if (!data.validation().isEmpty() && validatesAfter(epoch)) validate(epoch, log);
 		}
-		return new Outcome(clock.elapsedSeconds(), Math.max(peakBefore, MemoryUsage.peakRssMb()), lastLoss);
+		return new Outcome(clock.elapsedSeconds(), Math.max(peakBefore, MemoryUsage.peakRssMb()), lastLoss, lastValidationDice);
+	}
+
+	/**
+	 * Tells the clock which whole-volume predictions lie ahead. When none has been timed yet, one prediction of a
+	 * labeled volume gives their speed (a refresh predicts every unlabeled volume), so that the first time left
+	 * already includes them; the first real prediction then replaces this measure, which may be slower (a cold start).
+	 */
+	private void planPredictions(RunClock clock, int startEpoch) {
+		List<RunClock.Planned> ahead = new ArrayList<>(method.predictionsAhead());
+		ModelTrainer evaluated = net3d != null ? net3d : net2d;
+		if (!data.validation().isEmpty()) {
+			long voxels = EpochTrainer.voxels(data.validation());
+			for (int e = 0; e < settings.epochs; e++)
+				if (validatesAfter(e)) ahead.add(new RunClock.Planned(e + 1, evaluated.role(), voxels));
+		}
+		if (evaluationCases > 0)
+			ahead.add(new RunClock.Planned(settings.epochs, evaluated.role(), evaluationCases * EpochTrainer.voxels(data.labeled()) / data.labeled().size()));
+		clock.plan(ahead);
+		if (startEpoch < settings.epochs && clock.needsPredictionSpeed(startEpoch)) {
+			Sample probe = data.labeled().get(0);
+			long t = System.nanoTime();
+			trainer.predict(evaluated, probe);
+			clock.predicted(evaluated.role(), (System.nanoTime() - t) / 1e9, probe.image().voxelsPerChannel());
+		}
+	}
+
+	private boolean validatesAfter(int epoch) {
+		return (epoch + 1) % validateEvery() == 0 || epoch == settings.epochs - 1;
 	}
 
 	/** Whether this run writes {@link StageOneReuse#FILE_NAME}: it has a warm-up and trains past it. */
@@ -135,14 +176,17 @@ public final class TrainingRun {
 	/** Mean foreground Dice of the evaluated model (the 3-D one when there is one) on the held-out volumes. */
 	private void validate(int epoch, TrainingLog log) {
 		ModelTrainer model = net3d != null ? net3d : net2d;
+		List<LabelVolume> predictions = trainer.predictAll(model, data.validation(), "Validation after epoch " + (epoch + 1), false);
 		double sum = 0;
-		for (Sample s : data.validation()) {
-			CaseResult r = Evaluation.evaluate(s.id(), trainer.predict(model, s), s.label(), data.numClasses());
+		for (int i = 0; i < predictions.size(); i++) {
+			Sample s = data.validation().get(i);
+			CaseResult r = Evaluation.evaluate(s.id(), predictions.get(i), s.label(), data.numClasses());
 			double dice = 0;
 			for (int c = 1; c < data.numClasses(); c++) dice += r.forClass(c).dice();
 			sum += dice / (data.numClasses() - 1);
 		}
 		double dice = sum / data.validation().size();
+		lastValidationDice = dice;
 		log.addValidation(epoch, dice);
 		listener.validated(epoch, dice);
 	}

@@ -13,11 +13,13 @@ import org.mnseg.metrics.Evaluation;
 import org.mnseg.metrics.EvaluationReport;
 import org.mnseg.train.RunListener;
 
-
 import ai.djl.Device;
 
 /** Segments every test case of a data set with a bundle and measures the result against the truth. */
 public final class TestEvaluation {
+	/** The name of its progress phase. */
+	public static final String PHASE = "Test evaluation";
+
 	private TestEvaluation() {}
 
 	/** {@code replaceNonFinite}: what NaN and infinite voxels of the test images become (null: they are refused). */
@@ -25,13 +27,14 @@ public final class TestEvaluation {
 		BooleanSupplier cancelled) {
 		EvaluationReport all = new EvaluationReport();
 		try (Segmenter segmenter = new Segmenter(bundle, null, device, Segmenter.defaultWindow(bundle.info()))) {
-			int i = 0;
+			int done = 0, total = spec.test().size();
+			listener.phase(PHASE, 0, total);
 			for (Case c : spec.test()) {
 				if (cancelled != null && cancelled.getAsBoolean()) throw new java.util.concurrent.CancellationException("Evaluation cancelled");
-				listener.message("Evaluating " + c.id() + " (" + (++i) + "/" + spec.test().size() + ")");
 				Sample s = spec.load(c, Normalization.NONE, replaceNonFinite);
 				Segmentation seg = segmenter.segment(s.image());
 				all.add(Evaluation.evaluate(c.id(), seg.labels(), s.label(), spec.numClasses()));
+				listener.phase(PHASE, ++done, total);
 			}
 		}
 		return all;

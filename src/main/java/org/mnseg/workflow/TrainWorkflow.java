@@ -62,7 +62,27 @@ public final class TrainWorkflow {
 	}
 
 	/** Where the results went. */
-	public record Result(Path bundle, Path metrics, JsonObject summary) {}
+	public record Result(Path bundle, Path metrics, JsonObject summary) {
+		/** Mean foreground Dice on the validation volumes after the last epoch; NaN when none were held out. */
+		public double validationDice() {
+			return summary.has("validation_dice") ? summary.get("validation_dice").getAsDouble() : Double.NaN;
+		}
+
+		/** Mean foreground Dice on the test split; NaN when it was not evaluated. */
+		public double testDice() {
+			return metrics != null && summary.has("mean") && summary.getAsJsonObject("mean").has("dice")
+				? summary.getAsJsonObject("mean").get("dice").getAsDouble() : Double.NaN;
+		}
+
+		/** The run's end in one sentence: what was saved and how well it segments, as far as measured. */
+		public String ending() {
+			StringBuilder b = new StringBuilder("Model saved as " + bundle);
+			double v = validationDice(), t = testDice();
+			b.append(Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "; validation Dice %.4f", v) : "; no validation volumes held out");
+			if (Double.isFinite(t)) b.append(String.format(java.util.Locale.ROOT, "; test Dice %.4f (%s)", t, metrics));
+			return b.append('.').toString();
+		}
+	}
 
 	private TrainWorkflow() {}
 
@@ -88,7 +108,9 @@ public final class TrainWorkflow {
 			+ s.epochs + " epochs");
 
 		try (NDManager manager = NDManager.newBaseManager(req.device()); Networks nets = Networks.build(plan, data, pretrained, manager)) {
-			TrainingRun.Outcome outcome = new TrainingRun(plan, data, nets.net3d, nets.net2d, req.runDir(), listener, cancelled).run(req.resume());
+			boolean evaluates = req.evaluate() && !spec.test().isEmpty();
+			TrainingRun.Outcome outcome = new TrainingRun(plan, data, nets.net3d, nets.net2d, req.runDir(), listener, cancelled)
+				.evaluatedAfterwards(evaluates ? spec.test().size() : 0).run(req.resume());
 			BundleInfo info = bundleInfo(plan, spec, data);
 			if (!pretrained.provenance().isEmpty()) info.pretrained2d = pretrained.provenance();
 			ModelBundle bundle = new ModelBundle(info);
@@ -102,7 +124,7 @@ public final class TrainWorkflow {
 			JsonObject summary = summary(plan, spec, outcome);
 			if (!pretrained.provenance().isEmpty()) summary.add("pretrained2d", Json.GSON.toJsonTree(pretrained.provenance()));
 			Path metricsFile = null;
-			if (req.evaluate() && !spec.test().isEmpty()) {
+			if (evaluates) {
 				JsonObject metrics = TestEvaluation.run(bundle, spec, NonFiniteVoxels.parseReplacement(s.replaceNan), req.device(), listener, cancelled).toJson();
 				metricsFile = req.runDir().resolve("metrics.json");
 				Json.write(metricsFile, metrics);
@@ -240,6 +262,7 @@ public final class TrainWorkflow {
 		s.addProperty("train_seconds", Math.round(o.trainSeconds() * 10) / 10.0);
 		s.addProperty("peak_rss_mb", Math.round(o.peakRssMb()));
 		o.finalLoss().forEach((model, loss) -> s.addProperty("final_loss_" + model, loss));
+		if (Double.isFinite(o.validationDice())) s.addProperty("validation_dice", o.validationDice());
 		s.addProperty("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
 		s.addProperty("code_version", Version.describe());
 		s.addProperty("commit", Version.commit());

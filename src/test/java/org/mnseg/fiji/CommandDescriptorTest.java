@@ -1,6 +1,7 @@
 package org.mnseg.fiji;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
@@ -134,9 +135,13 @@ public class CommandDescriptorTest {
 		values.put("options", "lr3d=3e-4");
 		values.put("output", "/runs/one");
 		values.put("resume", true);
+		values.put("overwrite", true);
+		values.put("skipevaluation", true);
 		assertEquals(CoTrainSettings.DESCRIPTOR.keys(), List.copyOf(values.keySet()));
 		CoTrainSettings fromMacro = pluginSettings(macroOptions(values));
 		assertEquals(sciJavaSettings(values), fromMacro);
+		assertTrue(fromMacro.overwrite());
+		assertFalse("Skip test evaluation ticked", fromMacro.evaluate());
 		assertEquals("mn", fromMacro.method());
 		assertEquals(7, fromMacro.epochs());
 		assertTrue(fromMacro.resume());
