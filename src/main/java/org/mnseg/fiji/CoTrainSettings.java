@@ -49,7 +49,7 @@ public record CoTrainSettings(String labeled, String images, String labels, Path
 			choice(DATA, "labeled", "Labeled data", () -> SOURCES, PAIRS,
 				"Open image pairs, ROIs in the ROI Manager, or a data set folder (images/ + labels/ with the same file names)."),
 			text(DATA, "images", "Images", "",
-				"Titles of the open labeled images, comma separated (for ROIs: the image they are drawn on; empty: the current image)."),
+				"Titles of the open labeled images, comma separated (for ROIs: the images they are drawn on; empty: the current image)."),
 			text(DATA, "labels", "Labels", "", "Titles of their label images, same order (0 = background, 1, 2, ... = classes)."),
 			folder(DATA, "dataset", "Dataset folder", "For 'folder': images/ and labels/ (same names) and optional unlabeled/, or a dataset.json."),
 			text(DATA, "subset", "Subset", "all", "For 'folder': 'all' or how many labeled cases to use."),
