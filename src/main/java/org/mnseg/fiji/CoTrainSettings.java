@@ -17,7 +17,7 @@ import org.mnseg.workflow.TrainOptions;
  * macro keys and the SciJava command.
  *
  * @param labeled where labeled data comes from: {@link #PAIRS}, {@link #ROIS} or {@link #FOLDER}
- * @param images titles of open images, comma separated (pairs; the first one for ROIs)
+ * @param images titles of open images, comma separated (pairs; for ROIs: the images they are drawn on)
  * @param labels titles of their label images, same order (pairs)
  * @param dataset a data set folder or dataset.json (labeled = folder)
  * @param unlabeled titles of open unlabeled images, comma separated (may be empty)

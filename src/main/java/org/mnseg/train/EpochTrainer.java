@@ -80,9 +80,7 @@ final class EpochTrainer {
 		double lr = student.schedule().lr(epoch);
 		double sum = 0;
 		for (int step = 0; step < settings.iterationsPerEpoch; step++) {
-			if (cancelled.getAsBoolean()) throw new CancellationException("Training cancelled during epoch " + (epoch + 1) + "; "
-				+ (checkpointWritten ? "the last checkpoint is kept. Run again with --resume to continue."
-					: "no checkpoint was saved yet, so there is nothing to resume: start the run again."));
+			if (cancelled.getAsBoolean()) throw cancellation("during epoch " + (epoch + 1));
 			int bu = unlabeled == null ? 0 : unlabeled.perStep()[step];
 			double loss = step(student, epoch, step, lr, unlabeled, bu);
 			if (!Double.isFinite(loss)) throw nonFiniteLoss(student, epoch, step, loss);
@@ -91,6 +89,13 @@ final class EpochTrainer {
 		}
 		return new RunListener.EpochReport(student.role(), epoch, settings.epochs, sum / settings.iterationsPerEpoch, lr, clock.elapsedSeconds(),
 			clock.secondsLeft(epoch, settings.epochs), MemoryUsage.rssMb());
+	}
+
+	/** The run stopped by its user {@code when}; says whether there is a checkpoint to resume. */
+	private CancellationException cancellation(String when) {
+		return new CancellationException("Training cancelled " + when + "; " + (checkpointWritten
+			? "the last checkpoint is kept. Run again with --resume to continue."
+			: "no checkpoint was saved yet, so there is nothing to resume: start the run again."));
 	}
 
 	/**
@@ -174,6 +179,8 @@ final class EpochTrainer {
 	List<LabelVolume> predictAll(ModelTrainer model, List<Sample> samples, String what) {
 		java.util.ArrayList<LabelVolume> out = new java.util.ArrayList<>();
 		for (Sample s : samples) {
+			// a whole volume takes minutes on a slow computer: Cancel is heard between volumes too, not only between steps
+			if (cancelled.getAsBoolean()) throw cancellation("while " + Character.toLowerCase(what.charAt(0)) + what.substring(1));
 			listener.message(what + " (" + (out.size() + 1) + "/" + samples.size() + ")");
 			out.add(predict(model, s));
 		}

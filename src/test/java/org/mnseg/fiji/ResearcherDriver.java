@@ -94,12 +94,15 @@ public final class ResearcherDriver {
 			text(cd, "images").setText(labeledTitles);
 			text(cd, "unlabeled").setText(unlabeledTitles);
 			choice(cd, "method").select("mn");
+			text(cd, "output").setText(run.toString());
+		});
+		// photographed with the recommended model and preset; then the tiny test networks and epochs for this run
+		DialogDriver.screenshot(cd, new File(shots, "cotrain-dialog.png"));
+		EventQueue.invokeAndWait(() -> {
 			choice(cd, "model2d").select("segformer");
 			choice(cd, "finetuning").select("whole");
 			text(cd, "epochs").setText(Integer.toString(epochs));
-			text(cd, "output").setText(run.toString());
 		});
-		DialogDriver.screenshot(cd, new File(shots, "cotrain-dialog.png"));
 		Button advanced = components(cd).stream().filter(c -> c instanceof Button b && OptionsDialog.ADVANCED_BUTTON.equals(b.getLabel()))
 			.map(c -> (Button) c).findFirst().orElseThrow();
 		// the button opens a modal dialog: click it without waiting for it to close
@@ -107,8 +110,8 @@ public final class ResearcherDriver {
 			.forEach(l -> l.actionPerformed(new ActionEvent(advanced, ActionEvent.ACTION_PERFORMED, advanced.getLabel()))));
 		GenericDialog ad = waitForDialog(CoTrainPlugin.COMMAND + ": advanced settings");
 		fits("advanced", ad);
-		EventQueue.invokeAndWait(() -> ((TextField) field(ad, "options", true)).setText(options));
 		DialogDriver.screenshot(ad, new File(shots, "cotrain-advanced.png"));
+		EventQueue.invokeAndWait(() -> ((TextField) field(ad, "options", true)).setText(options));
 		DialogDriver.press(ad, 0);
 		waitFor(() -> !ad.isShowing(), 10, "the advanced settings to close");
 		long trainStart = System.nanoTime();
@@ -117,7 +120,7 @@ public final class ResearcherDriver {
 		// training: after the first checkpoint, press Cancel training
 		Path checkpoint = run.resolve(Checkpoint.FILE_NAME);
 		waitFor(() -> Files.exists(checkpoint) && logged(run, "3d") >= 1, 900, "the first epoch and its checkpoint");
-		System.out.println("FIRST_CHECKPOINT_S " + seconds(trainStart));
+		System.out.println("FIRST_CHECKPOINT_S " + seconds(trainStart) + " cpu " + cpuSeconds());
 		Frame cancelWindow = cancelWindow();
 		Button cancel = components(cancelWindow).stream().filter(c -> c instanceof Button).map(c -> (Button) c).findFirst().orElseThrow();
 		System.out.println("CANCEL_BUTTON " + cancel.getLabel());
@@ -126,7 +129,7 @@ public final class ResearcherDriver {
 		waitFor(() -> IJ.getLog().contains(CoTrainPlugin.COMMAND + " cancelled"), 900, "the run to stop");
 		System.out.println("CANCELLED_AFTER_EPOCHS " + logged(run, "3d") + " model " + Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE))
 			+ " checkpoint " + Files.exists(checkpoint));
-		System.out.println("TIME_TO_CANCEL_S " + seconds(trainStart));
+		System.out.println("TIME_TO_CANCEL_S " + seconds(trainStart) + " cpu " + cpuSeconds());
 
 		// start again with Resume ticked: the dialog remembers the rest
 		IJ.doCommand(CoTrainPlugin.COMMAND);
@@ -137,7 +140,7 @@ public final class ResearcherDriver {
 		long resumeStart = System.nanoTime();
 		DialogDriver.press(rd, 0);
 		waitFor(() -> IJ.getLog().contains("model saved as") || IJ.getLog().contains(" error: "), 900, "the resumed run to end");
-		System.out.println("RESUME_S " + seconds(resumeStart));
+		System.out.println("RESUME_S " + seconds(resumeStart) + " cpu " + cpuSeconds());
 		System.out.println("MODEL " + Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
 		System.out.println("EPOCHS_3D " + epochs(run, "3d"));
 		System.out.println("EPOCHS_2D " + epochs(run, "2d"));
@@ -165,7 +168,7 @@ public final class ResearcherDriver {
 		DialogDriver.press(sd, 0);
 		String title = target.getShortTitle() + LabelImages.LABELS_SUFFIX;
 		waitFor(() -> WindowManager.getImage(title) != null && WindowManager.getImage(title).getWindow() != null, 300, "the label image");
-		System.out.println("SEGMENT_S " + seconds(segmentStart));
+		System.out.println("SEGMENT_S " + seconds(segmentStart) + " cpu " + cpuSeconds());
 		ImagePlus result = WindowManager.getImage(title);
 		LabelVolume labels = ImagePlusConverter.toLabels(result);
 		long foreground = 0;
@@ -183,7 +186,7 @@ public final class ResearcherDriver {
 		Window a = target.getWindow(), b = result.getWindow();
 		DialogDriver.screenshot(new Rectangle(0, a.getY(), b.getX() + b.getWidth(), Math.max(a.getHeight(), b.getHeight())),
 			new File(shots, "segment-result.png"));
-		System.out.println("TOTAL_S " + seconds(START));
+		System.out.println("TOTAL_S " + seconds(START) + " cpu " + cpuSeconds());
 		Thread.sleep(300); // the last log lines echoed
 		System.out.println("DRIVER DONE");
 		System.exit(0);
@@ -288,6 +291,12 @@ public final class ResearcherDriver {
 	private static PlotWindow plotWindow() throws InterruptedException {
 		waitFor(() -> Arrays.stream(Window.getWindows()).anyMatch(w -> w instanceof PlotWindow && w.isShowing()), 30, "the loss plot");
 		return (PlotWindow) Arrays.stream(Window.getWindows()).filter(w -> w instanceof PlotWindow && w.isShowing()).findFirst().orElseThrow();
+	}
+
+	/** CPU seconds this JVM has used: on a shared machine a better measure of the work than the wall time. */
+	private static double cpuSeconds() {
+		return Math.round(((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime() / 1e8) / 10.0;
 	}
 
 	private static double seconds(long since) {

@@ -32,12 +32,21 @@ public class ResearcherPathTest {
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
-	/** Total epochs (2 of stage one, then co-training): Cancel, pressed after the first, lands well before the end. */
-	private static final int EPOCHS = 5;
+	/** Total epochs: 1 of stage one, then co-training; Cancel, pressed after the first, lands before the end. */
+	private static final int EPOCHS = 3;
+
+	/**
+	 * The tiny test networks, with one epoch of stage one; the unlabeled volumes' foreground predicted once, when
+	 * co-training starts (0.4 x 3 epochs rounds to epoch 1, the first of stage two): a whole-volume prediction is the
+	 * slowest step of this run.
+	 */
+	private static final String OPTIONS = TinyModel.MN_OPTIONS.replace("stage-one-epochs=2", "stage-one-epochs=1").replace("foreground-refresh=0.75",
+		"foreground-refresh=0.4");
 
 	@Test
 	public void mnFromRoisAndUnlabeledImagesCancelsResumesAndSegmentsOnALaptopScreen() throws Exception {
 		Path data = SharedData.require("data/hippocampus");
+		assertTrue("TinyModel.MN_OPTIONS changed: " + OPTIONS, OPTIONS.contains("stage-one-epochs=1") && OPTIONS.contains("foreground-refresh=0.4"));
 		Path fiji = tmp.newFolder("fiji").toPath();
 		List<String> cp = new ArrayList<>(ImageJProcess.libraryJars());
 		cp.add(ImageJProcess.pluginJar(fiji).toString());
@@ -47,7 +56,7 @@ public class ResearcherPathTest {
 		List<String> labeled = HippocampusSample.TRAIN.subList(0, 2), unlabeled = HippocampusSample.TRAIN.subList(2, 4);
 		long start = System.nanoTime();
 		ImageJProcess.Result r = ImageJProcess.runOnScreen(ImageJProcess.LAPTOP, cp, fiji, null, 1800, ResearcherDriver.class.getName(), data.toString(),
-			run.toString(), shots.toString(), String.join(",", labeled), String.join(",", unlabeled), TinyModel.MN_OPTIONS, Integer.toString(EPOCHS));
+			run.toString(), shots.toString(), String.join(",", labeled), String.join(",", unlabeled), OPTIONS, Integer.toString(EPOCHS));
 		String out = r.output();
 		for (String line : out.split("\n"))
 			if (line.matches("^(LOG|SCREEN|FIT|ROIS|FIRST_CHECKPOINT_S|TIME_TO_CANCEL_S|CANCELLED_AFTER_EPOCHS|RESUME_S|SEGMENT_S|TOTAL_S|LABELS|SHOT) .*"))
