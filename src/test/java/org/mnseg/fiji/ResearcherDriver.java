@@ -146,7 +146,10 @@ public final class ResearcherDriver {
 		System.out.println("EPOCHS_2D " + epochs(run, "2d"));
 		// the progress as it ends: status bar and the loss plot
 		PlotWindow plot = plotWindow();
-		EventQueue.invokeAndWait(() -> plot.setLocation(0, IJ.getInstance().getHeight() + 5));
+		EventQueue.invokeAndWait(() -> {
+			plot.setLocation(0, IJ.getInstance().getHeight() + 5);
+			plot.toFront();
+		});
 		Thread.sleep(300);
 		DialogDriver.screenshot(new Rectangle(0, 0, Math.max(IJ.getInstance().getWidth(), plot.getWidth()), plot.getY() + plot.getHeight()),
 			new File(shots, "cotrain-progress.png"));
@@ -290,7 +293,8 @@ public final class ResearcherDriver {
 
 	private static PlotWindow plotWindow() throws InterruptedException {
 		waitFor(() -> Arrays.stream(Window.getWindows()).anyMatch(w -> w instanceof PlotWindow && w.isShowing()), 30, "the loss plot");
-		return (PlotWindow) Arrays.stream(Window.getWindows()).filter(w -> w instanceof PlotWindow && w.isShowing()).findFirst().orElseThrow();
+		// the newest: the plot of the run that ended (a run before Resume may have left its own)
+		return (PlotWindow) Arrays.stream(Window.getWindows()).filter(w -> w instanceof PlotWindow && w.isShowing()).reduce((a, b) -> b).orElseThrow();
 	}
 
 	/** CPU seconds this JVM has used: on a shared machine a better measure of the work than the wall time. */
