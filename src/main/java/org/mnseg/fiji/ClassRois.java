@@ -32,6 +32,12 @@ import ij.process.ImageProcessor;
  */
 public final class ClassRois {
 	private static final Pattern LEADING_NUMBER = Pattern.compile("^\\s*(\\d+)\\b");
+	/**
+	 * The name the ROI Manager gives a ROI that was added without one: its slice and position ({@code 0012-0034-0056},
+	 * {@code 0034-0056} on a single image, {@code -1} appended to a duplicate). It starts with a number that is the
+	 * slice, not a class.
+	 */
+	private static final Pattern IMAGEJ_DEFAULT_NAME = Pattern.compile("^\\d{4,}(-\\d{4,}){1,4}(-\\d+)?$");
 
 	private ClassRois() {}
 
@@ -74,10 +80,17 @@ public final class ClassRois {
 	 * @param imageTitle named in messages
 	 */
 	public static Annotation toLabels(Roi[] rois, int[] shape, Geometry geometry, String imageTitle) {
+		return toLabels(rois, shape, geometry, imageTitle, new LinkedHashMap<>());
+	}
+
+	/**
+	 * As above, with the classes already given to names ({@code classes}, extended here): ROIs on several images
+	 * share it, so that a name means the same class on every image.
+	 */
+	public static Annotation toLabels(Roi[] rois, int[] shape, Geometry geometry, String imageTitle, Map<String, Integer> classes) {
 		if (rois.length == 0)
 			throw new UserError("The ROI Manager is empty. Draw the objects of each class on some slices of '" + imageTitle
 				+ "', add them with [t], and name each ROI after its class (or set its group).");
-		Map<String, Integer> classes = new LinkedHashMap<>();
 		int[] roiClass = new int[rois.length];
 		int[] roiSlice = new int[rois.length];
 		boolean[] annotated = new boolean[shape[2]];
@@ -112,6 +125,9 @@ public final class ClassRois {
 	private static int classOf(Roi roi, Map<String, Integer> byName) {
 		if (roi.getGroup() > 0) return roi.getGroup();
 		String name = roi.getName() == null ? "" : roi.getName().trim();
+		if (IMAGEJ_DEFAULT_NAME.matcher(name).matches())
+			throw new UserError("ROI '" + name + "' has the name the ROI Manager gave it (its slice and position), not a class. Rename it after its "
+				+ "class (e.g. '1' or 'anterior') or set its group in the ROI Manager's Properties.");
 		Matcher m = LEADING_NUMBER.matcher(name);
 		if (m.find()) {
 			int k = Integer.parseInt(m.group(1));

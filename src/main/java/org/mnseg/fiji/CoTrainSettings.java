@@ -17,7 +17,7 @@ import org.mnseg.workflow.TrainOptions;
  * macro keys and the SciJava command.
  *
  * @param labeled where labeled data comes from: {@link #PAIRS}, {@link #ROIS} or {@link #FOLDER}
- * @param images titles of open images, comma separated (pairs; the first one for ROIs)
+ * @param images titles of open images, comma separated (pairs; for ROIs: the images they are drawn on)
  * @param labels titles of their label images, same order (pairs)
  * @param dataset a data set folder or dataset.json (labeled = folder)
  * @param unlabeled titles of open unlabeled images, comma separated (may be empty)
@@ -59,7 +59,7 @@ public record CoTrainSettings(String labeled, String images, String labels, Path
 			choice(DATA, "labeled", "Labeled data", () -> SOURCES, PAIRS,
 				"Open image pairs, ROIs in the ROI Manager, or a data set folder (images/ + labels/ with the same file names)."),
 			text(DATA, "images", "Images", "",
-				"Titles of the open labeled images, comma separated (for ROIs: the image they are drawn on; empty: the current image)."),
+				"Titles of the open labeled images, comma separated (for ROIs: the images they are drawn on; empty: the current image)."),
 			text(DATA, "labels", "Labels", "", "Titles of their label images, same order (0 = background, 1, 2, ... = classes)."),
 			folder(DATA, "dataset", "Dataset folder", "For 'folder': images/ and labels/ (same names) and optional unlabeled/, or a dataset.json."),
 			text(DATA, "subset", "Subset", "all", "For 'folder': 'all' or how many labeled cases to use."),

@@ -43,7 +43,8 @@ public final class Feedback {
 	 */
 	public static void report(String command, Throwable t) {
 		if (t instanceof CancellationException) {
-			String msg = command + " cancelled. " + (t.getMessage() == null ? "" : t.getMessage());
+			// the core's message names --resume; in Fiji it is the Resume checkbox
+			String msg = command + " cancelled. " + (t.getMessage() == null ? "" : DialogWords.of(command, t.getMessage()));
 			status(msg);
 			log(msg);
 			return;

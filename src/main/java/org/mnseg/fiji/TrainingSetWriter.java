@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Volume;
@@ -86,22 +88,41 @@ public final class TrainingSetWriter {
 		}
 	}
 
-	/** The ROI Manager's ROIs drawn on one open image; only the annotated slices become the labeled case. */
-	public void addRois(String imageTitle, Roi[] rois) {
-		List<String> titles = titles(imageTitle);
-		ImagePlus image = titles.isEmpty() ? WindowManager.getCurrentImage() : open(titles.get(0), "Images");
-		if (image == null || TrainingProgress.isPlot(image))
-			throw new UserError("Name the image the ROIs are drawn on in 'Images', or make it the current image.");
+	/**
+	 * The ROI Manager's ROIs as labeled cases; only the annotated slices of an image become its case. With one image
+	 * (or none named: the current image) every ROI is on it; with several, each ROI belongs to the image it was drawn
+	 * on (the image the ROI Manager recorded when it was added).
+	 */
+	public void addRois(String imageTitles, Roi[] rois) {
+		List<String> titles = titles(imageTitles);
+		if (titles.size() <= 1) {
+			ImagePlus image = titles.isEmpty() ? WindowManager.getCurrentImage() : open(titles.get(0), "Images");
+			if (image == null || TrainingProgress.isPlot(image)) throw new UserError("Name the image the ROIs are drawn on in 'Images', or make it the current image.");
+			addRois(image, rois, new LinkedHashMap<>());
+			return;
+		}
+		List<ImagePlus> images = titles.stream().map(t -> open(t, "Images")).toList();
+		Map<String, Integer> classes = new LinkedHashMap<>();
+		for (Roi roi : rois)
+			if (images.stream().noneMatch(i -> i.getID() == roi.getImageID()))
+				throw new UserError("ROI '" + roi.getName() + "' was not drawn on any of the images named in 'Images' (" + String.join(", ", titles)
+					+ "), or the ROI Manager no longer knows its image (ROIs opened from a file). Draw it on its image, or train from the ROIs of one "
+					+ "image at a time.");
+		for (ImagePlus image : images)
+			addRois(image, Arrays.stream(rois).filter(r -> r.getImageID() == image.getID()).toArray(Roi[]::new), classes);
+	}
+
+	private void addRois(ImagePlus image, Roi[] rois, Map<String, Integer> classes) {
+		if (image.getNChannels() > 1)
+			throw new UserError("Training from ROIs supports single-channel images; '" + image.getTitle() + "' has " + image.getNChannels()
+				+ " channels. Use labeled image pairs instead.");
 		Volume full = ImagePlusConverter.toVolume(image);
 		int[] s = full.shape();
-		ClassRois.Annotation a = ClassRois.toLabels(rois, s, full.geometry(), image.getTitle());
+		ClassRois.Annotation a = ClassRois.toLabels(rois, s, full.geometry(), image.getTitle(), classes);
 		ImageStack sub = new ImageStack(s[0], s[1]);
 		for (int z : a.slices()) sub.addSlice(image.getStack().getProcessor(image.getStackIndex(1, z, 1)).duplicate());
 		ImagePlus subImage = new ImagePlus(image.getTitle(), sub);
 		subImage.setCalibration(image.getCalibration().copy());
-		if (image.getNChannels() > 1)
-			throw new UserError("Training from ROIs supports single-channel images; '" + image.getTitle() + "' has " + image.getNChannels()
-				+ " channels. Use labeled image pairs instead.");
 		out.addLabeled(LabelImages.baseTitle(image.getTitle()), ImagePlusConverter.toVolume(subImage), a.labels());
 		Feedback.log("M&N Co-Train: " + rois.length + " ROIs on " + a.slices().length + " slice(s) of '" + image.getTitle() + "', classes "
 			+ (a.classes().isEmpty() ? "by group or number" : a.classes()));

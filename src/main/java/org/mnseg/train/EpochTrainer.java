@@ -84,9 +84,7 @@ final class EpochTrainer {
 		double lr = student.schedule().lr(epoch);
 		double sum = 0;
 		for (int step = 0; step < settings.iterationsPerEpoch; step++) {
-			if (cancelled.getAsBoolean()) throw new CancellationException("Training cancelled during epoch " + (epoch + 1) + "; "
-				+ (checkpointWritten ? "the last checkpoint is kept. Run again with --resume to continue."
-					: "no checkpoint was saved yet, so there is nothing to resume: start the run again."));
+			if (cancelled.getAsBoolean()) throw cancellation("during epoch " + (epoch + 1));
 			int bu = unlabeled == null ? 0 : unlabeled.perStep()[step];
 			double loss = step(student, epoch, step, lr, unlabeled, bu);
 			if (!Double.isFinite(loss)) throw nonFiniteLoss(student, epoch, step, loss);
@@ -95,6 +93,13 @@ final class EpochTrainer {
 		}
 		return new RunListener.EpochReport(student.role(), epoch, settings.epochs, sum / settings.iterationsPerEpoch, lr, clock.elapsedSeconds(),
 			clock.secondsLeft(epoch, settings.epochs), MemoryUsage.rssMb());
+	}
+
+	/** The run stopped by its user {@code when}; says whether there is a checkpoint to resume. */
+	private CancellationException cancellation(String when) {
+		return new CancellationException("Training cancelled " + when + "; " + (checkpointWritten
+			? "the last checkpoint is kept. Run again with --resume to continue."
+			: "no checkpoint was saved yet, so there is nothing to resume: start the run again."));
 	}
 
 	/**
@@ -184,8 +189,8 @@ final class EpochTrainer {
 		long start = System.nanoTime();
 		listener.phase(phase, 0, samples.size());
 		for (Sample s : samples) {
-			if (cancellable && cancelled.getAsBoolean()) throw new CancellationException(phase + " cancelled; " + (checkpointWritten
-				? "the last checkpoint is kept. Run again with --resume to continue." : "no checkpoint was saved yet, so there is nothing to resume."));
+			// a whole volume takes minutes on a slow computer: Cancel is heard between volumes too, not only between steps
+			if (cancellable && cancelled.getAsBoolean()) throw cancellation("while " + Character.toLowerCase(phase.charAt(0)) + phase.substring(1));
 			out.add(predict(model, s));
 			listener.phase(phase, out.size(), samples.size());
 		}

@@ -30,7 +30,7 @@ import ij.plugin.frame.Recorder;
  * Drives the real dialogs on a (virtual) display, as a user would: opens an image, starts "M&amp;N Segment" from
  * ImageJ's command table with the macro recorder on, fills the dialog's fields, takes a screenshot, presses OK,
  * reads the line the recorder wrote, replays it with the image selected again, and prints whether both label images
- * are equal. Also measures and photographs the "M&amp;N Co-Train" dialog and its advanced settings. Run in its own JVM by {@link RecordedMacroTest}.
+ * are equal. Also measures the "M&amp;N Co-Train" dialog and opens its advanced settings (photographed, filled for an M&amp;N run, by {@link ResearcherDriver}). Run in its own JVM by {@link RecordedMacroTest}.
  * <p>
  * Arguments: image model screenshotDir
  */
@@ -96,7 +96,6 @@ public final class DialogDriver {
 		List<String> shown = labels(cd);
 		List<String> expected = CoTrainSettings.DESCRIPTOR.parameters().stream().filter(p -> !p.advanced()).map(CommandParameter::label).toList();
 		System.out.println("MAIN_LABELS " + shown.containsAll(expected) + " " + shown);
-		screenshot(cd, new File(shots, "cotrain-dialog.png"));
 		Button advanced = Arrays.stream(cd.getComponents()).flatMap(c -> components(c).stream()).filter(c -> c instanceof Button b
 			&& OptionsDialog.ADVANCED_BUTTON.equals(b.getLabel())).map(c -> (Button) c).findFirst().orElseThrow();
 		// the button opens a modal dialog: click it without waiting for it to close
@@ -106,7 +105,6 @@ public final class DialogDriver {
 		List<String> advancedExpected = CoTrainSettings.DESCRIPTOR.parameters().stream().filter(CommandParameter::advanced).map(CommandParameter::label)
 			.toList();
 		System.out.println("ADVANCED_LABELS " + labels(ad).containsAll(advancedExpected) + " " + labels(ad));
-		screenshot(ad, new File(shots, "cotrain-advanced.png"));
 		press(ad, 1);
 		for (int i = 0; i < 50 && ad.isShowing(); i++) Thread.sleep(100);
 		press(cd, 1);
@@ -131,7 +129,7 @@ public final class DialogDriver {
 		return org.mnseg.imagej.ImagePlusConverter.toLabels(imp).data();
 	}
 
-	private static GenericDialog waitForDialog(String title) throws InterruptedException {
+	static GenericDialog waitForDialog(String title) throws InterruptedException {
 		for (int i = 0; i < 600; i++) {
 			for (Window w : Window.getWindows())
 				if (w instanceof GenericDialog gd && w.isShowing() && title.equals(gd.getTitle())) {
@@ -143,10 +141,14 @@ public final class DialogDriver {
 		throw new IllegalStateException("no dialog " + title);
 	}
 
-	private static void screenshot(Window w, File file) throws Exception {
+	static void screenshot(Window w, File file) throws Exception {
 		w.toFront();
-		Rectangle r = new Rectangle(w.getLocationOnScreen(), w.getSize());
-		System.out.println("SHOT " + file.getName() + " " + r + " bounds " + w.getBounds());
+		screenshot(new Rectangle(w.getLocationOnScreen(), w.getSize()), file);
+	}
+
+	/** A capture of part of the screen. */
+	static void screenshot(Rectangle r, File file) throws Exception {
+		System.out.println("SHOT " + file.getName() + " " + r);
 		// a loaded machine paints late: capture again until the dialog shows more than a blank fill (at most ~10 s)
 		BufferedImage img = null;
 		for (int i = 0; i < 25 && (img == null || colours(img) < 8); i++) {
@@ -165,7 +167,7 @@ public final class DialogDriver {
 	}
 
 	/** Presses OK (0) or Cancel (1) as a click would. */
-	private static void press(GenericDialog gd, int which) throws Exception {
+	static void press(GenericDialog gd, int which) throws Exception {
 		Button b = gd.getButtons()[which];
 		EventQueue.invokeAndWait(() -> gd.actionPerformed(new ActionEvent(b, ActionEvent.ACTION_PERFORMED, b.getLabel())));
 	}

@@ -1,6 +1,11 @@
 package org.mnseg.fiji;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.concurrent.CancellationException;
 
 import org.junit.Test;
 
@@ -19,5 +24,21 @@ public class DialogWordsTest {
 		// a message without flags, and another command's message, pass unchanged but for its flags
 		assertEquals("Choose the model.", DialogWords.of(SegmentSettings.DESCRIPTOR.title(), "Choose the model."));
 		assertEquals("'Model' is missing", DialogWords.of(SegmentSettings.DESCRIPTOR.title(), "--model is missing"));
+	}
+
+	/** Found by ResearcherPathTest: Cancel training said "Run again with --resume", a flag the dialog does not have. */
+	@Test
+	public void theCancelMessageNamesTheResumeCheckbox() {
+		PrintStream old = System.out;
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		System.setOut(new PrintStream(out, true));
+		try {
+			Feedback.report(CO_TRAIN, new CancellationException("Training cancelled during epoch 2; the last checkpoint is kept. Run again with --resume to "
+				+ "continue."));
+		} finally {
+			System.setOut(old);
+		}
+		assertTrue(out.toString(), out.toString().contains("M&N Co-Train cancelled. Training cancelled during epoch 2; the last checkpoint is kept. Run "
+			+ "again with 'Resume' to continue."));
 	}
 }

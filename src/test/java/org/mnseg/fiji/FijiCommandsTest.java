@@ -290,9 +290,7 @@ public class FijiCommandsTest {
 	}
 
 	/** A tiny M&N: the 2-D network a small randomly initialised SegFormer (no pretrained file needed), 2 + 2 epochs. */
-	private static final String TINY_MN = TinyModel.OPTIONS + " batch-size=3 stage-one-epochs=2 slices2d=4 foreground-refresh=0.75 architecture2d=segformer"
-		+ " options2d={\"hidden_sizes\":[8,16,24,32],\"depths\":[1,1,1,1],\"num_attention_heads\":[1,1,2,2],\"sr_ratios\":[4,2,1,1],"
-		+ "\"patch_sizes\":[7,3,3,3],\"strides\":[4,2,2,2],\"mlp_ratios\":[4,4,4,4],\"decoder_hidden_size\":16}";
+	private static final String TINY_MN = TinyModel.MN_OPTIONS;
 
 	/** Messages of a run, and each model's epochs from its log.csv. */
 	private static final class Recording extends TrainingProgress {

@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * virtual X display (Xvfb) on which no window is ever shown in batch mode. Tests skip where Xvfb is missing.
  */
 final class ImageJProcess {
-	private static String display;
-	private static Process xvfb;
+	/** The screen of the shared display; {@link #LAPTOP} for tests that check what fits a small screen. */
+	static final String DEFAULT_SCREEN = "1280x1024x24", LAPTOP = "1366x768x24";
+	private static final Map<String, String> displays = new java.util.HashMap<>();
 
 	private ImageJProcess() {}
 
@@ -32,20 +33,24 @@ final class ImageJProcess {
 	record Result(int exitCode, String output) {}
 
 	/** The X display of a shared Xvfb started on first use (skips the test where Xvfb is not installed). */
-	static synchronized String display() throws IOException, InterruptedException {
-		if (display != null) return display;
+	static String display() throws IOException, InterruptedException {
+		return display(DEFAULT_SCREEN);
+	}
+
+	/** The X display of an Xvfb with screen {@code screen} (width x height x depth), one per size, started on first use. */
+	static synchronized String display(String screen) throws IOException, InterruptedException {
+		if (displays.containsKey(screen)) return displays.get(screen);
 		Path binary = Paths.get("/usr/bin/Xvfb");
 		assumeTrue("skipped: Xvfb not installed (apt-get install xvfb); ImageJ 1.x needs a display for its menus", Files.isExecutable(binary));
 		for (int n = 91; n < 140; n++) {
 			if (Files.exists(Paths.get("/tmp/.X11-unix/X" + n)) || Files.exists(Paths.get("/tmp/.X" + n + "-lock"))) continue;
-			Process p = new ProcessBuilder(binary.toString(), ":" + n, "-screen", "0", "1280x1024x24", "-nolisten", "tcp").redirectErrorStream(true)
+			Process p = new ProcessBuilder(binary.toString(), ":" + n, "-screen", "0", screen, "-nolisten", "tcp").redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
 			for (int i = 0; i < 50 && p.isAlive() && !Files.exists(Paths.get("/tmp/.X11-unix/X" + n)); i++) Thread.sleep(100);
 			if (p.isAlive() && Files.exists(Paths.get("/tmp/.X11-unix/X" + n))) {
-				xvfb = p;
-				display = ":" + n;
-				Runtime.getRuntime().addShutdownHook(new Thread(() -> xvfb.destroy()));
-				return display;
+				displays.put(screen, ":" + n);
+				Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
+				return ":" + n;
 			}
 			p.destroy();
 		}
@@ -83,9 +88,15 @@ final class ImageJProcess {
 	 */
 	static Result run(List<String> classPath, Path fiji, Path engineCache, int timeoutSeconds, String... mainAndArgs)
 		throws IOException, InterruptedException {
+		return runOnScreen(DEFAULT_SCREEN, classPath, fiji, engineCache, timeoutSeconds, mainAndArgs);
+	}
+
+	/** As {@link #run}, on a display with the screen {@code screen} (e.g. {@link #LAPTOP}). */
+	static Result runOnScreen(String screen, List<String> classPath, Path fiji, Path engineCache, int timeoutSeconds, String... mainAndArgs)
+		throws IOException, InterruptedException {
 		List<String> args = new ArrayList<>(List.of("-Dplugins.dir=" + fiji.toAbsolutePath(), "-cp", String.join(File.pathSeparator, classPath)));
 		args.addAll(List.of(mainAndArgs));
-		return launch(args, fiji, engineCache, timeoutSeconds);
+		return launch(args, fiji, engineCache, timeoutSeconds, display(screen));
 	}
 
 	/**
@@ -96,10 +107,11 @@ final class ImageJProcess {
 		Path ij = dir.toAbsolutePath().resolve("ij.jar");
 		List<String> args = new ArrayList<>(List.of("-jar", ij.toString(), "-ijpath", dir.toAbsolutePath().toString()));
 		args.addAll(List.of(imagejArgs));
-		return launch(args, dir, engineCache, timeoutSeconds);
+		return launch(args, dir, engineCache, timeoutSeconds, display());
 	}
 
-	private static Result launch(List<String> javaArgs, Path fiji, Path engineCache, int timeoutSeconds) throws IOException, InterruptedException {
+	private static Result launch(List<String> javaArgs, Path fiji, Path engineCache, int timeoutSeconds, String display)
+		throws IOException, InterruptedException {
 		List<String> cmd = new ArrayList<>();
 		cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
 		cmd.add("-Xmx3g");
@@ -110,7 +122,7 @@ final class ImageJProcess {
 		cmd.addAll(javaArgs);
 		ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
 		Map<String, String> env = pb.environment();
-		env.put("DISPLAY", display());
+		env.put("DISPLAY", display);
 		if (engineCache != null) {
 			env.put("ENGINE_CACHE_DIR", engineCache.toString());
 			env.put("DJL_CACHE_DIR", engineCache.toString());

@@ -16,8 +16,8 @@ import org.mnseg.io.VolumeIO;
 
 /**
  * The real dialog on a virtual display, with ImageJ's macro recorder on: the line recorded from a dialog run replays
- * to the same label image, and it names every option. The Co-Train dialog fits a 1366 x 768 screen. The screenshots
- * it takes are those of docs/fiji.md (target/screenshots; copy them to docs/images after a change to the dialogs).
+ * to the same label image, and it names every option. The Co-Train dialog fits a 1366 x 768 screen. The screenshot
+ * of the Segment dialog it takes is the one of docs/fiji.md (target/screenshots; copy them to docs/images after a change to the dialogs).
  */
 public class RecordedMacroTest {
 	@Rule
@@ -49,8 +49,6 @@ public class RecordedMacroTest {
 		for (String line : out.split("\n"))
 			if (line.startsWith("COTRAIN_HEIGHT") || line.startsWith("RECORDED") || line.startsWith("SHOT")) System.out.println(line);
 		assertTrue(Files.size(shots.resolve("segment-dialog.png")) > 3000);
-		assertTrue(Files.size(shots.resolve("cotrain-dialog.png")) > 5000);
-		assertTrue(Files.size(shots.resolve("cotrain-advanced.png")) > 1000);
 		// the Co-Train dialog fits a 1366 x 768 laptop screen (with room for the task bar), showing every main field
 		java.util.regex.Matcher m = java.util.regex.Pattern.compile("COTRAIN_HEIGHT (\\d+) PREFERRED (\\d+) WIDTH (\\d+)").matcher(out);
 		assertTrue(out, m.find());
