@@ -119,14 +119,14 @@ public final class ResearcherDriver {
 
 		// training: after the first checkpoint, press Cancel training
 		Path checkpoint = run.resolve(Checkpoint.FILE_NAME);
-		waitFor(() -> Files.exists(checkpoint) && logged(run, "3d") >= 1, 900, "the first epoch and its checkpoint");
+		waitFor(() -> Files.exists(checkpoint) && logged(run, "3d") >= 1, 300, "the first epoch and its checkpoint");
 		System.out.println("FIRST_CHECKPOINT_S " + seconds(trainStart) + " cpu " + cpuSeconds());
 		Frame cancelWindow = cancelWindow();
 		Button cancel = components(cancelWindow).stream().filter(c -> c instanceof Button).map(c -> (Button) c).findFirst().orElseThrow();
 		System.out.println("CANCEL_BUTTON " + cancel.getLabel());
 		EventQueue.invokeAndWait(() -> Arrays.stream(cancel.getActionListeners())
 			.forEach(l -> l.actionPerformed(new ActionEvent(cancel, ActionEvent.ACTION_PERFORMED, cancel.getLabel()))));
-		waitFor(() -> IJ.getLog().contains(CoTrainPlugin.COMMAND + " cancelled"), 900, "the run to stop");
+		waitFor(() -> IJ.getLog().contains(CoTrainPlugin.COMMAND + " cancelled"), 300, "the run to stop");
 		System.out.println("CANCELLED_AFTER_EPOCHS " + logged(run, "3d") + " model " + Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE))
 			+ " checkpoint " + Files.exists(checkpoint));
 		System.out.println("TIME_TO_CANCEL_S " + seconds(trainStart) + " cpu " + cpuSeconds());
@@ -139,7 +139,7 @@ public final class ResearcherDriver {
 		EventQueue.invokeAndWait(() -> ((Checkbox) field(rd, "resume", false)).setState(true));
 		long resumeStart = System.nanoTime();
 		DialogDriver.press(rd, 0);
-		waitFor(() -> IJ.getLog().contains("model saved as") || IJ.getLog().contains(" error: "), 900, "the resumed run to end");
+		waitFor(() -> IJ.getLog().toLowerCase(java.util.Locale.ROOT).contains("model saved as") || IJ.getLog().contains(" error: "), 300, "the resumed run to end");
 		System.out.println("RESUME_S " + seconds(resumeStart) + " cpu " + cpuSeconds());
 		System.out.println("MODEL " + Files.exists(run.resolve(TrainWorkflow.BUNDLE_FILE)));
 		System.out.println("EPOCHS_3D " + epochs(run, "3d"));
@@ -169,7 +169,7 @@ public final class ResearcherDriver {
 		});
 		long segmentStart = System.nanoTime();
 		DialogDriver.press(sd, 0);
-		String title = target.getShortTitle() + LabelImages.LABELS_SUFFIX;
+		String title = LabelImages.baseTitle(target.getTitle()) + LabelImages.LABELS_SUFFIX;
 		waitFor(() -> WindowManager.getImage(title) != null && WindowManager.getImage(title).getWindow() != null, 300, "the label image");
 		System.out.println("SEGMENT_S " + seconds(segmentStart) + " cpu " + cpuSeconds());
 		ImagePlus result = WindowManager.getImage(title);

@@ -55,7 +55,7 @@ public class ResearcherPathTest {
 		Path shots = Paths.get("target/screenshots").toAbsolutePath();
 		List<String> labeled = HippocampusSample.TRAIN.subList(0, 2), unlabeled = HippocampusSample.TRAIN.subList(2, 4);
 		long start = System.nanoTime();
-		ImageJProcess.Result r = ImageJProcess.runOnScreen(ImageJProcess.LAPTOP, cp, fiji, null, 1800, ResearcherDriver.class.getName(), data.toString(),
+		ImageJProcess.Result r = ImageJProcess.runOnScreen(ImageJProcess.LAPTOP, cp, fiji, null, 600, ResearcherDriver.class.getName(), data.toString(),
 			run.toString(), shots.toString(), String.join(",", labeled), String.join(",", unlabeled), OPTIONS, Integer.toString(EPOCHS));
 		String out = r.output();
 		for (String line : out.split("\n"))
@@ -68,7 +68,7 @@ public class ResearcherPathTest {
 
 		// every dialog, and its OK button, lies on the 1366 x 768 screen
 		for (String dialog : List.of("cotrain", "advanced", "segment")) {
-			Matcher m = Pattern.compile("FIT " + dialog + " dialog (-?\\d+) (-?\\d+) (\\d+) (\\d+) ok (-?\\d+) (-?\\d+) (\\d+) (\\d+) (true|false) (\\S+)")
+			Matcher m = Pattern.compile("FIT " + dialog + " dialog (-?\\d+) (-?\\d+) (\\d+) (\\d+) ok (-?\\d+) (-?\\d+) (\\d+) (\\d+) (true|false)\\s+(\\S+)")
 				.matcher(out);
 			assertTrue(out, m.find());
 			int[] v = IntStream.rangeClosed(1, 8).map(i -> Integer.parseInt(m.group(i))).toArray();
