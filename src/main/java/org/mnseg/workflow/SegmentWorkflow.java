@@ -72,9 +72,13 @@ public final class SegmentWorkflow {
 
 	/** The output file for an input: TIFF stays TIFF, everything else becomes gzipped NIfTI. */
 	public static Path outputFor(Path input, Path outputDir, String suffix) {
+		return outputDir.resolve(VolumeIO.baseName(input) + suffix + outputExtension(input));
+	}
+
+	/** The format a volume derived from {@code input} is written in: TIFF stays TIFF, everything else gzipped NIfTI. */
+	public static String outputExtension(Path input) {
 		String name = input.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-		String ext = name.endsWith(".tif") || name.endsWith(".tiff") ? ".tif" : ".nii.gz";
-		return outputDir.resolve(VolumeIO.baseName(input) + suffix + ext);
+		return name.endsWith(".tif") || name.endsWith(".tiff") ? ".tif" : ".nii.gz";
 	}
 
 	/**

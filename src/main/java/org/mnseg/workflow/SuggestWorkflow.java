@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -103,8 +102,7 @@ public final class SuggestWorkflow {
 
 	/** A volume's heat map file: TIFF stays TIFF, everything else becomes gzipped NIfTI. */
 	public static Path heatmapFor(Input input, Path out) {
-		String name = input.file().getFileName().toString().toLowerCase(Locale.ROOT);
-		return out.resolve(input.id() + HEATMAP_SUFFIX + (name.endsWith(".tif") || name.endsWith(".tiff") ? ".tif" : ".nii.gz"));
+		return out.resolve(input.id() + HEATMAP_SUFFIX + SegmentWorkflow.outputExtension(input.file()));
 	}
 
 	/**
