@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.mnseg.export.BioImageIoExporter;
 import org.mnseg.export.ExportSettings;
+import org.mnseg.workflow.ExportWorkflow;
 
 /** {@code mn export}: a model bundle's 3D UNet as a BioImage.IO model (zip) for napari, ilastik, BiaPy and friends. */
 final class ExportCommand {
@@ -44,10 +45,8 @@ final class ExportCommand {
 		boolean overwrite = a.flag("overwrite");
 		a.get("threads", null);
 		a.checkAllUsed();
-		BioImageIoExporter.Result r = BioImageIoExporter.export(new ExportSettings(model, file, role, volume == null ? null : Path.of(volume), name,
-			ExportSettings.authors(authors), license, overwrite));
-		out.println("wrote " + r.file() + " (BioImage.IO model '" + r.name() + "'; test tile " + r.tileSize()[0] + " x " + r.tileSize()[1] + " x "
-			+ r.tileSize()[2] + " (x, y, z) from " + r.testVolume() + ")");
+		out.println(ExportWorkflow.run(new ExportSettings(model, file, role, volume == null ? null : Path.of(volume), name,
+			ExportSettings.authors(authors), license, overwrite)));
 		return 0;
 	}
 }

@@ -36,6 +36,8 @@ final class SuggestCommand {
 		"                       per voxel; uncertainty: entropy of the 3D model's probabilities / ln(classes); both: their",
 		"                       mean. A bundle without a 2D model (labeled-only) falls back to uncertainty, and says so",
 		"  --top K              how many slices to suggest (default " + DEFAULT_TOP + ")",
+		"  --spacing S          the top slices of one volume are at least S slices apart (default " + Ranking.DEFAULT_SPACING
+			+ "; 1 allows neighbours)",
 		"  --out DIR            write DIR/" + SuggestWorkflow.RESULTS_FILE + " (ranked volumes with their per-slice scores, top slices)",
 		"  --heatmaps           also write DIR/<name>" + SuggestWorkflow.HEATMAP_SUFFIX + ".nii.gz (.tif for TIFF input): the measure per voxel",
 		"  --overwrite          replace outputs that exist already (without it they stop the command before any work)",
@@ -54,6 +56,7 @@ final class SuggestCommand {
 		String images = a.get("images", null), dataset = a.get("dataset", null), split = a.get("split", null);
 		Measure measure = Measure.parse(a.get("measure", Measure.DISAGREEMENT.key()));
 		int top = a.integer("top", DEFAULT_TOP);
+		int spacing = a.integer("spacing", Ranking.DEFAULT_SPACING);
 		String outText = a.get("out", null);
 		boolean heatmaps = a.flag("heatmaps"), overwrite = a.flag("overwrite");
 		String device = a.get("device", "auto");
@@ -64,6 +67,8 @@ final class SuggestCommand {
 				+ (images == null ? "neither" : "both") + ".");
 		if (split != null && dataset == null) throw new UserError("mn suggest: --split goes with --dataset; --images ranks every volume it names.");
 		if (top < 1) throw new UserError("mn suggest: --top is the number of slices to suggest, at least 1; got " + top + ".");
+		if (spacing < 1)
+			throw new UserError("mn suggest: --spacing is the fewest slices between two suggestions in one volume, at least 1; got " + spacing + ".");
 		if (heatmaps && outText == null) throw new UserError("mn suggest: --heatmaps writes into the output folder; add --out DIR.");
 		if (Files.isDirectory(model))
 			throw new UserError("mn suggest: the model " + model + " is a folder. Give the .mnmodel file in it (mn train writes RUN/model.mnmodel).");
@@ -75,9 +80,9 @@ final class SuggestCommand {
 		ModelBundle bundle = ModelBundle.load(model);
 		List<SuggestWorkflow.Input> inputs = images != null ? SuggestWorkflow.imageInputs(Path.of(images))
 			: SuggestWorkflow.datasetInputs(Path.of(dataset), split == null ? SuggestWorkflow.UNLABELED : split, bundle.info());
-		SuggestWorkflow.requireSafeOutputs(inputs, outDir, heatmaps, overwrite, "--overwrite");
+		SuggestWorkflow.requireSafeOutputs(inputs, outDir, heatmaps, overwrite, "Add --overwrite to replace them");
 		ConsoleProgress progress = new ConsoleProgress(out);
-		SuggestWorkflow.Result r = SuggestWorkflow.run(new SuggestWorkflow.Request(model, inputs, measure, top, outDir, heatmaps,
+		SuggestWorkflow.Result r = SuggestWorkflow.run(new SuggestWorkflow.Request(model, inputs, measure, top, spacing, outDir, heatmaps,
 			Devices.resolve(device)), progress, null, null);
 		print(r, out);
 		for (Path p : r.written()) out.println("wrote " + p);

@@ -19,8 +19,8 @@ public final class NonFiniteVoxels {
 	 * The refusal names {@link #OPTION}: for commands that offer it.
 	 */
 	public static long requireFinite(Volume v, String source, Float replacement) {
-		return check(v, source, replacement, " Replace them with finite values in the file (e.g. 0), give " + OPTION
-			+ " VALUE to replace them as the image is read, or leave the file out.");
+		return check(v, source, replacement, " Replace them with finite values first, give the value to put in their place (e.g. 0) in " + OPTION
+			+ ", or leave the image out.");
 	}
 
 	/** Refuses {@code v} if it holds NaN or infinite voxels, naming {@code source}: for images that no option reaches. */

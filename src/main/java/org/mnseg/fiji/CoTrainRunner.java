@@ -1,11 +1,11 @@
 package org.mnseg.fiji;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import org.mnseg.util.OutputFiles;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.Engine;
 import org.mnseg.workflow.RunFolder;
@@ -50,8 +50,7 @@ public final class CoTrainRunner {
 			throw new UserError("The output folder " + s.output() + " holds the checkpoint of an earlier run. Tick Resume to continue it, Overwrite to "
 				+ "train again from the start, or choose another output folder.");
 		// before the open images are written into it
-		if (Files.exists(s.output()) && !Files.isDirectory(s.output()))
-			throw new UserError("The output folder " + s.output() + " is a file. Choose a folder (it is created when missing).");
+		OutputFiles.requireFolder(s.output(), "model, its log and checkpoint");
 		List<String> results = s.resume() || s.overwrite() ? List.of() : RunFolder.earlierResults(s.output());
 		if (!results.isEmpty())
 			throw new UserError("The output folder " + s.output() + " holds the results of an earlier run (" + String.join(", ", results)
@@ -114,7 +113,7 @@ public final class CoTrainRunner {
 			if (s.dataset() == null) throw new UserError("Labeled data is 'folder': choose the data set folder (images/ and labels/, or a dataset.json).");
 			if (!extraUnlabeled) return new DataChoice(s.dataset(), subset, null);
 		}
-		TrainingSetWriter writer = new TrainingSetWriter(s.output());
+		TrainingSetWriter writer = new TrainingSetWriter(s.output(), overrides.getOrDefault("replace-nan", ""));
 		try {
 			write(writer, s, subset, rois);
 		} catch (RuntimeException | Error e) {

@@ -15,7 +15,7 @@ final class DialogWords {
 
 	/** Command-line flags whose setting is a Co-Train field of another name: flag, macro key. */
 	private static final Map<String, String> FIELD_OF_FLAG = Map.of("out", "output", "architecture3d", "architecture", "architecture2d", "model2d",
-		"fine-tuning", "finetuning", "labeled", "subset");
+		"fine-tuning", "finetuning", "labeled", "subset", "replace-nan", "replacenan");
 
 	private static final List<CommandDescriptor> DESCRIPTORS = List.of(CoTrainSettings.DESCRIPTOR, SegmentSettings.DESCRIPTOR,
 		ExportModelSettings.DESCRIPTOR);

@@ -9,7 +9,7 @@ import java.util.Locale;
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Volume;
 import org.mnseg.imagej.ImagePlusConverter;
-import org.mnseg.io.VolumeIO;
+import org.mnseg.workflow.SegmentWorkflow;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -38,7 +38,7 @@ public final class LabelImages {
 	 * foreground (slice 1 is often empty), with the legend of {@link #legend} as its Info (Image &gt; Show Info).
 	 */
 	public static ImagePlus labels(LabelVolume labels, ImagePlus source, List<String> classNames) {
-		ImagePlus imp = ImagePlusConverter.fromLabels(labels, baseTitle(source.getTitle()) + LABELS_SUFFIX);
+		ImagePlus imp = ImagePlusConverter.fromLabels(labels, labelsTitle(source));
 		imp.setCalibration(spatialCalibration(source));
 		imp.setLut(labelLut());
 		// every class index gets its own colour: the LUT is indexed by value, not stretched
@@ -146,9 +146,19 @@ public final class LabelImages {
 		return mag;
 	}
 
+	/** The title of {@link #labels}'s image for {@code source}. */
+	static String labelsTitle(ImagePlus source) {
+		return baseTitle(source.getTitle()) + LABELS_SUFFIX;
+	}
+
+	/** The title of {@link #foregroundProbability}'s image for {@code source}. */
+	static String probabilityTitle(ImagePlus source) {
+		return baseTitle(source.getTitle()) + PROBABILITY_SUFFIX;
+	}
+
 	/** The 32-bit foreground probability (1 - P(background)), titled {@code <source title>-foreground-probability}. */
 	public static ImagePlus foregroundProbability(Volume foreground, ImagePlus source) {
-		ImagePlus imp = ImagePlusConverter.fromVolume(foreground, baseTitle(source.getTitle()) + PROBABILITY_SUFFIX);
+		ImagePlus imp = ImagePlusConverter.fromVolume(foreground, probabilityTitle(source));
 		imp.setCalibration(spatialCalibration(source));
 		imp.setDisplayRange(0, 1);
 		return imp;
@@ -156,7 +166,7 @@ public final class LabelImages {
 
 	/** The title without a volume file extension ({@code case_01.nii.gz} gives {@code case_01}). */
 	public static String baseTitle(String title) {
-		return VolumeIO.baseName(title);
+		return SegmentWorkflow.baseName(title);
 	}
 
 	/** The source's pixel sizes, unit and origin, without its intensity calibration (which would mislabel classes). */

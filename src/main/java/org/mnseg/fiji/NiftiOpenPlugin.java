@@ -2,6 +2,7 @@ package org.mnseg.fiji;
 
 import java.nio.file.Paths;
 
+import org.mnseg.imagej.NiftiImages;
 
 import ij.ImagePlus;
 import ij.io.OpenDialog;

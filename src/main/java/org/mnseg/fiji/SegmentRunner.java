@@ -6,12 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.mnseg.data.NonFiniteVoxels;
-import org.mnseg.data.Volume;
-import org.mnseg.inference.Segmentation;
 import org.mnseg.imagej.ImagePlusConverter;
+import org.mnseg.imagej.TiffIO;
 import org.mnseg.train.RunListener;
 import org.mnseg.util.AtomicFiles;
+import org.mnseg.util.OutputFiles;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.ModelFile;
 import org.mnseg.workflow.SegmentWorkflow;
@@ -21,7 +20,6 @@ import org.mnseg.inference.Segmenter;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.gui.Roi;
-import ij.io.FileSaver;
 import ij.io.RoiEncoder;
 import ij.plugin.frame.RoiManager;
 
@@ -58,13 +56,23 @@ public final class SegmentRunner {
 		else if (image == null) throw new UserError("There is no open image to segment. Open an image, or set Input to 'folder'.");
 		else if (TrainingProgress.isPlot(image))
 			throw new UserError("The current image is the plot '" + image.getTitle() + "'. Click the image to segment first, then run M&N Segment again.");
-		if (s.output() != null && Files.exists(s.output()) && !Files.isDirectory(s.output()))
-			throw new UserError("Output " + s.output() + " is a file, not a folder. Choose a folder for the results (it is created when missing).");
+		OutputFiles.requireFolder(s.output(), "results");
+		SegmentWorkflow.replacementFor(s.replaceNan());
 	}
 
 	/** Segments according to the settings; {@code image} is the current image (ignored for a folder). */
 	public static Result run(SegmentSettings s, ImagePlus image, AtomicBoolean cancel) {
 		validate(s, image);
+		if (s.batch())
+			SegmentWorkflow.requireSafeOutputs(SegmentWorkflow.inputs(s.folder()), s.output(), s.probability(), s.overwrite(), "Tick Overwrite to replace them");
+		else if (hasOutput(s)) {
+			String title = LabelImages.labelsTitle(image);
+			List<Path> outputs = new ArrayList<>(List.of(s.output().resolve(title + ".tif")));
+			if (s.probability()) outputs.add(s.output().resolve(LabelImages.probabilityTitle(image) + ".tif"));
+			if (s.rois()) outputs.add(s.output().resolve(title + ROIS_SUFFIX));
+			OutputFiles.requireNoneExist(s.overwrite() ? List.of() : outputs.stream().filter(Files::exists).toList(), s.output(),
+				"Tick Overwrite to replace them");
+		}
 		try (Segmenter segmenter = ModelFile.open(s.model())) {
 			if (s.batch()) {
 				RunListener listener = new RunListener() {
@@ -73,7 +81,8 @@ public final class SegmentRunner {
 						Feedback.status("M&N Segment: " + text);
 					}
 				};
-				List<Path> written = SegmentWorkflow.run(segmenter, s.folder(), s.output(), s.probability(), listener, cancel::get);
+				List<Path> written = SegmentWorkflow.run(segmenter, s.folder(), s.output(), s.probability(), SegmentWorkflow.replacementFor(s.replaceNan()),
+					listener, cancel::get);
 				for (Path p : written) Feedback.log("M&N Segment wrote " + p);
 				return new Result(null, null, List.of(), written, null);
 			}
@@ -81,26 +90,28 @@ public final class SegmentRunner {
 		}
 	}
 
+	private static boolean hasOutput(SegmentSettings s) {
+		return s.output() != null && !s.output().toString().isBlank();
+	}
+
 	private static Result segmentImage(Segmenter segmenter, SegmentSettings s, ImagePlus image, AtomicBoolean cancel) {
-		Volume volume = ImagePlusConverter.toVolume(image);
-		// an image from a window was never read through VolumeIO, which checks files
-		NonFiniteVoxels.requireFinite(volume, "The image '" + image.getTitle() + "'");
 		Feedback.status("M&N Segment: " + image.getTitle());
-		Segmentation seg = segmenter.segment(volume, s.probability(), (done, total) -> IJ.showProgress(done, total), cancel::get);
+		SegmentWorkflow.ImageResult seg = SegmentWorkflow.segmentImage(segmenter, ImagePlusConverter.toVolume(image),
+			"The image '" + image.getTitle() + "'", s.probability(), SegmentWorkflow.replacementFor(s.replaceNan()), (done, total) -> IJ.showProgress(done, total),
+			cancel::get);
 		IJ.showProgress(1.0);
-		List<String> classNames = segmenter.info().classNames;
-		ImagePlus labels = LabelImages.labels(seg.labels(), image, classNames);
+		ImagePlus labels = LabelImages.labels(seg.labels(), image, seg.classNames());
 		// the legend: which colour is which class, and how much of the image each covers
 		Feedback.log("M&N Segment: " + labels.getTitle() + " (Image > Show Info repeats this):");
-		for (String line : LabelImages.legend(seg.labels(), classNames, labels.getCalibration())) Feedback.log("  " + line);
+		for (String line : LabelImages.legend(seg.labels(), seg.classNames(), labels.getCalibration())) Feedback.log("  " + line);
 		if (s.overlay()) LabelImages.overlay(image, labels);
 		ImagePlus probability = s.probability() ? LabelImages.foregroundProbability(seg.foregroundProbability(), image) : null;
-		List<Roi> rois = s.rois() ? ClassRois.toRois(seg.labels(), classNames) : List.of();
+		List<Roi> rois = s.rois() ? ClassRois.toRois(seg.labels(), seg.classNames()) : List.of();
 		List<Path> written = new ArrayList<>();
-		if (s.output() != null && !s.output().toString().isBlank()) {
+		if (hasOutput(s)) {
 			written.add(saveTiff(labels, s.output()));
 			if (probability != null) written.add(saveTiff(probability, s.output()));
-			if (!rois.isEmpty()) written.add(saveRois(rois, s.output().resolve(labels.getTitle() + "-rois.zip")));
+			if (!rois.isEmpty()) written.add(saveRois(rois, s.output().resolve(labels.getTitle() + ROIS_SUFFIX)));
 		}
 		Feedback.status("M&N Segment: " + labels.getTitle() + " done");
 		return new Result(labels, probability, rois, written, image);
@@ -126,11 +137,12 @@ public final class SegmentRunner {
 		}
 	}
 
+	/** Added to the label image's title for its ROIs' file. */
+	static final String ROIS_SUFFIX = "-rois.zip";
+
 	static Path saveTiff(ImagePlus imp, Path folder) {
 		Path target = folder.resolve(imp.getTitle() + ".tif");
-		AtomicFiles.writeVia(target, tmp -> {
-			if (!new FileSaver(imp).saveAsTiffStack(tmp.toString())) throw new java.io.IOException("ImageJ could not write " + tmp);
-		});
+		TiffIO.save(imp, target);
 		return target;
 	}
 

@@ -3,6 +3,7 @@ package org.mnseg.fiji;
 import static org.mnseg.fiji.CommandParameter.choice;
 import static org.mnseg.fiji.CommandParameter.file;
 import static org.mnseg.fiji.CommandParameter.flag;
+import static org.mnseg.fiji.CommandParameter.text;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -18,8 +19,16 @@ import java.util.List;
  * @param probability also make the foreground probability map
  * @param rois also put one ROI per class and slice into the ROI Manager (current image only)
  * @param overlay also show the label colours over the segmented image (current image only)
+ * @param replaceNan the value put in place of NaN and infinite voxels; empty: such images are refused
+ * @param overwrite existing result files in the output folder are replaced
  */
-public record SegmentSettings(Path model, String input, Path folder, Path output, boolean probability, boolean rois, boolean overlay) {
+public record SegmentSettings(Path model, String input, Path folder, Path output, boolean probability, boolean rois, boolean overlay,
+	String replaceNan, boolean overwrite) {
+	/** Settings that refuse non-finite voxels and replace no file (the dialog's defaults). */
+	public SegmentSettings(Path model, String input, Path folder, Path output, boolean probability, boolean rois, boolean overlay) {
+		this(model, input, folder, output, probability, rois, overlay, "", false);
+	}
+
 	public static final String CURRENT_IMAGE = "current image", FOLDER = "folder";
 	public static final List<String> INPUTS = List.of(CURRENT_IMAGE, FOLDER);
 
@@ -37,10 +46,14 @@ public record SegmentSettings(Path model, String input, Path folder, Path output
 			CommandParameter.folder(RESULTS, "output", "Output", "Where label files are saved. Required for a folder; optional for the current image (saved as TIFF)."),
 			flag(RESULTS, "probability", "Probability map", "Also make the foreground probability (1 - P(background), 0 to 1) as a 32-bit image."),
 			flag(RESULTS, "rois", "ROIs per class and slice", "Also add one ROI per class and slice to the ROI Manager (named after the class)."),
-			flag(RESULTS, "overlay", "Labels over the image", "Also show the label colours, half transparent, as an overlay on the segmented image.")));
+			flag(RESULTS, "overlay", "Labels over the image", "Also show the label colours, half transparent, as an overlay on the segmented image."),
+			flag(RESULTS, "overwrite", "Overwrite", "Replace result files that exist already in the output folder.").notRemembered(),
+			text(INPUT, "replacenan", "NaN voxels become", "", "Optional: the value (e.g. 0) put in place of NaN and infinite voxels; empty: "
+				+ "images with such voxels are refused.").asAdvanced()));
 
 	static SegmentSettings from(CommandValues v) {
-		return new SegmentSettings(v.path("model"), v.text("input"), v.path("folder"), v.path("output"), v.flag("probability"), v.flag("rois"), v.flag("overlay"));
+		return new SegmentSettings(v.path("model"), v.text("input"), v.path("folder"), v.path("output"), v.flag("probability"), v.flag("rois"), v.flag("overlay"),
+			v.text("replacenan"), v.flag("overwrite"));
 	}
 
 	public boolean batch() {

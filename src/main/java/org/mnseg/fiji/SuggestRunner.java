@@ -7,19 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.mnseg.bundle.ModelBundle;
 import org.mnseg.data.Volume;
 import org.mnseg.imagej.ImagePlusConverter;
 import org.mnseg.suggest.Measure;
 import org.mnseg.suggest.Ranking;
-import org.mnseg.suggest.SuggestionModel;
 import org.mnseg.suggest.VolumeScore;
 import org.mnseg.train.RunListener;
-import org.mnseg.util.Json;
-import org.mnseg.util.OutputFiles;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.Engine;
 import org.mnseg.workflow.ModelFile;
@@ -34,8 +29,8 @@ import ij.plugin.frame.RoiManager;
 import ij.process.LUT;
 
 /**
- * "M&amp;N Suggest Annotations" without its dialog: the core's scores ({@link SuggestionModel}, or
- * {@link SuggestWorkflow} for a folder) shown as heat-map images and "annotate next" ROIs.
+ * "M&amp;N Suggest Annotations" without its dialog: {@link SuggestWorkflow}'s scores of open images or of a folder's
+ * volumes, shown as heat-map images and "annotate next" ROIs.
  */
 public final class SuggestRunner {
 	static final String COMMAND = SuggestSettings.DESCRIPTOR.title();
@@ -62,63 +57,38 @@ public final class SuggestRunner {
 		if (s.batch() && (s.folder() == null || !Files.isDirectory(s.folder())))
 			throw new UserError("Input is 'folder' but the folder '" + s.folder() + "' does not exist. Choose the folder of unlabeled images.");
 		if (s.top() < 1) throw new UserError("'Slices to suggest' must be at least 1 (got " + s.top() + ").");
+		if (s.spacing() < 1) throw new UserError("'Slices apart' must be at least 1 (got " + s.spacing() + ").");
 		Measure.parse(s.measure());
 	}
 
 	public static Result run(SuggestSettings s, AtomicBoolean cancel) {
 		validate(s);
-		return s.batch() ? runFolder(s, cancel) : runImages(s, cancel);
-	}
-
-	private static Result runFolder(SuggestSettings s, AtomicBoolean cancel) {
-		List<SuggestWorkflow.Input> inputs = SuggestWorkflow.imageInputs(s.folder());
-		SuggestWorkflow.requireSafeOutputs(inputs, s.output(), s.output() != null, s.overwrite(), "Overwrite");
+		// open images are scored as they are in memory; a folder's volumes are read from their files
+		Map<String, ImagePlus> sources = new LinkedHashMap<>();
+		List<SuggestWorkflow.Input> inputs;
+		if (s.batch()) inputs = SuggestWorkflow.imageInputs(s.folder());
+		else {
+			inputs = new ArrayList<>();
+			for (ImagePlus imp : images(s.images())) {
+				sources.put(imp.getTitle(), imp);
+				inputs.add(SuggestWorkflow.Input.inMemory(imp.getTitle(), ImagePlusConverter.toVolume(imp)));
+			}
+		}
+		SuggestWorkflow.requireSafeOutputs(inputs, s.output(), s.output() != null, s.overwrite(), "Tick Overwrite to replace them");
 		Map<String, ImagePlus> heatmaps = new LinkedHashMap<>();
 		RunListener listener = new RunListener() {
 			@Override
 			public void message(String text) {
 				Feedback.log(COMMAND + ": " + text);
+				Feedback.status(COMMAND + ": " + text);
 			}
 		};
-		SuggestWorkflow.Result r = SuggestWorkflow.run(new SuggestWorkflow.Request(s.model(), inputs, Measure.parse(s.measure()), s.top(), s.output(),
-			s.output() != null, Engine.auto()), listener, cancel::get, scored -> heatmaps.put(scored.score().id(), heatmap(scored.map(), null,
-				scored.score().id())));
+		SuggestWorkflow.Result r = SuggestWorkflow.run(new SuggestWorkflow.Request(s.model(), inputs, Measure.parse(s.measure()), s.top(), s.spacing(), s.output(),
+			s.output() != null, Engine.auto()), listener, cancel::get,
+			scored -> heatmaps.put(scored.score().id(), heatmap(scored.map(), sources.get(scored.score().id()), scored.score().id())),
+			(done, total) -> IJ.showProgress(done, total));
+		IJ.showProgress(1.0);
 		return finish(r.ranking(), r.measure(), r.note(), heatmaps, r.written());
-	}
-
-	private static Result runImages(SuggestSettings s, AtomicBoolean cancel) {
-		List<ImagePlus> images = images(s.images());
-		Path json = s.output() == null ? null : s.output().resolve(SuggestWorkflow.RESULTS_FILE);
-		if (s.output() != null) {
-			if (Files.exists(s.output()) && !Files.isDirectory(s.output())) throw new UserError("The output " + s.output() + " is a file; choose a folder.");
-			OutputFiles.requireReplaceable(json, s.overwrite(), "Overwrite");
-			for (ImagePlus imp : images) OutputFiles.requireReplaceable(s.output().resolve(heatmapTitle(imp.getTitle()) + ".tif"), s.overwrite(), "Overwrite");
-		}
-		Engine.prepare();
-		List<VolumeScore> scores = new ArrayList<>();
-		Map<String, ImagePlus> heatmaps = new LinkedHashMap<>();
-		try (SuggestionModel model = new SuggestionModel(ModelBundle.load(s.model()), Measure.parse(s.measure()), Engine.auto())) {
-			if (model.note() != null) Feedback.log(COMMAND + ": " + model.note());
-			for (ImagePlus imp : images) {
-				if (cancel.get()) throw new CancellationException("Suggestions cancelled");
-				Feedback.status(COMMAND + ": " + imp.getTitle());
-				Volume v = ImagePlusConverter.toVolume(imp);
-				SuggestionModel.Scored scored = model.score(imp.getTitle(), imp.getTitle(), v, (done, total) -> IJ.showProgress(done, total), cancel::get);
-				scores.add(scored.score());
-				heatmaps.put(imp.getTitle(), heatmap(scored.map(), imp, imp.getTitle()));
-			}
-			IJ.showProgress(1.0);
-			Ranking ranking = Ranking.of(scores, s.top());
-			List<Path> written = new ArrayList<>();
-			if (s.output() != null) {
-				Map<String, Path> files = new LinkedHashMap<>();
-				for (Map.Entry<String, ImagePlus> h : heatmaps.entrySet()) files.put(h.getKey(), SegmentRunner.saveTiff(h.getValue(), s.output()));
-				written.addAll(files.values());
-				Json.write(json, SuggestWorkflow.toJson(ranking, model.measure(), model.note(), s.model(), files));
-				written.add(json);
-			}
-			return finish(ranking, model.measure(), model.note(), heatmaps, written);
-		}
 	}
 
 	/** The open images named (comma separated), or every open image but earlier heat maps. */

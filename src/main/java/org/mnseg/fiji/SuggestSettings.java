@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.mnseg.suggest.Measure;
+import org.mnseg.suggest.Ranking;
 
 /**
  * What "M&amp;N Suggest Annotations" is asked to do, and its fields ({@link #DESCRIPTOR}), declared once for the dialog,
@@ -21,10 +22,12 @@ import org.mnseg.suggest.Measure;
  * @param folder the folder of volumes (input = folder)
  * @param measure a {@link Measure} key
  * @param top how many slices to suggest
+ * @param spacing the fewest slices between two suggestions in one image
  * @param output where suggestions.json and the heat maps go; optional
  * @param overwrite replace outputs that exist already
  */
-public record SuggestSettings(Path model, String input, String images, Path folder, String measure, int top, Path output, boolean overwrite) {
+public record SuggestSettings(Path model, String input, String images, Path folder, String measure, int top, int spacing, Path output,
+	boolean overwrite) {
 	public static final String OPEN_IMAGES = "open images", FOLDER = "folder";
 	public static final List<String> INPUTS = List.of(OPEN_IMAGES, FOLDER);
 
@@ -44,11 +47,13 @@ public record SuggestSettings(Path model, String input, String images, Path fold
 			choice(RESULTS, "measure", "Measure", Measure::keys, Measure.DISAGREEMENT.key(),
 				"disagreement: how differently the 3D and 2D models see each voxel; uncertainty: how unsure the 3D model is; both: their mean."),
 			integer(RESULTS, "top", "Slices to suggest", 10, "How many slices go into the ROI Manager, best first."),
+			integer(RESULTS, "spacing", "Slices apart", Ranking.DEFAULT_SPACING, "The suggested slices of one image are at least this many slices "
+				+ "apart (neighbouring slices look alike); 1 allows neighbours.").asAdvanced(),
 			CommandParameter.folder(RESULTS, "output", "Output", "Optional: where suggestions.json and the heat maps are saved."),
 			flag(RESULTS, "overwrite", "Overwrite", "Replace files in the output folder that exist already; without it they stop the command.").notRemembered()));
 
 	static SuggestSettings from(CommandValues v) {
-		return new SuggestSettings(v.path("model"), v.text("input"), v.text("images"), v.path("folder"), v.text("measure"), v.integer("top"), v.path("output"),
+		return new SuggestSettings(v.path("model"), v.text("input"), v.text("images"), v.path("folder"), v.text("measure"), v.integer("top"), v.integer("spacing"), v.path("output"),
 			v.flag("overwrite"));
 	}
 

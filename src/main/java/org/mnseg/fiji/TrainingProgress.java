@@ -9,8 +9,8 @@ import java.util.TreeMap;
 
 import org.mnseg.train.PhaseProgress;
 import org.mnseg.train.RunListener;
-import org.mnseg.train.TrainingLog;
 import org.mnseg.util.AtomicFiles;
+import org.mnseg.workflow.RunFolder;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -52,8 +52,8 @@ public class TrainingProgress implements RunListener {
 		title = TITLE + (name == null ? "" : " (" + name + ")");
 		curves.clear();
 		if (resume) {
-			TrainingLog.readLosses(runDir).forEach((model, losses) -> losses.forEach((epoch, loss) -> add(model, epoch, loss)));
-			TrainingLog.readValidation(runDir).forEach((epoch, dice) -> add(VALIDATION, epoch, dice));
+			RunFolder.losses(runDir).forEach((model, losses) -> losses.forEach((epoch, loss) -> add(model, epoch, loss)));
+			RunFolder.validationDice(runDir).forEach((epoch, dice) -> add(VALIDATION, epoch, dice));
 		}
 	}
 

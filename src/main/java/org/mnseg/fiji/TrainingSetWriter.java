@@ -32,14 +32,20 @@ public final class TrainingSetWriter {
 
 	private final DatasetWriter out;
 
+	/** A writer that refuses images with NaN or infinite voxels. */
 	public TrainingSetWriter(Path runDir) {
+		this(runDir, "");
+	}
+
+	/** @param replaceNan what NaN and infinite voxels become (the Options' replace-nan, e.g. "0"); empty: refused */
+	public TrainingSetWriter(Path runDir, String replaceNan) {
 		Path root = runDir.resolve(FOLDER);
 		// a failed or early-cancelled start removes its data (CoTrainRunner), so data/ here is a run that was killed
 		// before its first checkpoint (with a checkpoint, the caller has already asked for Resume)
 		if (Files.exists(root))
 			throw new UserError("The output folder " + runDir + " holds the training data of a run that stopped before its first checkpoint (" + root
 				+ "), so it cannot be resumed. Delete that folder to start again there, or choose another output folder.");
-		out = new DatasetWriter(root);
+		out = new DatasetWriter(root, replaceNan);
 	}
 
 	public Path root() {
@@ -84,7 +90,7 @@ public final class TrainingSetWriter {
 			if (!Arrays.equals(v.shape(), l.shape()))
 				throw new UserError("Image '" + image.getTitle() + "' is " + shape(v.shape()) + " but its labels '" + label.getTitle() + "' are "
 					+ shape(l.shape()) + ". A label image must have the size and slices of its image.");
-			out.addLabeled(LabelImages.baseTitle(image.getTitle()), v, LabelVolume.wrap(l.data(), l.shape(), v.geometry()));
+			out.addLabeled(LabelImages.baseTitle(image.getTitle()), source(image), v, LabelVolume.wrap(l.data(), l.shape(), v.geometry()));
 		}
 	}
 
@@ -123,7 +129,7 @@ public final class TrainingSetWriter {
 		for (int z : a.slices()) sub.addSlice(image.getStack().getProcessor(image.getStackIndex(1, z, 1)).duplicate());
 		ImagePlus subImage = new ImagePlus(image.getTitle(), sub);
 		subImage.setCalibration(image.getCalibration().copy());
-		out.addLabeled(LabelImages.baseTitle(image.getTitle()), ImagePlusConverter.toVolume(subImage), a.labels());
+		out.addLabeled(LabelImages.baseTitle(image.getTitle()), source(image), ImagePlusConverter.toVolume(subImage), a.labels());
 		Feedback.log("M&N Co-Train: " + rois.length + " ROIs on " + a.slices().length + " slice(s) of '" + image.getTitle() + "', classes "
 			+ (a.classes().isEmpty() ? "by group or number" : a.classes()));
 	}
@@ -135,13 +141,20 @@ public final class TrainingSetWriter {
 
 	/** Open images without labels. */
 	public void addUnlabeledImages(String imageTitles) {
-		for (String t : titles(imageTitles))
-			out.addUnlabeled(t, ImagePlusConverter.toVolume(open(t, "Unlabeled images")));
+		for (String t : titles(imageTitles)) {
+			ImagePlus image = open(t, "Unlabeled images");
+			out.addUnlabeled(t, source(image), ImagePlusConverter.toVolume(image));
+		}
 	}
 
 	/** Every volume file of a folder, as unlabeled images. */
 	public void addUnlabeledFolder(Path folder) {
 		out.addUnlabeledFolder(folder);
+	}
+
+	/** How messages name an open image. */
+	private static String source(ImagePlus image) {
+		return "The image '" + image.getTitle() + "'";
 	}
 
 	static List<String> titles(String list) {

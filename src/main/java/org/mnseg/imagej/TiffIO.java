@@ -15,7 +15,9 @@ import org.mnseg.util.UserError;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileInfo;
+import ij.io.FileInfo;
 import ij.io.FileSaver;
+import ij.io.TiffEncoder;
 import ij.io.Opener;
 import ij.io.TiffDecoder;
 
@@ -88,13 +90,19 @@ public final class TiffIO {
 		return imp;
 	}
 
-	private static void save(ImagePlus imp, Path file) {
-		AtomicFiles.writeVia(file, tmp -> {
-			IJ.redirectErrorMessages();
-			FileSaver saver = new FileSaver(imp);
-			boolean ok = imp.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString());
-			if (!ok) throw new java.io.IOException("ImageJ could not save the TIFF file");
-		});
+	/**
+	 * Writes {@code imp} as ImageJ's File &gt; Save As &gt; Tiff does (calibration, display range, lookup table, Info and
+	 * slice labels), atomically. ImageJ's encoder is called directly rather than through {@code FileSaver}, which
+	 * reports a failed write as "false" and loses its reason: here a full disk is told as one.
+	 */
+	public static void save(ImagePlus imp, Path file) {
+		FileInfo fi = imp.getFileInfo();
+		fi.description = new FileSaver(imp).getDescriptionString();
+		fi.info = imp.getInfoProperty();
+		if (imp.getStackSize() > 1) fi.sliceLabels = imp.getStack().getSliceLabels();
+		fi.properties = imp.getPropertiesAsArray();
+		fi.overlay = FileSaver.getOverlay(imp);
+		AtomicFiles.write(file, out -> new TiffEncoder(fi).write(out));
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,6 +45,22 @@ public final class OutputFiles {
 		if (Files.isDirectory(output)) throw new UserError(output + " is a folder; give the name of a file to write.");
 		if (Files.exists(output) && !overwrite)
 			throw new UserError(output + " already exists. Choose another file, or add " + overwriteHint + " to replace it.");
+	}
+
+	/** Fails when {@code folder}, where a command writes its {@code results}, is a file. */
+	public static void requireFolder(Path folder, String results) {
+		if (folder != null && Files.exists(folder) && !Files.isDirectory(folder))
+			throw new UserError("The output " + folder + " is a file, not a folder. Give a folder for the " + results + " (it is created when missing).");
+	}
+
+	/**
+	 * Fails when any of {@code existing} (outputs found in {@code folder}) exists, naming how many and the first, and
+	 * saying {@code howToReplace} (e.g. "Add --overwrite to replace them").
+	 */
+	public static void requireNoneExist(List<Path> existing, Path folder, String howToReplace) {
+		if (existing.isEmpty()) return;
+		throw new UserError(existing.size() + " of the output files exist already in " + folder + " (" + existing.get(0).getFileName()
+			+ (existing.size() > 1 ? ", ..." : "") + "). " + howToReplace + ", or choose another output folder.");
 	}
 
 	/** Fails when {@code output} is one of {@code inputs} (same file), whatever {@code overwrite} says. */

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.mnseg.dataset.Case;
 import org.mnseg.dataset.DatasetSpec;
 import org.mnseg.data.LabelVolume;
+import org.mnseg.data.NonFiniteVoxels;
 import org.mnseg.data.Volume;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.util.UserError;
@@ -21,25 +22,43 @@ import org.mnseg.util.UserError;
  */
 public final class DatasetWriter {
 	private final Path root;
+	/** What NaN and infinite voxels become (null: an image holding them is refused). */
+	private final Float replaceNonFinite;
 	private int labeled;
 
+	/** A writer that refuses images with NaN or infinite voxels. */
 	public DatasetWriter(Path root) {
+		this(root, (Float) null);
+	}
+
+	/**
+	 * A writer that puts {@code replaceNan} (an option's text, e.g. "0"; empty: refuse) in place of NaN and infinite
+	 * voxels. Images are checked here, where their names are the user's, not later, where they are the copies'.
+	 */
+	public DatasetWriter(Path root, String replaceNan) {
+		this(root, NonFiniteVoxels.parseReplacement(replaceNan));
+	}
+
+	private DatasetWriter(Path root, Float replaceNonFinite) {
 		this.root = root;
+		this.replaceNonFinite = replaceNonFinite;
 	}
 
 	public Path root() {
 		return root;
 	}
 
-	/** A labeled case named after {@code name} (numbered in the order added). */
-	public void addLabeled(String name, Volume image, LabelVolume labels) {
+	/** A labeled case named after {@code name} (numbered in the order added); {@code source} names the image in messages. */
+	public void addLabeled(String name, String source, Volume image, LabelVolume labels) {
+		NonFiniteVoxels.requireFinite(image, source, replaceNonFinite);
 		String id = String.format("case_%03d_%s", ++labeled, safe(name));
 		VolumeIO.writeImage(image, root.resolve("images").resolve(id + ".nii.gz"));
 		VolumeIO.writeLabels(labels, root.resolve("labels").resolve(id + ".nii.gz"));
 	}
 
-	/** An unlabeled volume named after {@code name}. */
-	public void addUnlabeled(String name, Volume image) {
+	/** An unlabeled volume named after {@code name}; {@code source} names it in messages. */
+	public void addUnlabeled(String name, String source, Volume image) {
+		NonFiniteVoxels.requireFinite(image, source, replaceNonFinite);
 		VolumeIO.writeImage(image, root.resolve("unlabeled").resolve(safe(name) + ".nii.gz"));
 	}
 
@@ -48,12 +67,12 @@ public final class DatasetWriter {
 		DatasetSpec spec = DatasetSpec.open(dataset);
 		List<Case> cases = n > 0 ? spec.labeled(n) : spec.train().stream().filter(Case::hasLabel).toList();
 		for (Case c : cases) {
-			copy(c.image(), root.resolve("images"), c.id());
+			copyImage(c.image(), root.resolve("images"), c.id());
 			copy(c.label(), root.resolve("labels"), c.id());
 			labeled++;
 		}
 		for (Case c : spec.unlabeled(n))
-			copy(c.image(), root.resolve("unlabeled"), c.id());
+			copyImage(c.image(), root.resolve("unlabeled"), c.id());
 	}
 
 	/** Every volume file of a folder, as unlabeled volumes. */
@@ -61,7 +80,7 @@ public final class DatasetWriter {
 		if (!Files.isDirectory(folder)) throw new UserError("The folder of unlabeled images " + folder + " does not exist.");
 		try (Stream<Path> files = Files.list(folder)) {
 			for (Path f : (Iterable<Path>) files.filter(VolumeIO::isVolumeFile).sorted()::iterator)
-				copy(f, root.resolve("unlabeled"), "u_" + VolumeIO.baseName(f));
+				copyImage(f, root.resolve("unlabeled"), "u_" + VolumeIO.baseName(f));
 		} catch (IOException e) {
 			throw new UserError("Cannot list the folder " + folder + ": " + e.getMessage(), e);
 		}
@@ -73,6 +92,15 @@ public final class DatasetWriter {
 		try (Stream<Path> all = Files.walk(root)) {
 			for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
 		}
+	}
+
+	/**
+	 * {@link #copy}, after checking the image for NaN and infinite voxels where they are refused, so that a refusal
+	 * names the user's file rather than its copy (with a replacement, training replaces them in the copy).
+	 */
+	private void copyImage(Path file, Path folder, String id) {
+		if (replaceNonFinite == null) VolumeIO.readImage(file);
+		copy(file, folder, id);
 	}
 
 	private static void copy(Path file, Path folder, String id) {

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -73,6 +75,19 @@ public final class RunFolder implements AutoCloseable {
 	/** The files of an earlier run's results that {@code runDir} holds (none: an empty list). */
 	public static List<String> earlierResults(Path runDir) {
 		return RESULTS.stream().filter(f -> Files.exists(runDir.resolve(f))).toList();
+	}
+
+	/**
+	 * The losses the run's log holds, by model and then epoch (0-based), for a plot of the whole run after a resume;
+	 * empty where there is no readable log.
+	 */
+	public static Map<String, TreeMap<Integer, Double>> losses(Path runDir) {
+		return TrainingLog.readLosses(runDir);
+	}
+
+	/** The run's validation Dice by epoch (0-based); empty where it has none. */
+	public static TreeMap<Integer, Double> validationDice(Path runDir) {
+		return TrainingLog.readValidation(runDir);
 	}
 
 	/**

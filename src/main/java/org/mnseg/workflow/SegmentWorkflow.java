@@ -10,9 +10,12 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import org.mnseg.data.LabelVolume;
+import org.mnseg.data.NonFiniteVoxels;
 import org.mnseg.data.Volume;
 import org.mnseg.inference.Segmentation;
 import org.mnseg.inference.Segmenter;
+import org.mnseg.inference.SlidingWindow;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.train.RunListener;
 import org.mnseg.util.OutputFiles;
@@ -96,8 +99,12 @@ public final class SegmentWorkflow {
 	 * images), no two inputs write the same output, and existing outputs are replaced only with {@code overwrite}.
 	 */
 	public static void requireSafeOutputs(List<Path> inputs, Path outputDir, boolean probabilities, boolean overwrite) {
-		if (Files.exists(outputDir) && !Files.isDirectory(outputDir))
-			throw new UserError("The output " + outputDir + " is a file, not a folder. Give a folder for the segmentations (it is created when missing).");
+		requireSafeOutputs(inputs, outputDir, probabilities, overwrite, "Add --overwrite to replace them, --skip-existing to segment only the missing ones");
+	}
+
+	/** {@link #requireSafeOutputs}, saying {@code howToReplace} (a front end's words) where outputs exist. */
+	public static void requireSafeOutputs(List<Path> inputs, Path outputDir, boolean probabilities, boolean overwrite, String howToReplace) {
+		OutputFiles.requireFolder(outputDir, "segmentations");
 		Map<Path, Path> inputsByRealPath = OutputFiles.byRealPath(inputs);
 		Map<Path, Path> writer = new HashMap<>();
 		List<Path> existing = new ArrayList<>();
@@ -113,10 +120,7 @@ public final class SegmentWorkflow {
 						+ ". Rename one of them or segment them into different folders.");
 				if (Files.exists(out)) existing.add(out);
 			}
-		if (!existing.isEmpty() && !overwrite)
-			throw new UserError(existing.size() + " of the output files exist already in " + outputDir + " (" + existing.get(0).getFileName()
-				+ (existing.size() > 1 ? ", ..." : "") + "). Add --overwrite to replace them, --skip-existing to segment only the missing ones, "
-				+ "or choose another output folder.");
+		if (!overwrite) OutputFiles.requireNoneExist(existing, outputDir, howToReplace);
 	}
 
 	/** Segments every input; returns the files written. Existing outputs are replaced, inputs never. */
@@ -138,6 +142,38 @@ public final class SegmentWorkflow {
 			written.addAll(segmentOne(segmenter, f, outputDir, probabilities, replaceNonFinite, cancelled));
 		}
 		return written;
+	}
+
+	/**
+	 * What an image in memory gave.
+	 *
+	 * @param foregroundProbability 1 - P(background) per voxel; null when not asked for
+	 * @param classNames            the model's classes, background first (label value = index)
+	 */
+	public record ImageResult(LabelVolume labels, Volume foregroundProbability, List<String> classNames) {}
+
+	/**
+	 * Segments an image a front end holds in memory (a Fiji image), named {@code source} in messages; NaN and infinite
+	 * voxels become {@code replaceNonFinite} (null: the image is refused, as a file would be).
+	 */
+	public static ImageResult segmentImage(Segmenter segmenter, Volume image, String source, boolean probability, Float replaceNonFinite,
+		SlidingWindow.Progress progress, BooleanSupplier cancelled) {
+		NonFiniteVoxels.requireFinite(image, source, replaceNonFinite);
+		Segmentation seg = segmenter.segment(image, probability, progress, cancelled);
+		return new ImageResult(seg.labels(), probability ? seg.foregroundProbability() : null, segmenter.info().classNames);
+	}
+
+	/**
+	 * The replacement for NaN and infinite voxels that an option's text asks for: null for an empty text (such voxels
+	 * are refused), else a finite number (or a {@link UserError}).
+	 */
+	public static Float replacementFor(String text) {
+		return NonFiniteVoxels.parseReplacement(text);
+	}
+
+	/** A file or image name without its volume extension ({@code .nii.gz}, {@code .tif}, ...): how results are named. */
+	public static String baseName(String name) {
+		return VolumeIO.baseName(name);
 	}
 
 	/**

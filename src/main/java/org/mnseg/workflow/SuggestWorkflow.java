@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
@@ -15,8 +16,10 @@ import java.util.function.Consumer;
 
 import org.mnseg.bundle.BundleInfo;
 import org.mnseg.bundle.ModelBundle;
+import org.mnseg.data.Volume;
 import org.mnseg.dataset.Case;
 import org.mnseg.dataset.DatasetSpec;
+import org.mnseg.inference.SlidingWindow;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.suggest.Measure;
 import org.mnseg.suggest.Ranking;
@@ -48,17 +51,43 @@ public final class SuggestWorkflow {
 
 	private SuggestWorkflow() {}
 
-	/** A volume to score: its name in the results and its file. */
-	public record Input(String id, Path file) {}
+	/**
+	 * A volume to score: its name in the results, and either its file or (for a front end whose images are in memory,
+	 * such as Fiji's open images) the volume itself with {@code file} null.
+	 */
+	public record Input(String id, Path file, Volume volume) {
+		public Input {
+			if ((file == null) == (volume == null)) throw new IllegalArgumentException("an input is a file or a volume");
+		}
+
+		public Input(String id, Path file) {
+			this(id, file, null);
+		}
+
+		/** An image in memory, named {@code title} (its heat map is a TIFF named after it). */
+		public static Input inMemory(String title, Volume volume) {
+			return new Input(title, null, volume);
+		}
+
+		/** Where the image came from, as the results name it. */
+		public String source() {
+			return file == null ? id : file.toString();
+		}
+
+		Volume read() {
+			return file == null ? volume : VolumeIO.readImage(file);
+		}
+	}
 
 	/**
 	 * @param model     the {@code .mnmodel} bundle
 	 * @param inputs    the volumes, each name once
 	 * @param top       how many slices to suggest
+	 * @param spacing   the fewest slices between two suggestions in one volume (1: neighbours allowed)
 	 * @param out       the output folder; null writes nothing
 	 * @param heatmaps  also write each volume's per-voxel map (needs {@code out})
 	 */
-	public record Request(Path model, List<Input> inputs, Measure measure, int top, Path out, boolean heatmaps, Device device) {
+	public record Request(Path model, List<Input> inputs, Measure measure, int top, int spacing, Path out, boolean heatmaps, Device device) {
 		public Request {
 			inputs = List.copyOf(inputs);
 		}
@@ -100,8 +129,9 @@ public final class SuggestWorkflow {
 		return cases.stream().map(c -> new Input(c.id(), c.image())).toList();
 	}
 
-	/** A volume's heat map file: TIFF stays TIFF, everything else becomes gzipped NIfTI. */
+	/** A volume's heat map file: TIFF stays TIFF, everything else becomes gzipped NIfTI; an image in memory gets a TIFF. */
 	public static Path heatmapFor(Input input, Path out) {
+		if (input.file() == null) return out.resolve(VolumeIO.baseName(input.id()) + HEATMAP_SUFFIX + ".tif");
 		return out.resolve(input.id() + HEATMAP_SUFFIX + SegmentWorkflow.outputExtension(input.file()));
 	}
 
@@ -110,31 +140,29 @@ public final class SuggestWorkflow {
 	 * an input, no two volumes share a name (their heat maps would collide), and existing outputs are replaced only with
 	 * {@code overwrite}.
 	 *
-	 * @param overwriteHint how the user allows replacing, e.g. "--overwrite"
+	 * @param howToReplace how the user allows replacing, e.g. "Add --overwrite to replace them"
 	 */
-	public static void requireSafeOutputs(List<Input> inputs, Path out, boolean heatmaps, boolean overwrite, String overwriteHint) {
+	public static void requireSafeOutputs(List<Input> inputs, Path out, boolean heatmaps, boolean overwrite, String howToReplace) {
 		Map<String, Path> byId = new HashMap<>();
 		for (Input in : inputs) {
 			Path other = byId.put(in.id(), in.file());
 			if (other != null)
-				throw new UserError("Two volumes are named " + in.id() + " (" + other + " and " + in.file() + "); their results would mix. Rename one of them.");
+				throw new UserError("Two volumes are named " + in.id() + " (" + (other == null ? "an open image" : other) + " and "
+					+ (in.file() == null ? "an open image" : in.file()) + "); their results would mix. Rename one of them.");
 		}
 		if (out == null) return;
-		if (Files.exists(out) && !Files.isDirectory(out))
-			throw new UserError("The output " + out + " is a file, not a folder. Give a folder for the suggestions (it is created when missing).");
+		OutputFiles.requireFolder(out, "suggestions");
 		List<Path> outputs = new ArrayList<>();
 		if (heatmaps) for (Input in : inputs) outputs.add(heatmapFor(in, out));
 		outputs.add(out.resolve(RESULTS_FILE));
-		Map<Path, Path> inputsByRealPath = OutputFiles.byRealPath(inputs.stream().map(Input::file).toList());
+		Map<Path, Path> inputsByRealPath = OutputFiles.byRealPath(inputs.stream().map(Input::file).filter(Objects::nonNull).toList());
 		List<Path> existing = new ArrayList<>();
 		for (Path p : outputs) {
 			Path victim = OutputFiles.inputAt(p, inputsByRealPath);
 			if (victim != null) throw new UserError("The suggestions would write " + p + ", which is the input " + victim + ". Give another output folder.");
 			if (Files.exists(p)) existing.add(p);
 		}
-		if (!existing.isEmpty() && !overwrite)
-			throw new UserError(existing.size() + " of the output files exist already in " + out + " (" + existing.get(0).getFileName()
-				+ (existing.size() > 1 ? ", ..." : "") + "). Add " + overwriteHint + " to replace them, or choose another output folder.");
+		if (!overwrite) OutputFiles.requireNoneExist(existing, out, howToReplace);
 	}
 
 	/**
@@ -144,6 +172,12 @@ public final class SuggestWorkflow {
 	 * @param scored told of each volume's scores and map as it is done (e.g. to show the map); may be null
 	 */
 	public static Result run(Request req, RunListener listener, BooleanSupplier cancelled, Consumer<SuggestionModel.Scored> scored) {
+		return run(req, listener, cancelled, scored, null);
+	}
+
+	/** {@link #run}, telling {@code progress} how far each volume's prediction is (e.g. a progress bar). */
+	public static Result run(Request req, RunListener listener, BooleanSupplier cancelled, Consumer<SuggestionModel.Scored> scored,
+		SlidingWindow.Progress progress) {
 		if (req.heatmaps() && req.out() == null) throw new UserError("Heat maps are written to the output folder: give one.");
 		requireSafeOutputs(req.inputs(), req.out(), req.heatmaps(), true, "");
 		Engine.prepare();
@@ -157,7 +191,7 @@ public final class SuggestWorkflow {
 			for (Input in : req.inputs()) {
 				if (cancelled != null && cancelled.getAsBoolean()) throw new CancellationException("Suggestions cancelled");
 				listener.message("Scoring " + in.id() + " (" + (++i) + "/" + req.inputs().size() + ")");
-				SuggestionModel.Scored s = model.score(in.id(), in.file().toString(), VolumeIO.readImage(in.file()), null, cancelled);
+				SuggestionModel.Scored s = model.score(in.id(), in.source(), in.read(), progress, cancelled);
 				scores.add(s.score());
 				if (req.heatmaps()) {
 					Path f = heatmapFor(in, req.out());
@@ -167,10 +201,10 @@ public final class SuggestWorkflow {
 				}
 				if (scored != null) scored.accept(s);
 			}
-			Ranking ranking = Ranking.of(scores, req.top());
+			Ranking ranking = Ranking.of(scores, req.top(), req.spacing());
 			if (req.out() != null) {
 				Path results = req.out().resolve(RESULTS_FILE);
-				Json.write(results, toJson(ranking, model.measure(), model.note(), req.model(), heatmaps));
+				Json.write(results, toJson(ranking, model.measure(), model.note(), req.model(), req.spacing(), heatmaps));
 				written.add(results);
 			}
 			return new Result(ranking, model.measure(), model.note(), heatmaps, written);
@@ -178,11 +212,12 @@ public final class SuggestWorkflow {
 	}
 
 	/** The results as {@value #RESULTS_FILE} holds them; {@code heatmaps}: each volume's heat map file, where written. */
-	public static JsonObject toJson(Ranking ranking, Measure measure, String note, Path model, Map<String, Path> heatmaps) {
+	public static JsonObject toJson(Ranking ranking, Measure measure, String note, Path model, int spacing, Map<String, Path> heatmaps) {
 		JsonObject o = new JsonObject();
 		o.addProperty("model", model == null ? null : model.toAbsolutePath().toString());
 		o.addProperty("measure", measure.key());
 		o.addProperty("note", note);
+		o.addProperty("slice_spacing", spacing);
 		JsonObject defs = new JsonObject();
 		defs.addProperty("disagreement", "per voxel: total variation distance of the 3-D and 2-D models' class probabilities (half the sum of |p3d - p2d|), 0 to 1");
 		defs.addProperty("uncertainty", "per voxel: entropy of the 3-D model's class probabilities divided by ln(classes), 0 to 1");
@@ -190,6 +225,7 @@ public final class SuggestWorkflow {
 		defs.addProperty("volume_score", "mean of the measure over the voxels where either model predicts foreground (region_voxels); the whole volume where none does");
 		defs.addProperty("slice_scores", "mean of the measure over each whole z slice, from z = 0");
 		defs.addProperty("slice", "slice number from 1, as Fiji and ITK-SNAP count (z = slice - 1)");
+		defs.addProperty("slice_spacing", "top slices of one volume are at least this many slices apart (1: neighbours allowed)");
 		o.add("definitions", defs);
 		JsonArray volumes = new JsonArray();
 		int rank = 0;

@@ -88,6 +88,43 @@ public final class DialogDriver {
 		IJ.runMacro(recorded);
 		ImagePlus second = WindowManager.getImage(imp.getShortTitle() + LabelImages.LABELS_SUFFIX);
 		System.out.println("REPLAY_EQUAL " + (second != null && Arrays.equals(a, labels(second))));
+		second.close();
+
+		// Suggest Annotations from its menu entry on the open image: photographed, recorded, replayed to the same heat map
+		Recorder.record = true;
+		IJ.selectWindow(imp.getID());
+		IJ.doCommand(SuggestSettings.DESCRIPTOR.title());
+		GenericDialog sd = waitForDialog(SuggestSettings.DESCRIPTOR.title());
+		EventQueue.invokeAndWait(() -> {
+			((TextField) sd.getStringFields().get(0)).setText(model);
+			((Choice) sd.getChoices().get(0)).select(SuggestSettings.OPEN_IMAGES);
+			((TextField) sd.getStringFields().get(1)).setText(imp.getTitle());
+			((TextField) sd.getNumericFields().get(0)).setText("3");
+		});
+		screenshot(sd, new File(shots, "suggest-dialog.png"));
+		press(sd, 0);
+		String heatTitle = SuggestRunner.heatmapTitle(imp.getTitle());
+		for (int i = 0; i < 1200 && WindowManager.getImage(heatTitle) == null; i++) Thread.sleep(100);
+		String suggestLine = "none";
+		for (int i = 0; i < 1200 && suggestLine.equals("none"); i++) {
+			Thread.sleep(100);
+			suggestLine = Arrays.stream(Recorder.getInstance().getText().split("\n")).filter(l -> l.startsWith("run(\"" + SuggestSettings.DESCRIPTOR.title()))
+				.findFirst().orElse("none");
+		}
+		System.out.println("SUGGEST_RECORDED " + suggestLine);
+		ImagePlus heat = WindowManager.getImage(heatTitle);
+		ij.plugin.frame.RoiManager rm = ij.plugin.frame.RoiManager.getInstance();
+		System.out.println("SUGGEST_ROIS " + (rm == null ? 0 : rm.getCount()));
+		float[] heatPixels = heat == null ? null : (float[]) heat.getStack().getProcessor(1).getPixels();
+		float[] before = heatPixels == null ? null : heatPixels.clone();
+		if (heat != null) heat.close();
+		Recorder.record = false;
+		IJ.selectWindow(imp.getID());
+		IJ.runMacro(suggestLine);
+		ImagePlus heatAgain = WindowManager.getImage(heatTitle);
+		System.out.println("SUGGEST_REPLAY_EQUAL " + (heatAgain != null && before != null
+			&& Arrays.equals(before, (float[]) heatAgain.getStack().getProcessor(1).getPixels())));
+		if (heatAgain != null) heatAgain.close();
 
 		// the Co-Train dialog: its height on a laptop screen, its labels, its advanced settings; photographed and cancelled
 		IJ.doCommand("M&N Co-Train");

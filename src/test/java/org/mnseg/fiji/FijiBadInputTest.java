@@ -45,7 +45,7 @@ public class FijiBadInputTest {
 
 	/** The files and images the cases refer to, built once. */
 	static final class Fixture {
-		Path root, data, model, notABundle, aFile, missingCaseJson, nanFolder;
+		Path root, data, model, notABundle, aFile, missingCaseJson, nanFolder, earlierResults;
 
 		String s(Path p) {
 			return p.toString();
@@ -90,6 +90,10 @@ public class FijiBadInputTest {
 		v.data()[5] = Float.NaN;
 		v.data()[7] = Float.POSITIVE_INFINITY;
 		VolumeIO.writeImage(v, f.nanFolder.resolve("nan.nii.gz"));
+		// what an earlier Segment of the image titled "img" saved there
+		f.earlierResults = f.root.resolve("earlier");
+		Files.createDirectories(f.earlierResults);
+		Files.writeString(f.earlierResults.resolve("img" + LabelImages.LABELS_SUFFIX + ".tif"), "an earlier result\n");
 	}
 
 	private static void copyTree(Path from, Path to) throws Exception {
@@ -178,7 +182,10 @@ public class FijiBadInputTest {
 		c.add(new Case("co-train: label image is RGB", coTrain, f -> train("images=[img] labels=[rgb] output=[" + f.fresh("t") + "]"),
 			() -> List.of(image("img"), rgb("rgb")), ct, "rgb", "RGB"));
 		c.add(new Case("co-train: image with NaN voxels", coTrain, f -> train("images=[nan] labels=[lab] output=[" + f.fresh("t") + "]"),
-			() -> List.of(nanImage("nan"), labels("lab")), ct, "3 of", "NaN or infinite", "'replace-nan' (in Options)"));
+			() -> List.of(nanImage("nan"), labels("lab")), ct, "The image 'nan'", "3 of", "NaN or infinite", "'replace-nan' (in Options)"));
+		c.add(new Case("co-train: unlabeled folder with a NaN volume", coTrain, f -> train("images=[img] labels=[lab] folder=[" + f.s(f.nanFolder)
+			+ "] output=[" + f.fresh("t") + "]"), () -> List.of(image("img"), labels("lab")), ct, "nan" + java.io.File.separator + "nan.nii.gz", "2 of",
+			"'replace-nan' (in Options)"));
 		c.add(new Case("co-train: output folder is a file", coTrain, f -> train("images=[img] labels=[lab] output=[" + f.s(f.aFile) + "]"),
 			() -> List.of(image("img"), labels("lab")), ct, "a-file", "is a file"));
 		c.add(new Case("co-train: no output folder", coTrain, f -> train("images=[img] labels=[lab]"), () -> List.of(image("img"), labels("lab")), ct,
@@ -218,7 +225,13 @@ public class FijiBadInputTest {
 		c.add(new Case("segment: model is a folder", segment, f -> "model=[" + f.s(f.model.getParent()) + "] input=[" + SegmentSettings.CURRENT_IMAGE
 			+ "]", () -> List.of(image("img")), sg, "is a folder", "model.mnmodel"));
 		c.add(new Case("segment: image with NaN voxels", segment, f -> "model=[" + f.s(f.model) + "] input=[" + SegmentSettings.CURRENT_IMAGE + "]",
-			() -> List.of(nanImage("nan image")), sg, "'nan image'", "3 of", "NaN or infinite"));
+			() -> List.of(nanImage("nan image")), sg, "'nan image'", "3 of", "NaN or infinite", "'NaN voxels become'"));
+		c.add(new Case("segment: NaN replacement not a number", segment, f -> "model=[" + f.s(f.model) + "] input=[" + SegmentSettings.CURRENT_IMAGE
+			+ "] replacenan=zero", () -> List.of(nanImage("nan image")), sg, "'NaN voxels become'", "'zero'"));
+		c.add(new Case("segment: image's results exist", segment, f -> "model=[" + f.s(f.model) + "] input=[" + SegmentSettings.CURRENT_IMAGE
+			+ "] output=[" + f.s(f.earlierResults) + "]", () -> List.of(image("img")), sg, "img-labels.tif", "exist already", "Overwrite"));
+		c.add(new Case("segment: folder's results exist", segment, f -> "model=[" + f.s(f.model) + "] input=folder folder=[" + f.s(f.data.resolve("images"))
+			+ "] output=[" + f.s(f.data.resolve("labels")) + "]", none(), sg, "exist already", "Overwrite"));
 		c.add(new Case("segment: image with two channels", segment, f -> "model=[" + f.s(f.model) + "] input=[" + SegmentSettings.CURRENT_IMAGE + "]",
 			() -> List.of(twoChannels("two")), sg, "2 channel"));
 		c.add(new Case("segment: output folder is a file", segment, f -> "model=[" + f.s(f.model) + "] input=[" + SegmentSettings.CURRENT_IMAGE
@@ -232,7 +245,7 @@ public class FijiBadInputTest {
 		c.add(new Case("segment: folder into a file", segment, f -> "model=[" + f.s(f.model) + "] input=folder folder=[" + f.s(f.data.resolve("images"))
 			+ "] output=[" + f.s(f.aFile) + "]", none(), sg, "a-file", "is a file"));
 		c.add(new Case("segment: folder with a NaN volume", segment, f -> "model=[" + f.s(f.model) + "] input=folder folder=[" + f.s(f.nanFolder)
-			+ "] output=[" + f.fresh("s") + "]", none(), sg, "nan.nii.gz", "2 of", "NaN or infinite"));
+			+ "] output=[" + f.fresh("s") + "]", none(), sg, "nan.nii.gz", "2 of", "NaN or infinite", "'NaN voxels become'"));
 		return c;
 	}
 

@@ -22,6 +22,7 @@ import org.junit.rules.TemporaryFolder;
 import org.mnseg.bundle.ModelBundle;
 import org.mnseg.data.Geometry;
 import org.mnseg.data.LabelVolume;
+import org.mnseg.data.Volume;
 import org.mnseg.imagej.ImagePlusConverter;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.train.Checkpoint;
@@ -120,6 +121,23 @@ public class FijiCommandsTest {
 			assertTrue(written.toString(), Files.exists(written));
 		}
 		assertArrayEquals(expected.data(), VolumeIO.readLabels(out.resolve("case00.nii.gz")).data());
+		// a second run there replaces the files only with Overwrite (without it the plugin refuses, see FijiBadInputTest)
+		Files.writeString(out.resolve("case00.nii.gz"), "stale");
+		runWithOptions(new SegmentPlugin(), "model=[" + bundle + "] input=folder folder=[" + input.getParent() + "] output=[" + out + "] overwrite");
+		assertArrayEquals(expected.data(), VolumeIO.readLabels(out.resolve("case00.nii.gz")).data());
+	}
+
+	@Test
+	public void segmentReplacesNanVoxelsWhenAsked() throws Exception {
+		Volume v = VolumeIO.readImage(TinyModel.dataset().resolve("images/case00.nii.gz"));
+		v.data()[0] = Float.NaN;
+		v.data()[1] = Float.POSITIVE_INFINITY;
+		ImagePlus image = ImagePlusConverter.fromVolume(v, "with-nan");
+		SegmentSettings settings = new SegmentSettings(TinyModel.bundle(), SegmentSettings.CURRENT_IMAGE, null, null, false, false, false, "0", false);
+		SegmentRunner.Result r = SegmentRunner.run(settings, image, new AtomicBoolean());
+		assertEquals("with-nan-labels", r.labels().getTitle());
+		// the open image itself is left as it was: the replacement is made in the copy that is segmented
+		assertTrue(Float.isNaN((float) image.getStack().getProcessor(1).getf(0)));
 	}
 
 	@Test

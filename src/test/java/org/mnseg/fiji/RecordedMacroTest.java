@@ -47,8 +47,14 @@ public class RecordedMacroTest {
 		assertEquals(out, view.group(2), view.group(1));
 		assertTrue(out, Double.parseDouble(view.group(3)) > Double.parseDouble(view.group(4)));
 		for (String line : out.split("\n"))
-			if (line.startsWith("COTRAIN_HEIGHT") || line.startsWith("RECORDED") || line.startsWith("SHOT")) System.out.println(line);
+			if (line.startsWith("COTRAIN_HEIGHT") || line.contains("RECORDED") || line.startsWith("SHOT")) System.out.println(line);
 		assertTrue(Files.size(shots.resolve("segment-dialog.png")) > 3000);
+		// Suggest Annotations: the recorded line names the image and the slices asked for, and replays to the same heat map
+		assertTrue(out, out.contains("SUGGEST_RECORDED run(\"M&N Suggest Annotations\", \"model=" + TinyModel.bundle()));
+		assertTrue(out, out.contains("images=case02.tif") && out.contains("top=3"));
+		assertTrue(out, out.contains("SUGGEST_ROIS 3"));
+		assertTrue(out, out.contains("SUGGEST_REPLAY_EQUAL true"));
+		assertTrue(Files.size(shots.resolve("suggest-dialog.png")) > 3000);
 		// the Co-Train dialog fits a 1366 x 768 laptop screen (with room for the task bar), showing every main field
 		java.util.regex.Matcher m = java.util.regex.Pattern.compile("COTRAIN_HEIGHT (\\d+) PREFERRED (\\d+) WIDTH (\\d+)").matcher(out);
 		assertTrue(out, m.find());

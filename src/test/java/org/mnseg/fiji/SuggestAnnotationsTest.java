@@ -82,7 +82,7 @@ public class SuggestAnnotationsTest {
 		// the files: the ranking as mn suggest writes it, and the heat maps as TIFF
 		JsonObject json = Json.read(out.resolve(SuggestWorkflow.RESULTS_FILE)).getAsJsonObject();
 		assertEquals(r.ranking().volumes().get(0).id(), json.getAsJsonArray("volumes").get(0).getAsJsonObject().get("id").getAsString());
-		assertTrue(Files.exists(out.resolve("vol-a-suggest.tif")));
+		assertTrue(Files.exists(out.resolve("vol-a" + SuggestWorkflow.HEATMAP_SUFFIX + ".tif")));
 	}
 
 	@Test

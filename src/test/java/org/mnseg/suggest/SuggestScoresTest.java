@@ -84,7 +84,7 @@ public class SuggestScoresTest {
 		VolumeScore calm = volume("a-calm", 0);
 		VolumeScore disputed = volume("b-disputed", 1, 2, 9, 10, 11);
 		VolumeScore agreed = volume("c-agreed");
-		Ranking r = Ranking.of(List.of(calm, disputed, agreed), 3);
+		Ranking r = Ranking.of(List.of(calm, disputed, agreed), 3, 1);
 		assertEquals(List.of("b-disputed", "a-calm", "c-agreed"), r.volumes().stream().map(VolumeScore::id).toList());
 		assertEquals(0, agreed.score(), EPS);
 		assertTrue(disputed.score() > calm.score());
@@ -94,9 +94,24 @@ public class SuggestScoresTest {
 		assertEquals(1, r.slices().get(0).rank());
 		assertEquals(1, r.rankOf("b-disputed"));
 		// more slices asked for than there are: all of them, ties in name and slice order
-		Ranking all = Ranking.of(List.of(agreed, calm), 100);
+		Ranking all = Ranking.of(List.of(agreed, calm), 100, 1);
 		assertEquals(6, all.slices().size());
 		assertEquals("a-calm 1", all.slices().get(0).volume().id() + " " + all.slices().get(0).slice());
 		assertEquals("a-calm 2", all.slices().get(1).volume().id() + " " + all.slices().get(1).slice());
+	}
+
+	@Test
+	public void suggestedSlicesOfOneVolumeKeepTheirSpacing() {
+		VolumeScore disputed = volume("b-disputed", 1, 2, 9, 10, 11);
+		VolumeScore calm = volume("a-calm", 0);
+		// b's slice 3 scores most, then its slice 1, then a's slice 1; the rest score 0. Spacing 2: slices 1 and 3 are 2 apart
+		assertEquals(List.of("b-disputed 3", "b-disputed 1", "a-calm 1"), slices(Ranking.of(List.of(disputed, calm), 3, 2)));
+		// spacing 3: b's slice 1 is too near its slice 3, and every other slice too near one picked: fewer than asked for
+		assertEquals(List.of("b-disputed 3", "a-calm 1"), slices(Ranking.of(List.of(disputed, calm), 3, 3)));
+		assertEquals(List.of("b-disputed 3"), slices(Ranking.of(List.of(disputed), 10, 3)));
+	}
+
+	private static List<String> slices(Ranking r) {
+		return r.slices().stream().map(s -> s.volume().id() + " " + s.slice()).toList();
 	}
 }

@@ -42,7 +42,7 @@ public class SuggestWorkflowTest {
 	}
 
 	private static SuggestWorkflow.Result run(Path bundle, Measure measure, Path out, boolean heatmaps) {
-		return SuggestWorkflow.run(new SuggestWorkflow.Request(bundle, SuggestWorkflow.imageInputs(data.resolve("unlabeled")), measure, 4, out, heatmaps,
+		return SuggestWorkflow.run(new SuggestWorkflow.Request(bundle, SuggestWorkflow.imageInputs(data.resolve("unlabeled")), measure, 4, 1, out, heatmaps,
 			Device.cpu()), RunListener.NONE, null, null);
 	}
 

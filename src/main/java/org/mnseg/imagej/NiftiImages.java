@@ -1,4 +1,4 @@
-package org.mnseg.fiji;
+package org.mnseg.imagej;
 
 import java.nio.file.Path;
 
@@ -6,7 +6,6 @@ import org.mnseg.data.LabelConversion;
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Volume;
 import org.mnseg.io.NiftiIO;
-import org.mnseg.imagej.ImagePlusConverter;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.util.UserError;
 
