@@ -41,11 +41,30 @@ public final class ClassRois {
 
 	private ClassRois() {}
 
+	/**
+	 * A ROI's group colour comes from Fiji's {@code luts/glasbey.lut}. Plain ImageJ has no such file, and then every
+	 * {@link Roi#setGroup} logs "LUT not found" (hundreds of lines for one segmentation). Where the file is missing,
+	 * the groups take the label image's colours instead, so that a class's ROIs have its colour there. ImageJ offers no
+	 * setter for that table, hence the reflection; if it fails, the only loss is the log lines.
+	 */
+	static void provideGroupColours() {
+		String luts = ij.IJ.getDir("luts");
+		if (luts != null && new java.io.File(luts, "glasbey.lut").isFile()) return;
+		try {
+			java.lang.reflect.Field table = Roi.class.getDeclaredField("glasbeyLut");
+			table.setAccessible(true);
+			if (table.get(null) == null) table.set(null, LabelImages.labelLut());
+		} catch (ReflectiveOperationException | RuntimeException e) {
+			// an ImageJ without that field: its own lookup stays
+		}
+	}
+
 	/** Labels rebuilt from ROIs, and the (1-based, ascending) slices they cover. */
 	public record Annotation(LabelVolume labels, int[] slices, Map<String, Integer> classes) {}
 
 	/** One ROI per class (>= 1) and slice where the class occurs; names {@code <class> z<slice>}. */
 	public static List<Roi> toRois(LabelVolume labels, List<String> classNames) {
+		provideGroupColours();
 		int[] s = labels.shape();
 		int plane = s[0] * s[1];
 		byte[] data = labels.data();

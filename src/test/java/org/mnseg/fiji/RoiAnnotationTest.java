@@ -35,6 +35,27 @@ public class RoiAnnotationTest {
 	}
 
 	@Test
+	public void segmentationRoisLogNothingWithoutFijisLookupTablesAndTakeTheLabelColours() {
+		// plain ImageJ: no luts/glasbey.lut, where ImageJ takes group colours from (this test's ImageJ has none either)
+		byte[] l = new byte[6 * 5 * 2];
+		l[0] = 1;
+		l[6 * 5 + 7] = 2;
+		java.io.PrintStream out = System.out;
+		java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+		List<Roi> rois;
+		System.setOut(new java.io.PrintStream(log, true));
+		try {
+			rois = ClassRois.toRois(LabelVolume.wrap(l, new int[] { 6, 5, 2 }, Geometry.unit()), List.of("bg", "a", "b"));
+		} finally {
+			System.setOut(out);
+		}
+		assertTrue(log.toString(), !log.toString().contains("LUT not found"));
+		assertEquals(2, rois.size());
+		for (Roi roi : rois)
+			assertEquals(roi.getName(), LabelImages.labelLut().getRGB(roi.getGroup()) & 0xffffff, roi.getStrokeColor().getRGB() & 0xffffff);
+	}
+
+	@Test
 	public void theRoiManagersOwnNamesAreNotTakenForClasses() {
 		// "0003-0010-0012" (slice 3, y 10, x 12) once gave class 3: the slice, silently
 		for (String name : new String[] { "0003-0010-0012", "0010-0012", "0003-0010-0012-1" }) {
