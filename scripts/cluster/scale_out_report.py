@@ -109,13 +109,15 @@ spark_fixed = max(0.0, a.t_spark_noop - plan)  # context start: the re-run less 
 spark_total = spark_fixed + plan_big + start + per_task * v_one  # the driver scans once, executors start once
 io_rate = tasks / v_one * (bytes_in + bytes_out) / 1e6
 r = result["runs"]
+shared = int(a.others_start) > 0 or int(a.others_end) > 0
+shared_note = (": the machine was shared, so all times are slower than on an idle machine, and by how much varied during the run."
+               if shared else " (the load average still counts what ran just before, and any process outside this project).")
 md = f"""# Scale-out throughput
 
 `scripts/bench-scale-out` on {V} hippocampus volumes (the test split repeated), {result['date']}, commit `{commit[:10]}`,
 {cpu}, {a.cores} cores. Model: the `cpu` preset's 3D UNet (4 levels, 16 filters, patch 32 x 48 x 32). Load average
 {a.load_start} at the start and {a.load_end} at the end; {a.others_start} and {a.others_end} other `org.mnseg` processes
-(other benchmarks, trainings or tests) were running: the machine was shared, so all times are slower than on an idle
-machine, and by how much varied during the run.
+(other benchmarks, trainings or tests) were running{shared_note}
 
 | how | parallelism | time (s) | volumes per minute |
 |---|---|---|---|
