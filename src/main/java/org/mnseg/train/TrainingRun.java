@@ -138,7 +138,8 @@ public final class TrainingRun {
 			ahead.add(new RunClock.Planned(settings.epochs, evaluated.role(), evaluationCases * EpochTrainer.voxels(data.labeled()) / data.labeled().size()));
 		clock.plan(ahead);
 		if (startEpoch < settings.epochs && clock.needsPredictionSpeed(startEpoch)) {
-			Sample probe = data.labeled().get(0);
+			// the smallest labeled volume: the speed is per voxel, and on large volumes (full-resolution LA) the probe is not free
+			Sample probe = data.labeled().stream().min(java.util.Comparator.comparingLong(c -> c.image().voxelsPerChannel())).orElseThrow();
 			long t = System.nanoTime();
 			trainer.predict(evaluated, probe);
 			clock.predicted(evaluated.role(), (System.nanoTime() - t) / 1e9, probe.image().voxelsPerChannel());
