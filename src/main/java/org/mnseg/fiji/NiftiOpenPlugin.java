@@ -2,8 +2,6 @@ package org.mnseg.fiji;
 
 import java.nio.file.Paths;
 
-import org.mnseg.imagej.NiftiImages;
-
 import ij.ImagePlus;
 import ij.io.OpenDialog;
 import ij.plugin.PlugIn;

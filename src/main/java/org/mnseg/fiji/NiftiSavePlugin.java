@@ -2,7 +2,6 @@ package org.mnseg.fiji;
 
 import java.nio.file.Paths;
 
-import org.mnseg.imagej.NiftiImages;
 import org.mnseg.util.UserError;
 
 import ij.ImagePlus;

@@ -25,7 +25,6 @@ import org.mnseg.data.Volume;
 import org.mnseg.imagej.ImagePlusConverter;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.util.UserError;
-import org.mnseg.imagej.NiftiImages;
 
 import ij.IJ;
 import ij.ImagePlus;

@@ -1,10 +1,11 @@
-package org.mnseg.imagej;
+package org.mnseg.fiji;
 
 import java.nio.file.Path;
 
 import org.mnseg.data.LabelConversion;
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Volume;
+import org.mnseg.imagej.ImagePlusConverter;
 import org.mnseg.io.NiftiIO;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.util.UserError;
