@@ -179,8 +179,19 @@ public final class DialogDriver {
 	}
 
 	static void screenshot(Window w, File file) throws Exception {
-		w.toFront();
-		screenshot(new Rectangle(w.getLocationOnScreen(), w.getSize()), file);
+		// without a window manager a dialog may stay unpainted (the capture is the screen's black): raise and repaint it
+		// between captures
+		BufferedImage img = null;
+		for (int i = 0; i < 50 && (img == null || colours(img) < 8); i++) {
+			EventQueue.invokeAndWait(() -> {
+				w.toFront();
+				w.repaint();
+			});
+			Thread.sleep(400);
+			img = new Robot().createScreenCapture(new Rectangle(w.getLocationOnScreen(), w.getSize()));
+		}
+		System.out.println("SHOT " + file.getName() + " " + w.getBounds());
+		ImageIO.write(img, "png", file);
 	}
 
 	/** A capture of part of the screen. */
