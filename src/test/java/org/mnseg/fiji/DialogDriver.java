@@ -190,6 +190,17 @@ public final class DialogDriver {
 			Thread.sleep(400);
 			img = new Robot().createScreenCapture(new Rectangle(w.getLocationOnScreen(), w.getSize()));
 		}
+		if (colours(img) < 8) {
+			// still the screen's black (another window above it on a shared display): let the dialog paint itself
+			BufferedImage painted = new BufferedImage(w.getWidth(), w.getHeight(), BufferedImage.TYPE_INT_RGB);
+			EventQueue.invokeAndWait(() -> {
+				java.awt.Graphics2D g = painted.createGraphics();
+				w.printAll(g);
+				g.dispose();
+			});
+			img = painted;
+			System.out.println("SHOT painted by the dialog itself");
+		}
 		System.out.println("SHOT " + file.getName() + " " + w.getBounds());
 		ImageIO.write(img, "png", file);
 	}
