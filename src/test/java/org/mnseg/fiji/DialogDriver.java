@@ -93,6 +93,9 @@ public final class DialogDriver {
 		// Suggest Annotations from its menu entry on the open image: photographed, recorded, replayed to the same heat map
 		Recorder.record = true;
 		IJ.selectWindow(imp.getID());
+		// Segment's probability maps (its run and the replay) would open over where the dialog opens: closed first
+		for (int id : WindowManager.getIDList())
+			if (id != imp.getID()) WindowManager.getImage(id).close();
 		IJ.doCommand(SuggestSettings.DESCRIPTOR.title());
 		GenericDialog sd = waitForDialog(SuggestSettings.DESCRIPTOR.title());
 		EventQueue.invokeAndWait(() -> {
@@ -181,15 +184,10 @@ public final class DialogDriver {
 	static void screenshot(Window w, File file) throws Exception {
 		// without a window manager a dialog may stay unpainted (the capture is the screen's black): raise and repaint it
 		// between captures
-		BufferedImage img = null;
-		for (int i = 0; i < 50 && (img == null || colours(img) < 8); i++) {
-			EventQueue.invokeAndWait(() -> {
-				w.toFront();
-				w.repaint();
-			});
-			Thread.sleep(400);
-			img = new Robot().createScreenCapture(new Rectangle(w.getLocationOnScreen(), w.getSize()));
-		}
+		BufferedImage img = capture(() -> new Rectangle(w.getLocationOnScreen(), w.getSize()), 50, () -> {
+			w.toFront();
+			w.repaint();
+		});
 		if (colours(img) < 8) {
 			// still the screen's black (another window above it on a shared display): let the dialog paint itself
 			BufferedImage painted = new BufferedImage(w.getWidth(), w.getHeight(), BufferedImage.TYPE_INT_RGB);
@@ -208,13 +206,21 @@ public final class DialogDriver {
 	/** A capture of part of the screen. */
 	static void screenshot(Rectangle r, File file) throws Exception {
 		System.out.println("SHOT " + file.getName() + " " + r);
-		// a loaded machine paints late: capture again until the dialog shows more than a blank fill (at most ~10 s)
+		ImageIO.write(capture(() -> r, 25, () -> {}), "png", file);
+	}
+
+	/**
+	 * Captures {@code area} every 0.4 s, after {@code beforeEach} on the event thread, until it shows more than a blank
+	 * fill or {@code tries} are spent: a loaded machine paints late.
+	 */
+	private static BufferedImage capture(java.util.function.Supplier<Rectangle> area, int tries, Runnable beforeEach) throws Exception {
 		BufferedImage img = null;
-		for (int i = 0; i < 25 && (img == null || colours(img) < 8); i++) {
+		for (int i = 0; i < tries && (img == null || colours(img) < 8); i++) {
+			EventQueue.invokeAndWait(beforeEach);
 			Thread.sleep(400);
-			img = new Robot().createScreenCapture(r);
+			img = new Robot().createScreenCapture(area.get());
 		}
-		ImageIO.write(img, "png", file);
+		return img;
 	}
 
 	/** Distinct colours in a capture, up to 8. */
