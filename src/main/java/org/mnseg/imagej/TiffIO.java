@@ -15,7 +15,6 @@ import org.mnseg.util.UserError;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileInfo;
-import ij.io.FileInfo;
 import ij.io.FileSaver;
 import ij.io.TiffEncoder;
 import ij.io.Opener;

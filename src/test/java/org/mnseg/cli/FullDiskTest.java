@@ -24,6 +24,8 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.mnseg.bundle.ModelBundle;
 import org.mnseg.bundle.TensorStore;
+import org.mnseg.data.LabelVolume;
+import org.mnseg.io.VolumeIO;
 import org.mnseg.testutil.FileChecksums;
 import org.mnseg.testutil.SyntheticDataset;
 import org.mnseg.train.Checkpoint;
@@ -232,6 +234,26 @@ public class FullDiskTest {
 		assertEquals(s.freed().err(), 0, s.freed().code());
 		assertNoPartFiles(s.afterFreed());
 		assertTrue(Files.size(s.afterFreed().resolve("out/case00.nii.gz")) > 352);
+	}
+
+	/** TIFF goes through ImageJ's encoder (as Fiji's Segment of the current image does), not the NIfTI writer. */
+	@Test
+	public void aTiffLabelImageOnAFullDiskKeepsTheEarlierOneAndTheSameCommandFinishesLater() throws Exception {
+		Path input = tmp.newFolder("tiff-input").toPath().resolve("case00.tif");
+		VolumeIO.writeImage(VolumeIO.readImage(data.resolve("images/case00.nii.gz")), input);
+		Path earlier = tmp.newFolder("earlier-tiff").toPath();
+		Files.writeString(earlier.resolve("case00.tif"), "an earlier TIFF segmentation");
+		List<String> segment = List.of("segment", "--model", reference.resolve("model.mnmodel").toString(), "--input", input.toString(),
+			"--output", "{DISK}/out", "--overwrite", "--threads", "1");
+		Scenario s = onFullDisk("segment-tiff", earlier, "out", 0, segment, segment);
+		assertDiskFullLine(s.full(), "case00.tif");
+		assertEquals("an earlier TIFF segmentation", Files.readString(s.afterFull().resolve("out/case00.tif")));
+		assertNoPartFiles(s.afterFull());
+
+		assertEquals(s.freed().err(), 0, s.freed().code());
+		assertNoPartFiles(s.afterFreed());
+		LabelVolume written = VolumeIO.readLabels(s.afterFreed().resolve("out/case00.tif"));
+		assertArrayEquals(VolumeIO.readImage(input).shape(), written.shape());
 	}
 
 	@Test
