@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import org.mnseg.imagej.ImagePlusConverter;
 import org.mnseg.imagej.TiffIO;
@@ -66,12 +68,8 @@ public final class SegmentRunner {
 		if (s.batch())
 			SegmentWorkflow.requireSafeOutputs(SegmentWorkflow.inputs(s.folder()), s.output(), s.probability(), s.overwrite(), "Tick Overwrite to replace them");
 		else if (hasOutput(s)) {
-			String title = LabelImages.labelsTitle(image);
-			List<Path> outputs = new ArrayList<>(List.of(s.output().resolve(title + ".tif")));
-			if (s.probability()) outputs.add(s.output().resolve(LabelImages.probabilityTitle(image) + ".tif"));
-			if (s.rois()) outputs.add(s.output().resolve(title + ROIS_SUFFIX));
-			OutputFiles.requireNoneExist(s.overwrite() ? List.of() : outputs.stream().filter(Files::exists).toList(), s.output(),
-				"Tick Overwrite to replace them");
+			List<OutputFiles.Planned> planned = ImageOutputs.of(s, image).files().stream().map(f -> new OutputFiles.Planned(f, null)).toList();
+			OutputFiles.requireSafe(planned, List.of(), s.output(), "results", s.overwrite(), "Tick Overwrite to replace them");
 		}
 		try (Segmenter segmenter = ModelFile.open(s.model())) {
 			if (s.batch()) {
@@ -109,9 +107,10 @@ public final class SegmentRunner {
 		List<Roi> rois = s.rois() ? ClassRois.toRois(seg.labels(), seg.classNames()) : List.of();
 		List<Path> written = new ArrayList<>();
 		if (hasOutput(s)) {
-			written.add(saveTiff(labels, s.output()));
-			if (probability != null) written.add(saveTiff(probability, s.output()));
-			if (!rois.isEmpty()) written.add(saveRois(rois, s.output().resolve(labels.getTitle() + ROIS_SUFFIX)));
+			ImageOutputs out = ImageOutputs.of(s, image);
+			written.add(saveTiff(labels, out.labels()));
+			if (probability != null) written.add(saveTiff(probability, out.probability()));
+			if (!rois.isEmpty()) written.add(saveRois(rois, out.rois()));
 		}
 		Feedback.status("M&N Segment: " + labels.getTitle() + " done");
 		return new Result(labels, probability, rois, written, image);
@@ -137,11 +136,24 @@ public final class SegmentRunner {
 		}
 	}
 
-	/** Added to the label image's title for its ROIs' file. */
-	static final String ROIS_SUFFIX = "-rois.zip";
+	/**
+	 * The files the current image's results go to in the output folder, named after the images shown (the checks
+	 * before segmenting and the writes after use these same names): labels, probability map and ROIs (null when not
+	 * asked for).
+	 */
+	private record ImageOutputs(Path labels, Path probability, Path rois) {
+		static ImageOutputs of(SegmentSettings s, ImagePlus image) {
+			String title = LabelImages.labelsTitle(image);
+			return new ImageOutputs(s.output().resolve(title + ".tif"), s.probability() ? s.output().resolve(LabelImages.probabilityTitle(image) + ".tif") : null,
+				s.rois() ? s.output().resolve(title + "-rois.zip") : null);
+		}
 
-	static Path saveTiff(ImagePlus imp, Path folder) {
-		Path target = folder.resolve(imp.getTitle() + ".tif");
+		List<Path> files() {
+			return Stream.of(labels, probability, rois).filter(Objects::nonNull).toList();
+		}
+	}
+
+	private static Path saveTiff(ImagePlus imp, Path target) {
 		TiffIO.save(imp, target);
 		return target;
 	}

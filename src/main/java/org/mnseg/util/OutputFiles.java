@@ -3,6 +3,7 @@ package org.mnseg.util;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +62,42 @@ public final class OutputFiles {
 		if (existing.isEmpty()) return;
 		throw new UserError(existing.size() + " of the output files exist already in " + folder + " (" + existing.get(0).getFileName()
 			+ (existing.size() > 1 ? ", ..." : "") + "). " + howToReplace + ", or choose another output folder.");
+	}
+
+	/** A file a command will write, and the input file it is made from (null: an open image, or a summary of all). */
+	public record Planned(Path file, Path from) {}
+
+	/**
+	 * Every check made before a command writes its {@code results} (e.g. "segmentations") into {@code folder}: the
+	 * folder is not a file, no planned file is one of {@code inputs} (whatever {@code overwrite} says), no two are one
+	 * file, and files that exist already are replaced only with {@code overwrite}; {@code howToReplace} says how to
+	 * allow that (e.g. "Add --overwrite to replace them").
+	 */
+	public static void requireSafe(List<Planned> planned, Collection<Path> inputs, Path folder, String results, boolean overwrite, String howToReplace) {
+		requireFolder(folder, results);
+		Map<Path, Path> inputsByRealPath = byRealPath(inputs);
+		Map<Path, Planned> byFile = new HashMap<>();
+		List<Path> existing = new ArrayList<>();
+		for (Planned p : planned) {
+			Path victim = inputAt(p.file(), inputsByRealPath);
+			if (victim != null)
+				throw new UserError("Writing the " + results + " would replace the input " + victim + (samePath(victim, p.file()) ? "" : " (as " + p.file() + ")")
+					+ ". Write the " + results + " to a folder of their own.");
+			Planned other = byFile.put(p.file().toAbsolutePath().normalize(), p);
+			if (other != null)
+				throw new UserError("The inputs " + name(other.from()) + " and " + name(p.from()) + " would both be written to " + p.file()
+					+ ". Rename one of them, or write them to different folders.");
+			if (Files.exists(p.file())) existing.add(p.file());
+		}
+		if (!overwrite) requireNoneExist(existing, folder, howToReplace);
+	}
+
+	private static boolean samePath(Path a, Path b) {
+		return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+	}
+
+	private static String name(Path from) {
+		return from == null ? "an open image" : from.getFileName().toString();
 	}
 
 	/** Fails when {@code output} is one of {@code inputs} (same file), whatever {@code overwrite} says. */

@@ -104,23 +104,10 @@ public final class SegmentWorkflow {
 
 	/** {@link #requireSafeOutputs}, saying {@code howToReplace} (a front end's words) where outputs exist. */
 	public static void requireSafeOutputs(List<Path> inputs, Path outputDir, boolean probabilities, boolean overwrite, String howToReplace) {
-		OutputFiles.requireFolder(outputDir, "segmentations");
-		Map<Path, Path> inputsByRealPath = OutputFiles.byRealPath(inputs);
-		Map<Path, Path> writer = new HashMap<>();
-		List<Path> existing = new ArrayList<>();
+		List<OutputFiles.Planned> planned = new ArrayList<>();
 		for (Path in : inputs)
-			for (Path out : outputsFor(in, outputDir, probabilities)) {
-				Path victim = OutputFiles.inputAt(out, inputsByRealPath);
-				if (victim != null)
-					throw new UserError("Segmenting " + in + " would write " + out + ", which is the input " + victim
-						+ ". Write the segmentations to a folder of their own.");
-				Path other = writer.put(out.toAbsolutePath().normalize(), in);
-				if (other != null)
-					throw new UserError("The inputs " + other.getFileName() + " and " + in.getFileName() + " would both be written to " + out
-						+ ". Rename one of them or segment them into different folders.");
-				if (Files.exists(out)) existing.add(out);
-			}
-		if (!overwrite) OutputFiles.requireNoneExist(existing, outputDir, howToReplace);
+			for (Path out : outputsFor(in, outputDir, probabilities)) planned.add(new OutputFiles.Planned(out, in));
+		OutputFiles.requireSafe(planned, inputs, outputDir, "segmentations", overwrite, howToReplace);
 	}
 
 	/** Segments every input; returns the files written. Existing outputs are replaced, inputs never. */

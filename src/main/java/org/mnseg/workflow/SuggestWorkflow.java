@@ -143,26 +143,21 @@ public final class SuggestWorkflow {
 	 * @param howToReplace how the user allows replacing, e.g. "Add --overwrite to replace them"
 	 */
 	public static void requireSafeOutputs(List<Input> inputs, Path out, boolean heatmaps, boolean overwrite, String howToReplace) {
-		Map<String, Path> byId = new HashMap<>();
+		Map<String, Input> byId = new HashMap<>();
 		for (Input in : inputs) {
-			Path other = byId.put(in.id(), in.file());
+			Input other = byId.put(in.id(), in);
 			if (other != null)
-				throw new UserError("Two volumes are named " + in.id() + " (" + (other == null ? "an open image" : other) + " and "
-					+ (in.file() == null ? "an open image" : in.file()) + "); their results would mix. Rename one of them.");
+				throw new UserError("Two volumes are named " + in.id() + " (" + described(other) + " and " + described(in) + "); their results would mix. Rename one of them.");
 		}
 		if (out == null) return;
-		OutputFiles.requireFolder(out, "suggestions");
-		List<Path> outputs = new ArrayList<>();
-		if (heatmaps) for (Input in : inputs) outputs.add(heatmapFor(in, out));
-		outputs.add(out.resolve(RESULTS_FILE));
-		Map<Path, Path> inputsByRealPath = OutputFiles.byRealPath(inputs.stream().map(Input::file).filter(Objects::nonNull).toList());
-		List<Path> existing = new ArrayList<>();
-		for (Path p : outputs) {
-			Path victim = OutputFiles.inputAt(p, inputsByRealPath);
-			if (victim != null) throw new UserError("The suggestions would write " + p + ", which is the input " + victim + ". Give another output folder.");
-			if (Files.exists(p)) existing.add(p);
-		}
-		if (!overwrite) OutputFiles.requireNoneExist(existing, out, howToReplace);
+		List<OutputFiles.Planned> planned = new ArrayList<>();
+		if (heatmaps) for (Input in : inputs) planned.add(new OutputFiles.Planned(heatmapFor(in, out), in.file()));
+		planned.add(new OutputFiles.Planned(out.resolve(RESULTS_FILE), null));
+		OutputFiles.requireSafe(planned, inputs.stream().map(Input::file).filter(Objects::nonNull).toList(), out, "suggestions", overwrite, howToReplace);
+	}
+
+	private static String described(Input in) {
+		return in.file() == null ? "an open image" : in.file().toString();
 	}
 
 	/**

@@ -246,9 +246,9 @@ public class BadInputSuiteTest {
 			f.s(f.root.resolve("new-o")), "--replace-nan", "NaN"), "--replace-nan", "'NaN'"));
 		c.add(new Case("segment garbage volume", f -> segArgs(f, f.model, f.bad("garbage.nii.gz"), f.root.resolve("new-o")), "garbage.nii.gz"));
 		c.add(new Case("segment into the input folder", f -> segArgs(f, f.model, f.bad("images-and-output"), f.bad("images-and-output")),
-			"is the input"));
+			"would replace the input"));
 		c.add(new Case("segment one file into its folder, overwrite", f -> a("segment", "--model", f.s(f.model), "--input",
-			f.s(f.bad("images-and-output/test00.nii.gz")), "--output", f.s(f.bad("images-and-output")), "--overwrite"), "is the input"));
+			f.s(f.bad("images-and-output/test00.nii.gz")), "--output", f.s(f.bad("images-and-output")), "--overwrite"), "would replace the input"));
 		c.add(new Case("segment output is a file", f -> segArgs(f, f.model, f.image, f.bad("a-file")), "is a file"));
 		c.add(new Case("segment output exists", f -> segArgs(f, f.model, f.image, f.root.resolve("seg")), "exist already", "--overwrite"));
 		c.add(new Case("segment overwrite and skip-existing", f -> a("segment", "--model", f.s(f.model), "--input", f.s(f.image), "--output",

@@ -65,13 +65,13 @@ public class DataSafetyTest {
 		Path images = copyOfTestImages("seg-in");
 		Map<String, String> before = FileChecksums.of(images);
 		// a folder into itself, and one file into its own folder, with or without --overwrite
-		assertRefused(MainTest.mn("segment", "--model", model.toString(), "--input", images.toString(), "--output", images.toString()), "is the input",
+		assertRefused(MainTest.mn("segment", "--model", model.toString(), "--input", images.toString(), "--output", images.toString()), "would replace the input",
 			"folder of their own");
 		assertRefused(MainTest.mn("segment", "--model", model.toString(), "--input", images.resolve("test00.nii.gz").toString(), "--output",
-			images.toString(), "--overwrite"), "is the input");
+			images.toString(), "--overwrite"), "would replace the input");
 		// another spelling of the same folder
 		assertRefused(MainTest.mn("segment", "--model", model.toString(), "--input", images.toString(), "--output",
-			images.resolve("../" + images.getFileName()).toString(), "--overwrite"), "is the input");
+			images.resolve("../" + images.getFileName()).toString(), "--overwrite"), "would replace the input");
 		assertEquals(before, FileChecksums.of(images));
 	}
 

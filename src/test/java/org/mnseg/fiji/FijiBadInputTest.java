@@ -241,7 +241,7 @@ public class FijiBadInputTest {
 		c.add(new Case("segment: folder without output", segment, f -> "model=[" + f.s(f.model) + "] input=folder folder=[" + f.s(f.data.resolve("images"))
 			+ "]", none(), sg, "output folder"));
 		c.add(new Case("segment: folder into itself", segment, f -> "model=[" + f.s(f.model) + "] input=folder folder=[" + f.s(f.data.resolve("images"))
-			+ "] output=[" + f.s(f.data.resolve("images")) + "]", none(), sg, "which is the input"));
+			+ "] output=[" + f.s(f.data.resolve("images")) + "]", none(), sg, "would replace the input"));
 		c.add(new Case("segment: folder into a file", segment, f -> "model=[" + f.s(f.model) + "] input=folder folder=[" + f.s(f.data.resolve("images"))
 			+ "] output=[" + f.s(f.aFile) + "]", none(), sg, "a-file", "is a file"));
 		c.add(new Case("segment: folder with a NaN volume", segment, f -> "model=[" + f.s(f.model) + "] input=folder folder=[" + f.s(f.nanFolder)

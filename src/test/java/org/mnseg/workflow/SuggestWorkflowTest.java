@@ -127,4 +127,20 @@ public class SuggestWorkflowTest {
 			assertTrue(e.getMessage(), e.getMessage().contains("unlabeled, test"));
 		}
 	}
+
+	/** An open image has no file: two of one name (or one named like a file) were missed when the first had none. */
+	@Test
+	public void twoInputsOfOneNameAreRefusedWhetherOpenImagesOrFiles() throws Exception {
+		Volume v = VolumeIO.readImage(data.resolve("unlabeled").resolve(Files.list(data.resolve("unlabeled")).sorted().findFirst().orElseThrow().getFileName()));
+		Path file = tmp.newFolder("named").toPath().resolve("scan.nii.gz");
+		VolumeIO.writeImage(v, file);
+		for (List<SuggestWorkflow.Input> inputs : List.of(List.of(SuggestWorkflow.Input.inMemory("scan", v), SuggestWorkflow.Input.inMemory("scan", v)),
+			List.of(SuggestWorkflow.Input.inMemory("scan", v), new SuggestWorkflow.Input("scan", file))))
+			try {
+				SuggestWorkflow.requireSafeOutputs(inputs, null, false, false, "Tick Overwrite to replace them");
+				fail("two inputs named scan were accepted");
+			} catch (UserError e) {
+				assertTrue(e.getMessage(), e.getMessage().startsWith("Two volumes are named scan (an open image and "));
+			}
+	}
 }
