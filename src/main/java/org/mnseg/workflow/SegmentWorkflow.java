@@ -56,7 +56,7 @@ public final class SegmentWorkflow {
 		Path base = list.toAbsolutePath().getParent();
 		List<Path> files = new ArrayList<>();
 		// two inputs with one base name would write the same output file: refuse before anything is segmented
-		java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+		Map<String, Integer> seen = new HashMap<>();
 		for (int n = 0; n < lines.size(); n++) {
 			String line = lines.get(n).strip();
 			if (line.isEmpty() || line.startsWith("#")) continue;

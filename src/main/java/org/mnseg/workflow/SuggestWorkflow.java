@@ -1,6 +1,5 @@
 package org.mnseg.workflow;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
