@@ -9,6 +9,7 @@ import static org.junit.Assert.fail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -131,7 +132,10 @@ public class SuggestWorkflowTest {
 	/** An open image has no file: two of one name (or one named like a file) were missed when the first had none. */
 	@Test
 	public void twoInputsOfOneNameAreRefusedWhetherOpenImagesOrFiles() throws Exception {
-		Volume v = VolumeIO.readImage(data.resolve("unlabeled").resolve(Files.list(data.resolve("unlabeled")).sorted().findFirst().orElseThrow().getFileName()));
+		Volume v;
+		try (Stream<Path> unlabeled = Files.list(data.resolve("unlabeled"))) {
+			v = VolumeIO.readImage(unlabeled.sorted().findFirst().orElseThrow());
+		}
 		Path file = tmp.newFolder("named").toPath().resolve("scan.nii.gz");
 		VolumeIO.writeImage(v, file);
 		for (List<SuggestWorkflow.Input> inputs : List.of(List.of(SuggestWorkflow.Input.inMemory("scan", v), SuggestWorkflow.Input.inMemory("scan", v)),
