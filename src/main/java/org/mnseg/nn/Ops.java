@@ -4,7 +4,6 @@ import java.util.function.BiFunction;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.norm.BatchNorm;
@@ -18,8 +17,6 @@ import ai.djl.nn.pooling.Pool;
 public final class Ops {
 	/** PyTorch's default epsilon for instance norm. */
 	public static final float NORM_EPS = 1e-5f;
-	/** DJL's code for bilinear interpolation (align_corners=false on the PyTorch engine). */
-	private static final int BILINEAR = 1;
 
 	private Ops() {
 	}
@@ -76,42 +73,18 @@ public final class Ops {
 	 */
 	public static NDArray upsampleTrilinear2x(NDArray x) {
 		requireDims(x, 5, "upsampleTrilinear2x");
-		// H and W in one native bilinear kernel (DJL's interpolation works on 4-D: depth joins the channels), then
-		// depth by the separable construction; several times fewer operations than three separable passes
-		Shape s = x.getShape();
-		return scoped(x, (in, scratch) -> {
-			NDArray planes = in.reshape(s.get(0), s.get(1) * s.get(2), s.get(3), s.get(4)).getNDArrayInternal()
-				.interpolation(new long[] { 2 * s.get(3), 2 * s.get(4) }, BILINEAR, false);
-			return upsampleLinear2x(planes.reshape(s.get(0), s.get(1), s.get(2), 2 * s.get(3), 2 * s.get(4)), 2);
-		});
+		// depth last: each pass writes a larger array than the one before, and depth is the shortest axis
+		return scoped(x, (in, scratch) -> upsample2x(upsample2x(upsample2x(in, 4), 3), 2));
 	}
 
 	/** Bilinear 2x upsampling with align_corners=false on N x C x H x W, as PyTorch's {@code bilinear} mode. */
 	public static NDArray upsampleBilinear2x(NDArray x) {
 		requireDims(x, 4, "upsampleBilinear2x");
-		return scoped(x, (in, scratch) -> upsampleLinear2x(upsampleLinear2x(in, 2), 3));
+		return scoped(x, (in, scratch) -> upsample2x(upsample2x(in, 3), 2));
 	}
 
-	/**
-	 * Linear 2x upsampling along one axis, align_corners=false. Output 2k samples source position k - 1/4, output
-	 * 2k+1 samples k + 1/4, so even outputs are 3/4 x[k] + 1/4 x[k-1] and odd outputs 3/4 x[k] + 1/4 x[k+1], with
-	 * neighbours clamped at the edges as PyTorch does. Trilinear and bilinear are separable, hence built from this.
-	 */
-	static NDArray upsampleLinear2x(NDArray x, int axis) {
-		long n = x.getShape().get(axis);
-		long[] dims = x.getShape().getShape();
-		dims[axis] = 2 * n;
-		return scoped(x, (in, scratch) -> {
-			NDArray previous = n == 1 ? in : slice(in, axis, 0, 1).concat(slice(in, axis, 0, n - 1), axis);
-			NDArray next = n == 1 ? in : slice(in, axis, 1, n).concat(slice(in, axis, n - 1, n), axis);
-			NDArray threeQuarters = EngineScalar.of(in, 0.75f);
-			NDArray quarter = EngineScalar.of(in, 0.25f);
-			NDArray centre = in.mul(threeQuarters);
-			NDArray even = centre.add(previous.mul(quarter));
-			NDArray odd = centre.add(next.mul(quarter));
-			// Stacking behind the axis and merging the two interleaves even and odd samples.
-			return even.stack(odd, axis + 1).reshape(new Shape(dims));
-		});
+	private static NDArray upsample2x(NDArray x, int axis) {
+		return LinearResize.along(x, axis, 2 * (int) x.getShape().get(axis), LinearResize.Mode.HALF_PIXEL);
 	}
 
 	/**
@@ -164,11 +137,6 @@ public final class Ops {
 			result.attach(home);
 			return result;
 		}
-	}
-
-	/** Elements [from, to) of one axis. */
-	static NDArray slice(NDArray x, int axis, long from, long to) {
-		return x.get(new NDIndex().addAllDim(axis).addSliceDim(from, to));
 	}
 
 	private static void requireDims(NDArray x, int dims, String op) {

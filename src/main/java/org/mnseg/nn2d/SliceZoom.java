@@ -1,5 +1,7 @@
 package org.mnseg.nn2d;
 
+import org.mnseg.nn.LinearResize;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
@@ -15,7 +17,7 @@ public final class SliceZoom {
 	/** N x C x H x W to N x C x (H*factor) x (W*factor), bilinear with half-pixel centres; in x's manager. */
 	public static NDArray enlarge(NDArray x, int factor) {
 		Shape s = x.getShape();
-		return Resize2d.bilinear(x, (int) s.get(2) * factor, (int) s.get(3) * factor, Resize2d.Mode.HALF_PIXEL);
+		return Resize2d.bilinear(x, (int) s.get(2) * factor, (int) s.get(3) * factor, LinearResize.Mode.HALF_PIXEL);
 	}
 
 	/** The mean of each factor x factor block: N x C x H x W to N x C x (H/factor) x (W/factor). */

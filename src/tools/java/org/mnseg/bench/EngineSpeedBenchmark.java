@@ -31,7 +31,11 @@ import ai.djl.ndarray.NDManager;
  * inference, and resident memory over many training steps. Writes {@code results/engine-speed.json} and
  * {@code .md}. Ratios are this project's time over PyTorch's (below 1: faster).
  *
- * <p>Usage: {@code EngineSpeedBenchmark [results-dir] [rss-steps]}; run it through scripts/bench-engine-speed.
+ * <p>The two sides take turns, several rounds per network: a ratio is taken within each round, from two measurements
+ * a minute apart, and the reported ratio is the median over rounds with its range. On this machine one run's ratio
+ * moved by a quarter from run to run, mostly with the machine's state, which a round shares between both sides.
+ *
+ * <p>Usage: {@code EngineSpeedBenchmark [results-dir] [rss-steps] [rounds]}; run it through scripts/bench-engine-speed.
  */
 public final class EngineSpeedBenchmark {
 	private EngineSpeedBenchmark() {}
@@ -42,12 +46,13 @@ public final class EngineSpeedBenchmark {
 	static final int CLASSES = 3;
 	static final int WARMUP = 2;
 	static final int STEPS = 5;
-	static final int INFERENCE_REPEATS = 2;
+	static final int INFERENCE_REPEATS = 1;
 	static final int WINDOW_BATCH = 8;
 
 	public static void main(String[] args) throws Exception {
 		Path out = Paths.get(args.length > 0 ? args[0] : "results");
 		int rssSteps = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+		int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
 		int threads = Integer.getInteger("ai.djl.pytorch.num_threads", 2);
 		// the kernels the product runs on this processor; the PyTorch reference gets the same cap below
 		org.mnseg.nn.EngineThreads.prepare();
@@ -58,23 +63,28 @@ public final class EngineSpeedBenchmark {
 		result.addProperty("threads", threads);
 		result.addProperty("onednn_cap", cpuCap());
 		result.addProperty("machine", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+		result.addProperty("commit", org.mnseg.util.Version.commit());
+		result.addProperty("rounds", rounds);
 		List<JsonObject> rows = new ArrayList<>();
 		for (Setting s : settings) {
-			System.out.println("timing " + s.name() + " ...");
-			double[] ours = timeThisProject(s);
-			JsonObject ref = timePyTorch(s, threads);
+			double[][] ours = new double[rounds][];
+			double[][] ref = new double[rounds][];
+			String engine = null;
+			for (int r = 0; r < rounds; r++) {
+				System.out.println("timing " + s.name() + ", round " + (r + 1) + " of " + rounds + " ...");
+				ours[r] = timeThisProject(s);
+				JsonObject py = timePyTorch(s, threads);
+				ref[r] = new double[] { py.get("train_step_s").getAsDouble(), py.get("inference_s").getAsDouble() };
+				engine = py.get("engine").getAsString();
+			}
 			JsonObject row = new JsonObject();
 			row.addProperty("setting", s.name());
 			row.addProperty("patch_xyz", Arrays.toString(s.patch()));
 			row.addProperty("batch", s.batch());
 			row.addProperty("volume_xyz", Arrays.toString(s.volume()));
-			row.addProperty("train_step_s", ours[0]);
-			row.addProperty("train_step_s_pytorch", ref.get("train_step_s").getAsDouble());
-			row.addProperty("train_step_ratio", ours[0] / ref.get("train_step_s").getAsDouble());
-			row.addProperty("inference_s", ours[1]);
-			row.addProperty("inference_s_pytorch", ref.get("inference_s").getAsDouble());
-			row.addProperty("inference_ratio", ours[1] / ref.get("inference_s").getAsDouble());
-			row.addProperty("pytorch", ref.get("engine").getAsString());
+			addMeasure(row, "train_step", ours, ref, 0);
+			addMeasure(row, "inference", ours, ref, 1);
+			row.addProperty("pytorch", engine);
 			rows.add(row);
 		}
 		result.add("settings", Json.GSON.toJsonTree(rows));
@@ -91,6 +101,24 @@ public final class EngineSpeedBenchmark {
 		String md = markdown(result, rows);
 		AtomicFiles.writeString(out.resolve("engine-speed.md"), md);
 		System.out.print(md);
+	}
+
+	/**
+	 * Adds one measure's rounds to a row: {@code <name>_s} and {@code <name>_s_pytorch} (medians over rounds),
+	 * {@code <name>_ratio} (median of the rounds' ratios) and the rounds' ratios themselves.
+	 */
+	private static void addMeasure(JsonObject row, String name, double[][] ours, double[][] ref, int column) {
+		int rounds = ours.length;
+		double[] o = new double[rounds], p = new double[rounds], ratio = new double[rounds];
+		for (int r = 0; r < rounds; r++) {
+			o[r] = ours[r][column];
+			p[r] = ref[r][column];
+			ratio[r] = o[r] / p[r];
+		}
+		row.addProperty(name + "_s", median(o));
+		row.addProperty(name + "_s_pytorch", median(p));
+		row.addProperty(name + "_ratio", median(ratio));
+		row.add(name + "_ratio_rounds", Json.GSON.toJsonTree(ratio));
 	}
 
 	/** {median train step seconds, median sliding-window seconds}. */
@@ -188,18 +216,28 @@ public final class EngineSpeedBenchmark {
 		return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 	}
 
+	/** "median (min-max)" of a measure's per-round ratios. */
+	private static String ratioCell(JsonObject row, String name) {
+		double[] rounds = Json.GSON.fromJson(row.get(name + "_ratio_rounds"), double[].class);
+		double[] sorted = rounds.clone();
+		Arrays.sort(sorted);
+		return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", row.get(name + "_ratio").getAsDouble(), sorted[0], sorted[sorted.length - 1]);
+	}
+
 	static String markdown(JsonObject r, List<JsonObject> rows) {
 		StringBuilder b = new StringBuilder("# Engine speed: this project (DJL 0.36, PyTorch 2.7.1 natives) vs eager PyTorch (Debian python3-torch)\n\n");
 		b.append("oneDNN kernels: " + cpuCap() + " on both sides.\n\n");
-		b.append(String.format(Locale.ROOT, "%d threads, batch of patches for a training step, windows of the same patch at 50%% overlap in batches of %d.%n%n",
+		b.append(String.format(Locale.ROOT, "%d threads, batch of patches for a training step, windows of the same patch at 50%% overlap in batches of %d.%n",
 			r.get("threads").getAsInt(), WINDOW_BATCH));
+		b.append(String.format(Locale.ROOT, "Commit %s. %d rounds per network, the two sides taking turns; times are medians over rounds, ratios the median of "
+			+ "the rounds' ratios with their range.%n%n", r.get("commit").getAsString(), r.get("rounds").getAsInt()));
 		b.append("| network | patch xyz | batch | volume xyz | train step (s) | PyTorch (s) | ratio | sliding window (s) | PyTorch (s) | ratio |\n");
 		b.append("|---|---|---|---|---|---|---|---|---|---|\n");
 		for (JsonObject o : rows)
-			b.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %.3f | %.3f | %.2f | %.2f | %.2f | %.2f |%n", o.get("setting").getAsString(),
+			b.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %.3f | %.3f | %s | %.2f | %.2f | %s |%n", o.get("setting").getAsString(),
 				o.get("patch_xyz").getAsString(), o.get("batch").getAsInt(), o.get("volume_xyz").getAsString(), o.get("train_step_s").getAsDouble(),
-				o.get("train_step_s_pytorch").getAsDouble(), o.get("train_step_ratio").getAsDouble(), o.get("inference_s").getAsDouble(),
-				o.get("inference_s_pytorch").getAsDouble(), o.get("inference_ratio").getAsDouble()));
+				o.get("train_step_s_pytorch").getAsDouble(), ratioCell(o, "train_step"), o.get("inference_s").getAsDouble(),
+				o.get("inference_s_pytorch").getAsDouble(), ratioCell(o, "inference")));
 		b.append(String.format(Locale.ROOT, "%nResident memory over %d training steps (hippocampus cpu patch 32x48x32, batch 2): %.0f MB after warm-up, %.0f MB at the end: "
 			+ "%.1f MB per 1000 steps.%n", r.get("rss_steps").getAsInt(), r.get("rss_after_warmup_mb").getAsDouble(), r.get("rss_at_end_mb").getAsDouble(),
 			r.get("rss_growth_1000_steps_mb").getAsDouble()));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.mnseg.nn.LinearResize;
 import org.mnseg.nn.Ops;
 import org.mnseg.nn.Param;
 import org.mnseg.nn2d.Resize2d;
@@ -121,7 +122,7 @@ public final class MobileNetV2UNet extends TfliteSegmenter {
 		for (int i = 0; i < 4; i++) {
 			NDArray skip = enc.get(skips[i]);
 			Shape s = skip.getShape();
-			NDArray up = Resize2d.bilinear(x, (int) s.get(2), (int) s.get(3), Resize2d.Mode.HALF_PIXEL);
+			NDArray up = Resize2d.bilinear(x, (int) s.get(2), (int) s.get(3), LinearResize.Mode.HALF_PIXEL);
 			x.close();
 			NDArray joined = NDArrays.concat(new NDList(up, skip), 1);
 			up.close();

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.mnseg.nn.AdaptableLayer;
+import org.mnseg.nn.LinearResize;
 import org.mnseg.nn.Param;
 import org.mnseg.nn2d.Resize2d;
 import org.mnseg.pretrained.tflite.Activation;
@@ -270,8 +271,8 @@ public final class TfliteGraph {
 	private Node resize(OperatorInfo op) {
 		OpOptions o = op.options();
 		int[] target = model.ints(op.input(1));
-		Resize2d.Mode mode = o.alignCorners ? Resize2d.Mode.ALIGN_CORNERS
-				: o.halfPixelCenters ? Resize2d.Mode.HALF_PIXEL : Resize2d.Mode.ASYMMETRIC;
+		LinearResize.Mode mode = o.alignCorners ? LinearResize.Mode.ALIGN_CORNERS
+				: o.halfPixelCenters ? LinearResize.Mode.HALF_PIXEL : LinearResize.Mode.ASYMMETRIC;
 		int reference = sizeReference(op.input(0), target);
 		if (reference < 0) throw unsupported(op, "a resize to " + Arrays.toString(target) + ", a size no earlier tensor has");
 		return new ResizeNode(mode, reference);
@@ -431,10 +432,10 @@ public final class TfliteGraph {
 	}
 
 	private static final class ResizeNode extends Node {
-		final Resize2d.Mode mode;
+		final LinearResize.Mode mode;
 		final int reference;
 
-		ResizeNode(Resize2d.Mode mode, int reference) {
+		ResizeNode(LinearResize.Mode mode, int reference) {
 			this.mode = mode;
 			this.reference = reference;
 		}

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.mnseg.nn.AdaptableLayer;
 import org.mnseg.nn.EngineScalar;
+import org.mnseg.nn.LinearResize;
 import org.mnseg.nn2d.Resize2d;
 
 import ai.djl.ndarray.NDArray;
@@ -55,7 +56,7 @@ final class DecodeHead {
 				NDArray tokens = stage.tokens();
 				tokens.tempAttach(scratch);
 				NDArray mapped = TensorScope.toImage(stageMaps.get(i).apply(tokens, training), stage.height(), stage.width());
-				maps.add(Resize2d.bilinear(mapped, h, w, Resize2d.Mode.HALF_PIXEL));
+				maps.add(Resize2d.bilinear(mapped, h, w, LinearResize.Mode.HALF_PIXEL));
 			}
 			NDArray fused = fuse.apply(NDArrays.concat(maps, 1), training);
 			NDArray normed = batchNorm.apply(fused, training);
