@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 import org.mnseg.nn.CpuKernelGuard;
+import org.mnseg.nn.EngineEnvironment;
 import org.mnseg.nn.EngineThreads;
 import org.mnseg.util.CrashReport;
 import org.mnseg.util.DiskFullError;
@@ -134,6 +135,6 @@ public final class Main {
 		}
 		if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
 		if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
-		CpuKernelGuard.beforeEngineStart();
+		EngineEnvironment.beforeEngineStart();
 	}
 }

@@ -11,8 +11,6 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.Random;
 
-import com.sun.jna.NativeLibrary;
-
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -47,15 +45,15 @@ public final class CpuKernelGuard {
 	private static boolean verified;
 
 	/**
-	 * Caps oneDNN's instruction set when this processor needs it. Call before anything starts the engine; later calls
-	 * do nothing.
+	 * Caps oneDNN's instruction set when this processor needs it. Called by {@link EngineEnvironment#beforeEngineStart()}
+	 * before anything starts the engine; later calls do nothing.
 	 */
 	public static synchronized void beforeEngineStart() {
 		if (appliedCap != null) return;
 		appliedCap = "";
 		if (userCap() != null) return;
 		String cap = capFor(processorId(), knownAffected(cpuInfo()), readRecord(recordFile()));
-		if (cap != null && setProcessEnvironment(ISA_VARIABLE, cap)) appliedCap = cap;
+		if (cap != null && NativeEnvironment.set(ISA_VARIABLE, cap)) appliedCap = cap;
 	}
 
 	/** The cap this process runs with: the user's, the one applied here, or null (oneDNN's own choice). */
@@ -154,17 +152,6 @@ public final class CpuKernelGuard {
 	private static String userCap() {
 		String v = System.getenv(ISA_VARIABLE);
 		return v == null || v.isBlank() ? null : v.trim();
-	}
-
-	/** Sets a variable in the process's native environment (where oneDNN's getenv reads it); false where impossible. */
-	private static boolean setProcessEnvironment(String name, String value) {
-		String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-		try {
-			if (os.contains("win")) return NativeLibrary.getInstance("msvcrt").getFunction("_putenv_s").invokeInt(new Object[] {name, value}) == 0;
-			return NativeLibrary.getInstance("c").getFunction("setenv").invokeInt(new Object[] {name, value, 1}) == 0;
-		} catch (UnsatisfiedLinkError | RuntimeException e) {
-			return false;
-		}
 	}
 
 	static String processorId() {

@@ -14,11 +14,12 @@ public final class EngineThreads {
 	private EngineThreads() {}
 
 	/**
-	 * Starts the engine if needed (on kernels that compute correctly on this processor: {@link CpuKernelGuard}) and
+	 * Starts the engine if needed (with the settings of {@link EngineEnvironment}, on kernels that compute correctly on
+	 * this processor: {@link CpuKernelGuard}) and
 	 * turns autograd off on the calling thread (gradient collectors turn it on).
 	 */
 	public static void prepare() {
-		CpuKernelGuard.beforeEngineStart();
+		EngineEnvironment.beforeEngineStart();
 		Engine.getEngine("PyTorch");
 		CpuKernelGuard.verify();
 		JniUtils.setGradMode(false);

@@ -73,14 +73,8 @@ public final class Ops {
 	 */
 	public static NDArray upsampleTrilinear2x(NDArray x) {
 		requireDims(x, 5, "upsampleTrilinear2x");
-		// depth last: each pass writes a larger array than the one before, and depth is the shortest axis
+		// separable: one linear resize per axis
 		return scoped(x, (in, scratch) -> upsample2x(upsample2x(upsample2x(in, 4), 3), 2));
-	}
-
-	/** Bilinear 2x upsampling with align_corners=false on N x C x H x W, as PyTorch's {@code bilinear} mode. */
-	public static NDArray upsampleBilinear2x(NDArray x) {
-		requireDims(x, 4, "upsampleBilinear2x");
-		return scoped(x, (in, scratch) -> upsample2x(upsample2x(in, 3), 2));
 	}
 
 	private static NDArray upsample2x(NDArray x, int axis) {

@@ -1,0 +1,40 @@
+package org.mnseg.nn;
+
+import java.util.Locale;
+
+import com.sun.jna.NativeLibrary;
+
+/**
+ * The process's native environment, where the engine's libraries read their settings with getenv. Java's
+ * {@code System.getenv} is a copy taken at start-up: it neither sees nor makes changes there.
+ */
+final class NativeEnvironment {
+	private NativeEnvironment() {}
+
+	private static boolean windows() {
+		return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
+	}
+
+	private static NativeLibrary libc() {
+		return NativeLibrary.getInstance(windows() ? "msvcrt" : "c");
+	}
+
+	/** Sets a variable; false where that is impossible. */
+	static boolean set(String name, String value) {
+		try {
+			if (windows()) return libc().getFunction("_putenv_s").invokeInt(new Object[] {name, value}) == 0;
+			return libc().getFunction("setenv").invokeInt(new Object[] {name, value, 1}) == 0;
+		} catch (UnsatisfiedLinkError | RuntimeException e) {
+			return false;
+		}
+	}
+
+	/** A variable's value, or null when it is not set or cannot be read. */
+	static String get(String name) {
+		try {
+			return libc().getFunction("getenv").invokeString(new Object[] {name}, false);
+		} catch (UnsatisfiedLinkError | RuntimeException e) {
+			return null;
+		}
+	}
+}
