@@ -43,9 +43,10 @@ public class NonFiniteLossTest {
 		o.put("iterations-per-epoch", "2");
 		o.put("warmup-epochs", "1");
 		o.put("weight-decay", "0");
-		// epoch 1 warms up at 1% of this rate and stays finite (measured: 1e18 stays finite for all 3 epochs); the full
-		// rate of epoch 2 pushes the weights past float range (1e22 already fails in epoch 1)
-		o.put("lr3d", "1e20");
+		// epoch 1 warms up at 1% of this rate and stays finite; the full rate of epoch 2 pushes the weights past float
+		// range. Measured: 3e20 to 3e21 fail in epoch 2, 1e20 only in epoch 3, 1e22 already in epoch 1; the rounding of
+		// any op (the upsampling's, for one) moves these edges a little, so the rate sits in the middle of the range.
+		o.put("lr3d", "1e21");
 		Path run = tmp.getRoot().toPath().resolve("run");
 		byte[][] afterEpochOne = new byte[1][];
 		RunListener keepCheckpoint = new RunListener() {
