@@ -17,7 +17,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.mnseg.batch.BatchSegmentation;
 import org.mnseg.batch.Shard;
 import org.mnseg.batch.ShardPlan;
-import org.mnseg.nn.CpuKernelGuard;
+import org.mnseg.nn.EngineEnvironment;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.SegmentWorkflow;
 import org.mnseg.inference.Segmenter;
@@ -156,8 +156,8 @@ public final class SparkSegment {
 			System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(task == null ? 1 : Math.max(1, task.cpus())));
 		if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
 		if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
-		// kernels that compute correctly on this executor's processor, as the command line does
-		CpuKernelGuard.beforeEngineStart();
+		// kernels that compute correctly on this executor's processor, and huge pages, as the command line does
+		EngineEnvironment.beforeEngineStart();
 	}
 
 	private static Map<String, String> options(String[] argv) {
