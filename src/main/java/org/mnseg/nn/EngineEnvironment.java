@@ -9,7 +9,7 @@ package org.mnseg.nn;
  * <li>the CPU kernels' instruction set: {@link CpuKernelGuard};</li>
  * <li>transparent huge pages for large tensors ({@value #HUGE_PAGES}=1). A sliding-window batch or a training step
  * allocates activations of tens of MB afresh, and with 4 KB pages each costs thousands of page faults: on the 2-core
- * machine with a training beside it, a sliding-window inference took 44-54 s without and 18-21 s with huge pages.
+ * machine with a training beside it, a sliding-window inference took 43-58 s without and 17-21 s with huge pages.
  * PyTorch (2.1 and later) then advises huge pages for its allocations of 2 MB and more; the operating system decides
  * (transparent_hugepage "madvise" or "always"; with "never" nothing changes).</li>
  * </ul>
