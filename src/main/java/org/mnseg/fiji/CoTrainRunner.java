@@ -26,6 +26,20 @@ public final class CoTrainRunner {
 
 	private CoTrainRunner() {}
 
+	/** The training settings the dialog's fields give, as {@code mn train} takes them; what Options names wins. */
+	static Map<String, String> trainingOptions(CoTrainSettings s) {
+		Map<String, String> overrides = TrainOptions.parse(s.options(), "Options");
+		if (s.epochs() > 0) overrides.put("epochs", Integer.toString(s.epochs()));
+		overrides.putIfAbsent("architecture3d", s.architecture());
+		overrides.putIfAbsent("architecture2d", s.model2d());
+		overrides.putIfAbsent("fine-tuning", s.finetuning());
+		if (s.weights2d() != null) overrides.putIfAbsent("weights2d", s.weights2d().toString());
+		// networks that cannot zoom slices ignore the field, so that its default suits every choice of 2-D model
+		if (s.sliceZoom() > 1 && TrainOptions.zoomsSlices(overrides.get("architecture2d")))
+			overrides.putIfAbsent("options2d", "{\"slice_zoom\": " + s.sliceZoom() + "}");
+		return overrides;
+	}
+
 	/**
 	 * Trains; returns the result of the workflow.
 	 *
@@ -41,6 +55,7 @@ public final class CoTrainRunner {
 		choice("Fine-tuning", s.finetuning(), TrainOptions.fineTunings());
 		choice("Preset", s.preset(), TrainOptions.presets());
 		if (s.epochs() < 0) throw new UserError("Epochs must be 0 (the preset's number) or more.");
+		if (s.sliceZoom() < 1) throw new UserError("Slice zoom (2D) must be 1 (slices at their own size) or more.");
 		boolean hasCheckpoint = TrainOptions.hasCheckpoint(s.output());
 		if (s.resume() && s.overwrite())
 			throw new UserError("Resume continues the run in " + s.output() + " and Overwrite replaces it: tick one or the other.");
@@ -56,12 +71,7 @@ public final class CoTrainRunner {
 			throw new UserError("The output folder " + s.output() + " holds the results of an earlier run (" + String.join(", ", results)
 				+ "). Tick Overwrite to replace them, or choose another output folder.");
 
-		Map<String, String> overrides = TrainOptions.parse(s.options(), "Options");
-		if (s.epochs() > 0) overrides.put("epochs", Integer.toString(s.epochs()));
-		overrides.putIfAbsent("architecture3d", s.architecture());
-		overrides.putIfAbsent("architecture2d", s.model2d());
-		overrides.putIfAbsent("fine-tuning", s.finetuning());
-		if (s.weights2d() != null) overrides.putIfAbsent("weights2d", s.weights2d().toString());
+		Map<String, String> overrides = trainingOptions(s);
 
 		Path dataset = null;
 		int labeled = -1;

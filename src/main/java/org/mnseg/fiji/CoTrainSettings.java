@@ -26,23 +26,31 @@ import org.mnseg.workflow.TrainOptions;
  * @param subset "all" or the number of labeled cases of a folder data set
  * @param options further training options, {@code name=value} separated by spaces
  * @param weights2d the pretrained weights file the 2-D network starts from (null: the cache or a download)
+ * @param sliceZoom how many times slices are enlarged before a 2-D network that can zoom them (1: not at all)
  * @param overwrite a new run replaces the earlier run in the output folder (its checkpoint, results and data)
  * @param evaluate segment and score the data set's test split after training, when it has one
  */
 public record CoTrainSettings(String labeled, String images, String labels, Path dataset, String unlabeled, Path unlabeledFolder,
 	String method, String architecture, String model2d, String finetuning, String preset, int epochs, String subset, Path output, boolean resume, String options,
-	Path weights2d, boolean overwrite, boolean evaluate) {
+	Path weights2d, int sliceZoom, boolean overwrite, boolean evaluate) {
 
-	/** Settings that replace no earlier run and evaluate on a test split where there is one (the dialog's defaults). */
+	/**
+	 * Settings that replace no earlier run, evaluate on a test split where there is one (the dialog's defaults there)
+	 * and give the 2-D network slices at their own size.
+	 */
 	public CoTrainSettings(String labeled, String images, String labels, Path dataset, String unlabeled, Path unlabeledFolder, String method,
 		String architecture, String model2d, String finetuning, String preset, int epochs, String subset, Path output, boolean resume, String options,
 		Path weights2d) {
 		this(labeled, images, labels, dataset, unlabeled, unlabeledFolder, method, architecture, model2d, finetuning, preset, epochs, subset, output, resume,
-			options, weights2d, false, true);
+			options, weights2d, 1, false, true);
 	}
 
 	public static final String PAIRS = "open image pairs", ROIS = "ROI Manager", FOLDER = "folder";
 	public static final List<String> SOURCES = List.of(PAIRS, ROIS, FOLDER);
+
+	/** The 2-D partner and slice zoom of the recommended M&N (the README's main job). */
+	static final String RECOMMENDED_2D = "mnv2-imagenet-unet";
+	static final int RECOMMENDED_SLICE_ZOOM = 2;
 
 	/** The dialog's sections. */
 	public static final String DATA = "Data", MODEL = "Model", TRAINING = "Training", OUTPUT = "Output";
@@ -67,14 +75,21 @@ public record CoTrainSettings(String labeled, String images, String labels, Path
 			folder(DATA, "folder", "Folder of unlabeled", "Optional: a folder of images without labels."),
 			choice(MODEL, "method", "Method", TrainOptions::methods, null,
 				"How the networks learn; mn and fixed-pseudo also learn from the unlabeled images; mn-control is mn without them (its control)."),
-			choice(MODEL, "model2d", "2D model", TrainOptions::architectures2d, null,
+			// the defaults are the README's recommended M&N: the configuration that won on held-out training volumes
+			// (results/validation.md: the ImageNet-encoder UNet with LoRA and slices zoomed twice)
+			choice(MODEL, "model2d", "2D model", TrainOptions::architectures2d, RECOMMENDED_2D,
 				"The 2-D network pretrained on natural images (mn, 2d-only, fixed-pseudo).").alias("2d"),
-			// whole: the best 2-D model and the best M&N 3-D model on held-out training volumes (results/validation.md)
-			choice(MODEL, "finetuning", "Fine-tuning", TrainOptions::fineTunings, "whole",
-				"How the 2-D network adapts: the whole network (best on validation), LoRA adapters (the paper) or its decoder only.").alias("fine-tuning"),
+			choice(MODEL, "finetuning", "Fine-tuning", TrainOptions::fineTunings, "lora",
+				"How the 2-D network adapts: LoRA adapters (the paper's; level with the whole network in M&N on validation), the whole network or "
+					+ "its decoder only.")
+				.alias("fine-tuning"),
 			file(MODEL, "weights2d", "2-D weights file",
 				"Optional: the 2-D model's pretrained weights (a Hugging Face model.safetensors for SegFormer, the .tflite for the others) when this "
 					+ "computer cannot download them; empty: the cache folder, else a download checked by its SHA-256."),
+			integer(MODEL, "slicezoom", "Slice zoom (2D)", RECOMMENDED_SLICE_ZOOM,
+				"Slices are enlarged this many times before the 2-D network, so that small patches survive its encoder's downsampling (1: not "
+					+ "enlarged). "
+					+ "Applies to the MobileNetV2 networks; costs about its square in 2-D time.").asAdvanced(),
 			choice(MODEL, "architecture", "Architecture (3D)", TrainOptions::architectures3d, null, "The 3-D network trained from scratch.").asAdvanced(),
 			choice(TRAINING, "preset", "Preset", TrainOptions::presets, "cpu", "cpu: minutes on a laptop; paper: the paper's settings (for a GPU)."),
 			integer(TRAINING, "epochs", "Epochs", 0, "0 keeps the preset's number of epochs."),
@@ -92,6 +107,6 @@ public record CoTrainSettings(String labeled, String images, String labels, Path
 	static CoTrainSettings from(CommandValues v) {
 		return new CoTrainSettings(v.text("labeled"), v.text("images"), v.text("labels"), v.path("dataset"), v.text("unlabeled"), v.path("folder"),
 			v.text("method"), v.text("architecture"), v.text("model2d"), v.text("finetuning"), v.text("preset"), v.integer("epochs"), v.text("subset"),
-			v.path("output"), v.flag("resume"), v.text("options"), v.path("weights2d"), v.flag("overwrite"), !v.flag("skipevaluation"));
+			v.path("output"), v.flag("resume"), v.text("options"), v.path("weights2d"), v.integer("slicezoom"), v.flag("overwrite"), !v.flag("skipevaluation"));
 	}
 }

@@ -85,6 +85,11 @@ public final class NetworkFactory {
 	}
 
 	/** Whether {@link #create} reads the pretrained file itself (the TFLite networks' structure comes from it). */
+	/** Whether the network takes {@code slice_zoom}: the pretrained MobileNetV2 family ({@link org.mnseg.nn2d.SliceZoom}). */
+	public static boolean zoomsSlices(String architecture) {
+		return Pretrained2dFactory.builds(architecture);
+	}
+
 	public static boolean buildsFromPretrainedFile(String architecture) {
 		return Pretrained2dFactory.builds(architecture);
 	}

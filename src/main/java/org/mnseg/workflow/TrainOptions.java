@@ -35,6 +35,11 @@ public final class TrainOptions {
 		return NetworkFactory.ARCHITECTURES_2D;
 	}
 
+	/** Whether a 2-D architecture takes the {@code slice_zoom} option (enlarging slices before its encoder). */
+	public static boolean zoomsSlices(String architecture2d) {
+		return NetworkFactory.zoomsSlices(architecture2d);
+	}
+
 	public static List<String> fineTunings() {
 		return Arrays.stream(FineTuning.Strategy.values()).map(FineTuning.Strategy::key).toList();
 	}

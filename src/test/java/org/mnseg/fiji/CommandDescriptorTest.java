@@ -129,6 +129,7 @@ public class CommandDescriptorTest {
 		values.put("model2d", "segformer-b0");
 		values.put("finetuning", "whole");
 		values.put("weights2d", "/models/segformer-b0.safetensors");
+		values.put("slicezoom", 3);
 		values.put("architecture", "unet3d");
 		values.put("preset", "paper");
 		values.put("epochs", 7);
@@ -146,6 +147,7 @@ public class CommandDescriptorTest {
 		assertEquals(7, fromMacro.epochs());
 		assertTrue(fromMacro.resume());
 		assertEquals(java.nio.file.Paths.get("/models/segformer-b0.safetensors"), fromMacro.weights2d());
+		assertEquals(3, fromMacro.sliceZoom());
 
 		// nothing given: both faces take the descriptor's defaults
 		CoTrainSettings defaults = pluginSettings("labeled=[open image pairs]");
@@ -153,6 +155,10 @@ public class CommandDescriptorTest {
 		assertEquals(CoTrainSettings.PAIRS, defaults.labeled());
 		assertEquals("cpu", defaults.preset());
 		assertEquals("all", defaults.subset());
+		// the README's recommended M&N (results/validation.md)
+		assertEquals("mnv2-imagenet-unet", defaults.model2d());
+		assertEquals("lora", defaults.finetuning());
+		assertEquals(2, defaults.sliceZoom());
 	}
 
 	@Test

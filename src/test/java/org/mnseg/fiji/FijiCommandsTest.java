@@ -349,6 +349,28 @@ public class FijiCommandsTest {
 			});
 	}
 
+	/**
+	 * Issue 13: the dialog's defaults are the README's recommended M&N, and they reach the trained 2-D network: the
+	 * ImageNet-encoder UNet, LoRA, slices zoomed twice (only the sizes are shrunk, so that it runs in seconds).
+	 */
+	@Test
+	public void theDialogsDefaultMnTrainsTheRecommendedPartner() throws Exception {
+		org.mnseg.testutil.SharedData.require("models/mobilenet_v2_1.0_224_imagenet_int8.tflite");
+		CoTrainSettings defaults = CoTrainSettings.from(new CommandValues(CoTrainSettings.DESCRIPTOR));
+		Path run = tmp.newFolder().toPath().resolve("run");
+		CoTrainSettings s = new CoTrainSettings(CoTrainSettings.FOLDER, "", "", TinyModel.dataset(), "", null, "mn", defaults.architecture(),
+			defaults.model2d(), defaults.finetuning(), defaults.preset(), 2, "all", run, false,
+			TinyModel.OPTIONS.replace("iterations-per-epoch=2", "iterations-per-epoch=1") + " batch-size=2 stage-one-epochs=1 slices2d=2 lora-rank=2 foreground-refresh=0.75", null,
+			defaults.sliceZoom(), false, false);
+		CoTrainRunner.run(s, null, new Recording(), () -> false);
+		assertEquals(List.of(0, 1), loggedEpochs(run, "2d"));
+		ModelBundle bundle = ModelBundle.load(run.resolve(TrainWorkflow.BUNDLE_FILE));
+		ModelBundle.Entry partner = bundle.models().get("2d");
+		assertEquals("mnv2-imagenet-unet", partner.architecture());
+		assertEquals(2, ((Number) partner.config().get("slice_zoom")).intValue());
+		assertEquals("lora", ((java.util.Map<?, ?>) partner.config().get("fine_tuning")).get("strategy"));
+	}
+
 	/** Issue 15: a data set folder at Subset "all" gives M&N every labeled case and its unlabeled/ volumes. */
 	@Test
 	public void mnTrainsOnAFolderAtSubsetAll() throws Exception {
