@@ -35,8 +35,8 @@ public final class CoTrainRunner {
 		overrides.putIfAbsent("fine-tuning", s.finetuning());
 		if (s.weights2d() != null) overrides.putIfAbsent("weights2d", s.weights2d().toString());
 		// networks that cannot zoom slices ignore the field, so that its default suits every choice of 2-D model
-		if (s.sliceZoom() > 1 && TrainOptions.zoomsSlices(overrides.get("architecture2d")))
-			overrides.putIfAbsent("options2d", "{\"slice_zoom\": " + s.sliceZoom() + "}");
+		String zoom = TrainOptions.sliceZoomOptions(overrides.get("architecture2d"), s.sliceZoom());
+		if (zoom != null) overrides.putIfAbsent("options2d", zoom);
 		return overrides;
 	}
 

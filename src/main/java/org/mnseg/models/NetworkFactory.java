@@ -11,6 +11,7 @@ import org.mnseg.finetune.FineTuner;
 import org.mnseg.finetune.FineTuning;
 import org.mnseg.nn.Network;
 import org.mnseg.nn.UNet3D;
+import org.mnseg.nn2d.SliceZoom;
 import org.mnseg.nn2d.mobilenet.Pretrained2dFactory;
 import org.mnseg.nn2d.segformer.SegFormerFactory;
 import org.mnseg.pretrained.PretrainedModel;
@@ -84,12 +85,12 @@ public final class NetworkFactory {
 		return Optional.empty();
 	}
 
-	/** Whether {@link #create} reads the pretrained file itself (the TFLite networks' structure comes from it). */
-	/** Whether the network takes {@code slice_zoom}: the pretrained MobileNetV2 family ({@link org.mnseg.nn2d.SliceZoom}). */
+	/** Whether the network enlarges slices by the factor its {@link SliceZoom#OPTION} option gives. */
 	public static boolean zoomsSlices(String architecture) {
-		return Pretrained2dFactory.builds(architecture);
+		return Pretrained2dFactory.takes(architecture, SliceZoom.OPTION);
 	}
 
+	/** Whether {@link #create} reads the pretrained file itself (the TFLite networks' structure comes from it). */
 	public static boolean buildsFromPretrainedFile(String architecture) {
 		return Pretrained2dFactory.builds(architecture);
 	}

@@ -14,6 +14,9 @@ import ai.djl.ndarray.types.Shape;
 public final class SliceZoom {
 	private SliceZoom() {}
 
+	/** The network option that sets the factor, in {@code --options2d} and in a bundle's network config. */
+	public static final String OPTION = "slice_zoom";
+
 	/** N x C x H x W to N x C x (H*factor) x (W*factor), bilinear with half-pixel centres; in x's manager. */
 	public static NDArray enlarge(NDArray x, int factor) {
 		Shape s = x.getShape();

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.mnseg.finetune.FineTuning;
 import org.mnseg.models.NetworkFactory;
+import org.mnseg.nn2d.SliceZoom;
 import org.mnseg.train.Checkpoint;
 import org.mnseg.train.ConfigOverrides;
 import org.mnseg.train.Presets;
@@ -35,9 +36,13 @@ public final class TrainOptions {
 		return NetworkFactory.ARCHITECTURES_2D;
 	}
 
-	/** Whether a 2-D architecture takes the {@code slice_zoom} option (enlarging slices before its encoder). */
-	public static boolean zoomsSlices(String architecture2d) {
-		return NetworkFactory.zoomsSlices(architecture2d);
+	/**
+	 * The {@code options2d} value that enlarges slices {@code factor} times before a 2-D network, or null where the
+	 * network cannot (SegFormer) or nothing is enlarged (factor 1).
+	 */
+	public static String sliceZoomOptions(String architecture2d, int factor) {
+		if (factor <= 1 || !NetworkFactory.zoomsSlices(architecture2d)) return null;
+		return "{\"" + SliceZoom.OPTION + "\": " + factor + "}";
 	}
 
 	public static List<String> fineTunings() {

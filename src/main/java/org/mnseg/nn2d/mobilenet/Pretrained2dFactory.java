@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.mnseg.nn2d.SliceZoom;
 import org.mnseg.pretrained.PretrainedModel;
 import org.mnseg.pretrained.PretrainedModels;
 import org.mnseg.pretrained.WeightsSource;
@@ -25,12 +26,17 @@ import ai.djl.ndarray.NDManager;
 public final class Pretrained2dFactory {
 	public static final List<String> ARCHITECTURES = List.of(DeepLabV3Plus.ARCHITECTURE, DeepLabV3.ARCHITECTURE,
 			MobileNetV2UNet.ARCHITECTURE, MobileNetV2.ARCHITECTURE);
-	private static final Set<String> KEYS = Set.of("num_classes", "in_channels", "input_scaling", "weights", "weights_file", "slice_zoom");
+	private static final Set<String> KEYS = Set.of("num_classes", "in_channels", "input_scaling", "weights", "weights_file", SliceZoom.OPTION);
 
 	private Pretrained2dFactory() {}
 
 	public static boolean builds(String architecture) {
 		return ARCHITECTURES.contains(architecture);
+	}
+
+	/** Whether these networks take a network option of this name. */
+	public static boolean takes(String architecture, String option) {
+		return builds(architecture) && KEYS.contains(option);
 	}
 
 	/** The registry entry whose file defines an architecture's pretrained part. */
@@ -68,7 +74,7 @@ public final class Pretrained2dFactory {
 		if (id != null && !weights.id().equals(id))
 			throw new UserError("Network " + architecture + " is built on the pretrained model " + weights.id() + ", not '" + id + "'");
 		Path explicit = c.has("weights_file") ? Paths.get(c.string("weights_file", null)) : null;
-		int sliceZoom = c.integer("slice_zoom", 1);
+		int sliceZoom = c.integer(SliceZoom.OPTION, 1);
 		Path file = source.resolve(weights, explicit);
 		TfliteSegmenter net = build(architecture, TfliteModel.read(file), parent, inChannels, numClasses, scaling, seed);
 		net.setSliceZoom(sliceZoom);

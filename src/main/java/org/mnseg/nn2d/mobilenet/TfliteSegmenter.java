@@ -142,7 +142,7 @@ public abstract class TfliteSegmenter extends AbstractNetwork implements FineTun
 		c.put("num_classes", numClasses());
 		c.put("input_scaling", scaling.key());
 		c.put("weights", weights.id());
-		if (sliceZoom != 1) c.put("slice_zoom", sliceZoom);
+		if (sliceZoom != 1) c.put(SliceZoom.OPTION, sliceZoom);
 		return c;
 	}
 
