@@ -87,9 +87,8 @@ public record CoTrainSettings(String labeled, String images, String labels, Path
 				"Optional: the 2-D model's pretrained weights (a Hugging Face model.safetensors for SegFormer, the .tflite for the others) when this "
 					+ "computer cannot download them; empty: the cache folder, else a download checked by its SHA-256."),
 			integer(MODEL, "slicezoom", "Slice zoom (2D)", RECOMMENDED_SLICE_ZOOM,
-				"Slices are enlarged this many times before the 2-D network, so that small patches survive its encoder's downsampling (1: not "
-					+ "enlarged). "
-					+ "Applies to the MobileNetV2 networks; costs about its square in 2-D time.").asAdvanced(),
+				"Slices are enlarged this many times before the 2-D network, so that small patches survive its encoder's downsampling "
+					+ "(1: not enlarged). Applies to the MobileNetV2 networks; costs about its square in 2-D time.").asAdvanced(),
 			choice(MODEL, "architecture", "Architecture (3D)", TrainOptions::architectures3d, null, "The 3-D network trained from scratch.").asAdvanced(),
 			choice(TRAINING, "preset", "Preset", TrainOptions::presets, "cpu", "cpu: minutes on a laptop; paper: the paper's settings (for a GPU)."),
 			integer(TRAINING, "epochs", "Epochs", 0, "0 keeps the preset's number of epochs."),
