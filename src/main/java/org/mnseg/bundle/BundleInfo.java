@@ -37,6 +37,11 @@ public final class BundleInfo {
 	public String created;
 	/** The role segmented with by default ("3d"). */
 	public String defaultModel = "3d";
+	/**
+	 * The orientations the 2-D network reads volumes in (nn.SliceViews: axial, or all three); bundles made before the
+	 * option read axial slices.
+	 */
+	public String views2d = "axial";
 	/** The complete training configuration, for provenance. */
 	public Map<String, Object> training = new LinkedHashMap<>();
 	/**

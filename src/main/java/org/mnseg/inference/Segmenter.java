@@ -8,6 +8,7 @@ import org.mnseg.data.Normalization;
 import org.mnseg.data.Volume;
 import org.mnseg.nn.EngineThreads;
 import org.mnseg.nn.Network;
+import org.mnseg.nn.SliceViews;
 import org.mnseg.nn.SliceWise;
 import org.mnseg.util.MemoryUsage;
 import org.mnseg.util.UserError;
@@ -29,16 +30,20 @@ public final class Segmenter implements AutoCloseable {
 	private final Normalization normalization;
 	private final WindowSettings window;
 	private final int inChannels;
+	/** The orientations a 2-D network reads the volume in (ignored by a 3-D network). */
+	private final SliceViews views;
 	/** The bundle the network came from; null for an in-memory network. */
 	private final BundleInfo info;
 	/** The manager this segmenter owns (and closes with the network); null when the network is the caller's. */
 	private final NDManager owned;
 
-	private Segmenter(Network net, Normalization normalization, WindowSettings window, int inChannels, BundleInfo info, NDManager owned) {
+	private Segmenter(Network net, Normalization normalization, WindowSettings window, int inChannels, SliceViews views, BundleInfo info,
+			NDManager owned) {
 		this.net = net;
 		this.normalization = normalization;
 		this.window = window;
 		this.inChannels = inChannels;
+		this.views = views;
 		this.info = info;
 		this.owned = owned;
 	}
@@ -50,7 +55,7 @@ public final class Segmenter implements AutoCloseable {
 
 	private Segmenter(ModelBundle bundle, String role, NDManager manager, WindowSettings window) {
 		this(instantiate(bundle, role, manager), Normalization.parse(bundle.info().normalization), window, bundle.info().inChannels,
-				bundle.info(), manager);
+				SliceViews.parse(bundle.info().views2d), bundle.info(), manager);
 	}
 
 	private static Network instantiate(ModelBundle bundle, String role, NDManager manager) {
@@ -67,9 +72,15 @@ public final class Segmenter implements AutoCloseable {
 	 * the network to its owner.
 	 *
 	 * @param volumeChannels the channels of the volumes it is given (a 2.5-D network takes 1-channel volumes)
+	 * @param views          the orientations a 2-D network reads the volumes in
 	 */
+	public static Segmenter of(Network net, WindowSettings window, int volumeChannels, SliceViews views) {
+		return new Segmenter(net, null, window, volumeChannels, views, null, null);
+	}
+
+	/** {@link #of(Network, WindowSettings, int, SliceViews)} reading axial slices (a 3-D network reads the volume). */
 	public static Segmenter of(Network net, WindowSettings window, int volumeChannels) {
-		return new Segmenter(net, null, window, volumeChannels, null, null);
+		return of(net, window, volumeChannels, SliceViews.AXIAL);
 	}
 
 	/** The window settings a bundle was trained with (format 1 bundles: from the fields they kept then). */
@@ -100,7 +111,7 @@ public final class Segmenter implements AutoCloseable {
 		Volume input = normalization == null ? raw : normalization.apply(raw);
 		SlidingWindow sliding = SlidingWindow.builder(window).progress(progress).cancelWhen(cancelled).build();
 		try (NDManager m = net.manager().newSubManager()) {
-			return sliding.segment(input, x -> SliceWise.forward(net, x, false), m, probabilities);
+			return sliding.segment(input, x -> SliceWise.forward(net, x, false, views), m, probabilities);
 		} finally {
 			MemoryUsage.releaseDeadDirectBuffers(); // a batch of volumes would otherwise pile up the windows' buffers
 		}

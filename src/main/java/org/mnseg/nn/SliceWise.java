@@ -30,12 +30,29 @@ public final class SliceWise {
 		return slices.reshape(n, z, s.get(1), s.get(2), s.get(3)).transpose(0, 2, 1, 3, 4);
 	}
 
-	/** Logits of any network on 3-D input: a 3-D network directly, a 2-D network slice by slice. */
+	/** Logits of any network on 3-D input: a 3-D network directly, a 2-D network slice by slice along Z. */
 	public static NDArray forward(Network net, NDArray volumes, boolean training) {
 		if (net.spatialDims() == 3) return net.forward(volumes, training);
 		NDArray x = input(net, volumes);
 		Shape s = x.getShape();
 		return fromSlices(net.forward(toSlices(x), training), s.get(0), s.get(2));
+	}
+
+	/**
+	 * As {@link #forward(Network, NDArray, boolean)}, a 2-D network reading the volumes in {@code views}: with more than
+	 * one view, the log of the mean of the views' class probabilities, which a softmax turns back into that mean (what
+	 * prediction and pseudo-labels use; training takes each view's loss on its own instead).
+	 */
+	public static NDArray forward(Network net, NDArray volumes, boolean training, SliceViews views) {
+		if (net.spatialDims() == 3 || views.count() == 1) return forward(net, volumes, training);
+		NDArray sum = null;
+		for (int v = 0; v < views.count(); v++) {
+			SliceViews.View view = views.view(v);
+			NDArray p = view.back(forward(net, view.of(volumes), training)).softmax(1);
+			sum = sum == null ? p : sum.add(p);
+		}
+		// the floor keeps the log finite where every view gives a class zero probability
+		return sum.div(EngineScalar.of(sum, views.count())).maximum(EngineScalar.of(sum, 1e-12f)).log();
 	}
 
 	/** Whether {@code net} sees volumes of {@code channels} channels as 2.5-D (see the class comment). */

@@ -1,11 +1,13 @@
 package org.mnseg.train;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
+import org.mnseg.nn.SliceViews;
 import org.mnseg.nn.SliceWise;
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Sample;
@@ -143,16 +145,29 @@ final class EpochTrainer {
 			}
 			NDArray x = xs.size() == 1 ? xs.get(0) : NDArrays.concat(xs, 0);
 			NDArray target = targets.size() == 1 ? targets.get(0) : NDArrays.concat(targets, 0);
-			if (student.network().spatialDims() == 2 && settings.slices2d > 0 && settings.slices2d < x.getShape().get(2)) {
-				x = SliceWise.input(student.network(), x); // 2.5-D: each slice takes its neighbours along before slices are chosen
-				int[] z = chooseSlices((int) x.getShape().get(2), settings.slices2d, StepRandom.of(settings.seed, SLICES, roleKey, epoch, step));
-				x = ModelTrainer.selectSlices(x, z);
-				target = ModelTrainer.selectSlices(target, z);
+			// a 2-D network reading several orientations learns from each: the batch once per view, each with its own slices
+			List<NDArray> viewXs = new ArrayList<>(), viewTargets = new ArrayList<>();
+			for (int v = 0; v < student.views().count(); v++) {
+				SliceViews.View view = student.views().view(v);
+				NDArray xv = view.of(x), tv = view.of(target);
+				if (student.network().spatialDims() == 2 && settings.slices2d > 0 && settings.slices2d < xv.getShape().get(2)) {
+					xv = SliceWise.input(student.network(), xv); // 2.5-D: each slice takes its neighbours along before slices are chosen
+					int[] z = chooseSlices((int) xv.getShape().get(2), settings.slices2d, sliceRandom(roleKey, epoch, step, v));
+					xv = ModelTrainer.selectSlices(xv, z);
+					tv = ModelTrainer.selectSlices(tv, z);
+				}
+				viewXs.add(xv);
+				viewTargets.add(tv);
 			}
 			// dropout and drop-path draw from the engine's generator: seed it per step so a resumed run repeats them
 			Engine.getInstance().setRandomSeed((int) StepRandom.of(settings.seed, SLICES + 1, roleKey, epoch, step).nextLong());
-			return student.step(x, target, bl, lr);
+			return student.step(viewXs, viewTargets, bl, lr);
 		}
+	}
+
+	/** The slices a step's view trains on; the axial view keeps the stream runs made before views existed. */
+	private SplittableRandom sliceRandom(long roleKey, int epoch, int step, int view) {
+		return view == 0 ? StepRandom.of(settings.seed, SLICES, roleKey, epoch, step) : StepRandom.of(settings.seed, SLICES, roleKey, epoch, step, view);
 	}
 
 	static int[] chooseSlices(int depth, int count, SplittableRandom rng) {
@@ -176,7 +191,7 @@ final class EpochTrainer {
 	 * on hippocampus volumes where the same 2-D model scores 0.79 with patch-size windows.
 	 */
 	LabelVolume predict(ModelTrainer model, Sample s) {
-		return Segmenter.of(model.network(), window, s.image().channels()).segment(s.image()).labels();
+		return Segmenter.of(model.network(), window, s.image().channels(), model.views()).segment(s.image()).labels();
 	}
 
 	/**

@@ -1,9 +1,12 @@
 package org.mnseg.train;
 
+import java.util.List;
+
 import org.mnseg.nn.AdamW;
 import org.mnseg.nn.EngineScalar;
 import org.mnseg.nn.Losses;
 import org.mnseg.nn.Network;
+import org.mnseg.nn.SliceViews;
 import org.mnseg.nn.SliceWise;
 
 import ai.djl.engine.Engine;
@@ -28,10 +31,17 @@ public final class ModelTrainer implements AutoCloseable {
 	private final LrSchedule schedule;
 	private final double weightCe;
 	private final double weightDice;
+	/** The orientations a 2-D network reads patches in (always {@link SliceViews#AXIAL} for a 3-D network). */
+	private final SliceViews views;
 
 	public ModelTrainer(String role, Network net, LrSchedule schedule, double weightDecay, double weightCe, double weightDice) {
+		this(role, net, SliceViews.AXIAL, schedule, weightDecay, weightCe, weightDice);
+	}
+
+	public ModelTrainer(String role, Network net, SliceViews views, LrSchedule schedule, double weightDecay, double weightCe, double weightDice) {
 		this.role = role;
 		this.net = net;
+		this.views = net.spatialDims() == 2 ? views : SliceViews.AXIAL;
 		this.schedule = schedule;
 		this.optimizer = new AdamW(net.params(), (float) weightDecay);
 		this.weightCe = weightCe;
@@ -44,6 +54,10 @@ public final class ModelTrainer implements AutoCloseable {
 
 	public Network network() {
 		return net;
+	}
+
+	public SliceViews views() {
+		return views;
 	}
 
 	public AdamW optimizer() {
@@ -84,19 +98,23 @@ public final class ModelTrainer implements AutoCloseable {
 	 * @return the loss before the update
 	 */
 	public double step(NDArray x, NDArray target, int nLabeled, double lr) {
-		long n = x.getShape().get(0);
+		return step(List.of(x), List.of(target), nLabeled, lr);
+	}
+
+	/**
+	 * As {@link #step(NDArray, NDArray, int, double)} for a 2-D network that reads several views: {@code xs} and
+	 * {@code targets} hold the batch once per view (slicing axis at the depth position, as {@link SliceViews.View#of}
+	 * turns it), and the loss is the mean of the views' losses, so each orientation learns on its own terms.
+	 */
+	public double step(List<NDArray> xs, List<NDArray> targets, int nLabeled, double lr) {
 		double value;
 		try (GradientCollector gc = Engine.getEngine(net.manager().getEngine().getEngineName()).newGradientCollector()) {
-			NDArray logits = SliceWise.forward(net, x, true);
-			NDArray loss;
-			if (nLabeled == n || nLabeled == 0) {
-				loss = partLoss(logits, target);
-			} else {
-				NDIndex lab = new NDIndex(":" + nLabeled);
-				NDIndex unl = new NDIndex(nLabeled + ":");
-				loss = partLoss(logits.get(lab), target.get(lab)).mul(EngineScalar.of(logits, (float) nLabeled / n))
-					.add(partLoss(logits.get(unl), target.get(unl)).mul(EngineScalar.of(logits, (float) (n - nLabeled) / n)));
+			NDArray loss = null;
+			for (int v = 0; v < xs.size(); v++) {
+				NDArray viewLoss = mixedLoss(SliceWise.forward(net, xs.get(v), true), targets.get(v), nLabeled);
+				loss = loss == null ? viewLoss : loss.add(viewLoss);
 			}
+			if (xs.size() > 1) loss = loss.div(EngineScalar.of(loss, xs.size()));
 			gc.backward(loss);
 			value = loss.getFloat();
 		}
@@ -104,9 +122,22 @@ public final class ModelTrainer implements AutoCloseable {
 		return value;
 	}
 
-	/** This network's class probabilities for patches (eval mode, no gradient): the pseudo-labels it teaches with. */
+	/** L = b_l/B L_l + b_u/B L_u over a batch whose first {@code nLabeled} patches are the labeled ones. */
+	private NDArray mixedLoss(NDArray logits, NDArray target, int nLabeled) {
+		long n = logits.getShape().get(0);
+		if (nLabeled == n || nLabeled == 0) return partLoss(logits, target);
+		NDIndex lab = new NDIndex(":" + nLabeled);
+		NDIndex unl = new NDIndex(nLabeled + ":");
+		return partLoss(logits.get(lab), target.get(lab)).mul(EngineScalar.of(logits, (float) nLabeled / n))
+			.add(partLoss(logits.get(unl), target.get(unl)).mul(EngineScalar.of(logits, (float) (n - nLabeled) / n)));
+	}
+
+	/**
+	 * This network's class probabilities for patches (eval mode, no gradient): the pseudo-labels it teaches with; for a
+	 * 2-D network reading several views, their mean.
+	 */
 	public NDArray teach(NDArray x) {
-		return SliceWise.forward(net, x, false).softmax(1).stopGradient();
+		return SliceWise.forward(net, x, false, views).softmax(1).stopGradient();
 	}
 
 	/** L = w_ce * KL(target || softmax) + w_dice * squared Dice, as the reference code computes L_l and L_u. */

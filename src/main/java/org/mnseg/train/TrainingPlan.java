@@ -15,6 +15,7 @@ import org.mnseg.data.Geometry;
 import org.mnseg.data.NonFiniteVoxels;
 import org.mnseg.data.Normalization;
 import org.mnseg.inference.SlidingWindow;
+import org.mnseg.nn.SliceViews;
 import org.mnseg.io.VolumeGrid;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.util.Json;
@@ -143,6 +144,7 @@ public final class TrainingPlan {
 		options2d();
 		require(s.input2d.equals("slice") || s.input2d.equals("2.5d"), "--input2d must be slice (the slice repeated into the 2-D model's three "
 			+ "channels, the paper) or 2.5d (the slice and its two neighbours), got '" + s.input2d + "'.");
+		SliceViews.parse(s.views2d);
 		require(s.input2d.equals("slice") || fingerprint == null || fingerprint.channels() == 1, "--input2d 2.5d fills the 2-D model's three channels with neighbouring "
 			+ "slices of 1-channel data; this data set has " + fingerprint.channels() + " channels. Leave --input2d at slice.");
 		if (method.uses2d() && !s.pretrained2d && !s.fineTuning.equals("whole"))

@@ -34,7 +34,12 @@ public final class TrainingSettings {
 	 * (the slice and its two neighbours, z-1, z, z+1).
 	 */
 	public String input2d = "slice";
-	/** Slices of each batch the 2-D model trains on per step (0: every slice, as the reference code). */
+	/**
+	 * The orientations the 2-D model reads: axial (slices along Z, the paper) or all (also coronal and sagittal; one
+	 * network learns from the three, its pseudo-label is their mean probability; each view costs a 2-D pass).
+	 */
+	public String views2d = "axial";
+	/** Slices of each batch (per view) the 2-D model trains on per step (0: every slice, as the reference code). */
 	public int slices2d = 0;
 
 	// M&N co-training

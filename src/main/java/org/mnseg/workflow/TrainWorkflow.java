@@ -19,6 +19,7 @@ import org.mnseg.models.NetworkFactory;
 import org.mnseg.models.RandomInitialisation;
 import org.mnseg.nn.CpuKernelGuard;
 import org.mnseg.nn.Network;
+import org.mnseg.nn.SliceViews;
 import org.mnseg.train.Checkpoint;
 import org.mnseg.train.ConfigOverrides;
 import org.mnseg.train.LrSchedule;
@@ -181,7 +182,8 @@ public final class TrainWorkflow {
 					else RandomInitialisation.apply(net, c.seed);
 					net = FineTuner.apply(net, new FineTuning(FineTuning.Strategy.parse(c.fineTuning), c.loraRank, c.loraAlpha, c.loraDropout,
 						c.loraMerge), c.seed);
-					net2d = new ModelTrainer("2d", net, schedule(plan, c.lr2d), c.weightDecay, c.lossWeightCe, c.lossWeightDice);
+					net2d = new ModelTrainer("2d", net, SliceViews.parse(c.views2d), schedule(plan, c.lr2d), c.weightDecay, c.lossWeightCe,
+						c.lossWeightDice);
 				}
 				return new Networks(net3d, net2d);
 			} catch (RuntimeException e) {
@@ -232,6 +234,7 @@ public final class TrainWorkflow {
 		info.inChannels = data.inChannels();
 		info.window = new BundleInfo.Window(c.patch, c.overlap, c.blend, c.windowBatch);
 		info.normalization = c.normalization;
+		info.views2d = c.views2d;
 		info.spacing = data.spacing();
 		info.preset = plan.preset();
 		info.dataset = plan.dataset();
