@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 
 import org.mnseg.train.ConfigOverrides;
-import org.mnseg.train.Presets;
 import org.mnseg.util.Devices;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.TrainWorkflow;
@@ -21,7 +20,7 @@ final class TrainCommand {
 		"                [--epochs E] [--seed S] [--resume] [--no-eval] [--threads T] [--device auto|cpu|gpu] [training options]",
 		"",
 		"  --dataset D   dataset.json (or its folder), or a folder with images/, labels/ and optional unlabeled/",
-		"  --labeled N   size of the labeled subset (the data set's labeled.N list); 'all' uses every training case",
+		"  --labeled N   size of the labeled subset (the data set's labeled.N list, default 8); 'all' uses every training case",
 		"  --out RUN     run folder: plan.json (written before training), model.mnmodel, log.csv, checkpoint.mnckpt,",
 		"                metrics.json and result.json",
 		"  --method M    mn: M&N co-training of a pretrained 2-D model and a 3-D UNet (labeled warm-up, then each model",
@@ -32,14 +31,16 @@ final class TrainCommand {
 		"  --overwrite   start a new run in RUN although it holds an earlier run's checkpoint or results (they are",
 		"                deleted first); without it such a folder is refused",
 		"  --no-eval     skip the evaluation on the data set's test split",
+		"  --preset P    cpu (default: sized for a 2-core computer, a run in minutes) or paper (the paper's GPU settings)",
+		"  --threads T   CPU threads of the engine (default: all cores)",
+		"  --device D    auto (default: a GPU when the engine finds one), cpu or gpu",
 		"",
-		"Training options (override the preset):");
+		"Training options: each overrides the preset's value, shown in brackets:");
 
 	static int run(List<String> argv, PrintStream out) {
 		if (argv.contains("--help")) {
 			out.println(HELP);
 			ConfigOverrides.describe().forEach(l -> out.println("  " + l));
-			out.println("Presets: " + String.join(", ", Presets.NAMES));
 			return 0;
 		}
 		Args a = new Args("train", argv, Set.of("resume", "no-eval", "overwrite"));

@@ -111,19 +111,41 @@ public final class ConfigOverrides {
 		return b.toString().toLowerCase(Locale.ROOT);
 	}
 
-	/** Lines "--name (type, default)" for help texts. */
+	/**
+	 * Two lines per option for help texts: "--name VALUE   [cpu preset's value / paper preset's value]" and what it
+	 * means ({@link Help}). Values the cpu preset fits to the data set are described in the help line instead.
+	 */
 	public static List<String> describe() {
-		TrainingSettings defaults = new TrainingSettings();
+		TrainingSettings cpu = new TrainingSettings(), paper = new TrainingSettings();
+		Presets.apply("cpu", cpu, null);
+		Presets.apply("paper", paper, null);
 		List<String> lines = new ArrayList<>();
 		for (Map.Entry<String, Field> e : options().entrySet()) {
-			try {
-				Object v = e.getValue().get(defaults);
-				String shown = v instanceof int[] a ? a[0] + "," + a[1] + "," + a[2] : String.valueOf(v);
-				lines.add("--" + e.getKey() + " (" + expected(e.getValue().getType()) + "; default " + shown + ")");
-			} catch (IllegalAccessException ex) {
-				throw new IllegalStateException(ex);
-			}
+			Field f = e.getValue();
+			Help help = f.getAnnotation(Help.class);
+			String cpuValue = help.fittedToData() ? "from the data" : shown(f, cpu), paperValue = shown(f, paper);
+			String defaults = cpuValue.equals(paperValue) ? cpuValue : "cpu " + cpuValue + ", paper " + paperValue;
+			lines.add(String.format(Locale.ROOT, "--%s %s   [%s]", e.getKey(), placeholder(f.getType()), defaults));
+			lines.add("    " + help.value());
 		}
 		return lines;
+	}
+
+	private static String shown(Field f, TrainingSettings s) {
+		try {
+			Object v = f.get(s);
+			String text = v instanceof int[] a ? a[0] + "," + a[1] + "," + a[2] : String.valueOf(v);
+			return text.isEmpty() ? "none" : text;
+		} catch (IllegalAccessException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String placeholder(Class<?> type) {
+		if (type == int.class || type == long.class) return "N";
+		if (type == double.class) return "X";
+		if (type == boolean.class) return "true|false";
+		if (type == int[].class) return "X,Y,Z";
+		return "VALUE";
 	}
 }

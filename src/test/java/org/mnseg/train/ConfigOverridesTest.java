@@ -6,6 +6,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -60,7 +61,15 @@ public class ConfigOverridesTest {
 	}
 
 	@Test
-	public void describeCoversEveryOption() {
-		assertEquals(ConfigOverrides.options().size(), ConfigOverrides.describe().size());
+	public void describeSaysWhatEveryOptionMeansAndWhatEachPresetSetsItTo() {
+		List<String> lines = ConfigOverrides.describe();
+		assertEquals(2 * ConfigOverrides.options().size(), lines.size());
+		for (int i = 1; i < lines.size(); i += 2) assertTrue(lines.get(i - 1), lines.get(i).trim().length() > 10);
+		// the presets' own values, not the bare field defaults
+		assertTrue(lines.contains("--batch-size N   [cpu 2, paper 5]"));
+		assertTrue(lines.contains("--stage-one-fraction X   [cpu 0.5, paper 0.125]"));
+		assertTrue(lines.contains("--patch X,Y,Z   [cpu from the data, paper 160,160,64]"));
+		assertTrue(lines.contains("--lrg VALUE   [lr]"));
+		assertTrue(lines.contains("--weights2d VALUE   [none]"));
 	}
 }
