@@ -14,6 +14,8 @@ import org.mnseg.data.Sample;
 import org.mnseg.inference.Segmenter;
 import org.mnseg.inference.SlidingWindow;
 import org.mnseg.inference.WindowSettings;
+import org.mnseg.metrics.CaseResult;
+import org.mnseg.metrics.Evaluation;
 import org.mnseg.util.MemoryUsage;
 import org.mnseg.util.UserError;
 
@@ -192,6 +194,20 @@ final class EpochTrainer {
 	 */
 	LabelVolume predict(ModelTrainer model, Sample s) {
 		return Segmenter.of(model.network(), window, s.image().channels(), model.views()).segment(s.image()).labels();
+	}
+
+	/** Mean foreground Dice of {@code model} on the held-out validation volumes, reported as the phase {@code phase}. */
+	double validationDice(ModelTrainer model, String phase) {
+		List<LabelVolume> predictions = predictAll(model, data.validation(), phase, false);
+		double sum = 0;
+		for (int i = 0; i < predictions.size(); i++) {
+			Sample s = data.validation().get(i);
+			CaseResult r = Evaluation.evaluate(s.id(), predictions.get(i), s.label(), data.numClasses());
+			double dice = 0;
+			for (int c = 1; c < data.numClasses(); c++) dice += r.forClass(c).dice();
+			sum += dice / (data.numClasses() - 1);
+		}
+		return sum / data.validation().size();
 	}
 
 	/**

@@ -52,6 +52,11 @@ public final class LrSchedule {
 		return stageOneEpochs;
 	}
 
+	/** The same schedule with stage 1 ending (and stage 2 restarting) at epoch {@code end} instead. */
+	public LrSchedule stageOneEndingAt(int end) {
+		return new LrSchedule(initial, warmupEpochs, end, totalEpochs);
+	}
+
 	private double cosine(int step, int length) {
 		return 0.5 * initial * (1 + Math.cos(Math.PI * step / length));
 	}

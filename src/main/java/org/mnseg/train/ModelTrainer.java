@@ -28,7 +28,8 @@ public final class ModelTrainer implements AutoCloseable {
 	private final String role;
 	private final Network net;
 	private final AdamW optimizer;
-	private final LrSchedule schedule;
+	/** Replaced only when the warm-up ends early ({@link #endStageOneAt}). */
+	private LrSchedule schedule;
 	private final double weightCe;
 	private final double weightDice;
 	/** The orientations a 2-D network reads patches in (always {@link SliceViews#AXIAL} for a 3-D network). */
@@ -66,6 +67,11 @@ public final class ModelTrainer implements AutoCloseable {
 
 	public LrSchedule schedule() {
 		return schedule;
+	}
+
+	/** Ends stage 1 of this model's schedule at epoch {@code end}: stage 2's restart moves there. */
+	public void endStageOneAt(int end) {
+		schedule = schedule.stageOneEndingAt(end);
 	}
 
 	/**

@@ -157,6 +157,11 @@ public final class TrainingPlan {
 				+ "keep --weights2d.");
 			require(Files.isRegularFile(Paths.get(s.weights2d)), "--weights2d " + s.weights2d + " does not exist or is not a file.");
 		}
+		if (s.stageOneGap >= 0) {
+			require(method == Method.MN || method == Method.MN_CONTROL, "--stage-one-gap ends M&N's warm-up when its two models are close; method "
+				+ method + " has no such warm-up. Leave it out, or use --method mn.");
+			require(s.validation > 0, "--stage-one-gap compares the two models on held-out volumes: add --validation K (e.g. --validation 8).");
+		}
 		if (!s.stageOneFrom.isBlank()) {
 			if (!method.hasWarmUp())
 				throw new UserError("--stage-one-from applies to methods with a labeled warm-up (mn, mn-control, fixed-pseudo); method " + method + " has none.");

@@ -9,10 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
-import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Sample;
-import org.mnseg.metrics.CaseResult;
-import org.mnseg.metrics.Evaluation;
 import org.mnseg.nn.EngineThreads;
 import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.MemoryUsage;
@@ -38,7 +35,7 @@ public final class TrainingRun {
 	private double lastValidationDice = Double.NaN;
 
 	/** What a finished run measured; {@code validationDice}: after the last epoch (NaN without validation volumes). */
-	public record Outcome(double trainSeconds, double peakRssMb, Map<String, Double> finalLoss, double validationDice) {}
+	public record Outcome(double trainSeconds, double peakRssMb, Map<String, Double> finalLoss, double validationDice, int stageOneEpochs) {}
 
 	/**
 	 * @param net3d the 3-D model's trainer, or null for 2d-only
@@ -82,20 +79,21 @@ public final class TrainingRun {
 			listener.message(from.nextEpoch() < settings.epochs ? "Resuming at epoch " + (from.nextEpoch() + 1) + " of " + settings.epochs
 				: "All " + settings.epochs + " epochs were trained before the run stopped; writing its results");
 			log.resume(from.nextEpoch());
+			method.restore(from.blobs());
 			restoreStageOne(ckpt, from.nextEpoch());
 		} else if (!settings.stageOneFrom.isBlank()) {
 			Path source = StageOneReuse.locate(settings.stageOneFrom);
 			StageOneReuse.checkCompatible(Checkpoint.readPlan(source), plan, source);
 			from = Checkpoint.load(source, trainers());
-			if (from.nextEpoch() != plan.stageOneEpochs())
-				throw new IllegalStateException(source + " holds epoch " + from.nextEpoch() + ", not the end of a " + plan.stageOneEpochs() + "-epoch warm-up");
+			method.restore(from.blobs());
+			if (from.nextEpoch() != stageOneEnd())
+				throw new IllegalStateException(source + " holds epoch " + from.nextEpoch() + ", not the end of a " + stageOneEnd() + "-epoch warm-up");
 			// the warm-up's time and memory count as this run's, as measured where it was trained
 			listener.message("Starting co-training at epoch " + (from.nextEpoch() + 1) + " from the warm-up in " + source);
 			log.adopt(source.resolveSibling(TrainingLog.FILE_NAME), from.nextEpoch());
 		}
 		int startEpoch = from == null ? 0 : from.nextEpoch();
 		double peakBefore = from == null ? 0 : from.peakRssMb();
-		if (from != null) method.restore(from.blobs());
 		RunClock clock = new RunClock(from == null ? 0 : from.elapsedSeconds(), startEpoch);
 		trainer.start(clock, resume);
 		planPredictions(clock, startEpoch);
@@ -109,7 +107,7 @@ public final class TrainingRun {
 			Checkpoint.State state = new Checkpoint.State(plan, epoch + 1, clock.elapsedSeconds(), Math.max(peakBefore, MemoryUsage.peakRssMb()),
 				method.state());
 			// the stage-one file before the checkpoint: a run killed between the two repeats this epoch on resume and writes it again
-			if (savesStageOne() && epoch + 1 == plan.stageOneEpochs()) Checkpoint.save(runDir.resolve(StageOneReuse.FILE_NAME), state, trainers());
+			if (savesStageOne() && epoch + 1 == stageOneEnd()) Checkpoint.save(runDir.resolve(StageOneReuse.FILE_NAME), state, trainers());
 			if ((epoch + 1) % Math.max(1, settings.checkpointEvery) == 0 || epoch == settings.epochs - 1) {
 				Checkpoint.save(ckpt, state, trainers());
 				trainer.checkpointWritten();
@@ -118,7 +116,7 @@ public final class TrainingRun {
 			MemoryUsage.releaseDeadDirectBuffers();
 			if (!data.validation().isEmpty() && validatesAfter(epoch)) validate(epoch, log);
 		}
-		return new Outcome(clock.elapsedSeconds(), Math.max(peakBefore, MemoryUsage.peakRssMb()), lastLoss, lastValidationDice);
+		return new Outcome(clock.elapsedSeconds(), Math.max(peakBefore, MemoryUsage.peakRssMb()), lastLoss, lastValidationDice, stageOneEnd());
 	}
 
 	/**
@@ -147,12 +145,17 @@ public final class TrainingRun {
 	}
 
 	private boolean validatesAfter(int epoch) {
-		return (epoch + 1) % validateEvery() == 0 || epoch == settings.epochs - 1;
+		return (epoch + 1) % settings.validationInterval() == 0 || epoch == settings.epochs - 1;
 	}
 
 	/** Whether this run writes {@link StageOneReuse#FILE_NAME}: it has a warm-up and trains past it. */
 	private boolean savesStageOne() {
-		return plan.method().hasWarmUp() && plan.stageOneEpochs() < settings.epochs;
+		return plan.method().hasWarmUp() && stageOneEnd() < settings.epochs;
+	}
+
+	/** The epoch stage 2 starts at: the plan's, or earlier where {@code --stage-one-gap} ended the warm-up. */
+	private int stageOneEnd() {
+		return net3d != null ? net3d.schedule().stageOneEpochs() : plan.stageOneEpochs();
 	}
 
 	/**
@@ -161,8 +164,8 @@ public final class TrainingRun {
 	 */
 	private void restoreStageOne(Path ckpt, int nextEpoch) {
 		Path stageOne = runDir.resolve(StageOneReuse.FILE_NAME);
-		if (!savesStageOne() || Files.exists(stageOne) || nextEpoch < plan.stageOneEpochs()) return;
-		if (nextEpoch == plan.stageOneEpochs()) {
+		if (!savesStageOne() || Files.exists(stageOne) || nextEpoch < stageOneEnd()) return;
+		if (nextEpoch == stageOneEnd()) {
 			AtomicFiles.write(stageOne, out -> Files.copy(ckpt, out));
 			listener.message("Wrote the missing " + StageOneReuse.FILE_NAME + " from the checkpoint at the end of the warm-up");
 		} else {
@@ -170,23 +173,9 @@ public final class TrainingRun {
 		}
 	}
 
-	private int validateEvery() {
-		return settings.validateEvery > 0 ? settings.validateEvery : Math.max(1, settings.epochs / 10);
-	}
-
 	/** Mean foreground Dice of the evaluated model (the 3-D one when there is one) on the held-out volumes. */
 	private void validate(int epoch, TrainingLog log) {
-		ModelTrainer model = net3d != null ? net3d : net2d;
-		List<LabelVolume> predictions = trainer.predictAll(model, data.validation(), "Validation after epoch " + (epoch + 1), false);
-		double sum = 0;
-		for (int i = 0; i < predictions.size(); i++) {
-			Sample s = data.validation().get(i);
-			CaseResult r = Evaluation.evaluate(s.id(), predictions.get(i), s.label(), data.numClasses());
-			double dice = 0;
-			for (int c = 1; c < data.numClasses(); c++) dice += r.forClass(c).dice();
-			sum += dice / (data.numClasses() - 1);
-		}
-		double dice = sum / data.validation().size();
+		double dice = trainer.validationDice(net3d != null ? net3d : net2d, "Validation after epoch " + (epoch + 1));
 		lastValidationDice = dice;
 		log.addValidation(epoch, dice);
 		listener.validated(epoch, dice);

@@ -45,6 +45,9 @@ public final class TrainingSettings {
 	public int stageOneEpochs = -1;
 	@Help("the warm-up's share of the epochs when --stage-one-epochs is -1 (the paper: 0.125)")
 	public double stageOneFraction = 0.125;
+	@Help("end the labeled warm-up early once the 2-D model's validation Dice is within this many points of the 3-D model's (checked at "
+		+ "each validation; the warm-up's set length is the cap; mn and mn-control, needs --validation); -1: a fixed warm-up")
+	public double stageOneGap = -1;
 	@Help("learning-rate-guided sampling of unlabeled patches: lr (the paper), linear (the reference code), uniform or none")
 	public String lrg = "lr";
 	@Help("how the unlabeled share becomes patches: batch (floor of share x B per batch, the paper) or epoch (spread over the epoch's steps)")
@@ -119,6 +122,11 @@ public final class TrainingSettings {
 
 	@Help("write a checkpoint every this many epochs; the last epoch always writes one")
 	public int checkpointEvery = 1;
+
+	/** Epochs between validations: {@link #validateEvery}, or ten validations per run when it is 0. */
+	public int validationInterval() {
+		return validateEvery > 0 ? validateEvery : Math.max(1, epochs / 10);
+	}
 
 	/** The warm-up length in epochs. */
 	public int stageOne() {

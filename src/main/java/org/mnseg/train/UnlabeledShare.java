@@ -7,13 +7,12 @@ package org.mnseg.train;
 final class UnlabeledShare {
 	private final LrgSampling sampling;
 	private final LrgSampling.Rounding rounding;
-	private final int stageOne, epochs, batch, steps;
+	private final int epochs, batch, steps;
 
 	UnlabeledShare(TrainingPlan plan, LrgSampling sampling) {
 		TrainingSettings s = plan.settings();
 		this.sampling = sampling;
 		this.rounding = LrgSampling.Rounding.parse(s.lrgRounding);
-		this.stageOne = plan.stageOneEpochs();
 		this.epochs = s.epochs;
 		this.batch = s.batchSize;
 		this.steps = s.iterationsPerEpoch;
@@ -27,7 +26,8 @@ final class UnlabeledShare {
 	/** b_u for each step of {@code student}'s epoch, drawing from a pool of {@code unlabeledPool} volumes. */
 	int[] perStep(EpochTrainer trainer, ModelTrainer student, int epoch, int unlabeledPool) {
 		LrSchedule schedule = student.schedule();
-		LrgSampling.Stage stage = new LrgSampling.Stage(stageOne, epochs, schedule.initial(), schedule.finalLr());
+		// the schedule knows where stage 2 started, also when the warm-up ended early (--stage-one-gap)
+		LrgSampling.Stage stage = new LrgSampling.Stage(schedule.stageOneEpochs(), epochs, schedule.initial(), schedule.finalLr());
 		double share = sampling.share(schedule.lr(epoch), epoch, stage, trainer.data().labeled().size(), unlabeledPool);
 		return sampling.unlabeledPerStep(share, batch, steps, rounding, step -> trainer.samplingRandom(student, epoch, step));
 	}

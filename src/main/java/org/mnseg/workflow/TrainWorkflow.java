@@ -261,6 +261,7 @@ public final class TrainWorkflow {
 		s.addProperty("preset", plan.preset());
 		s.addProperty("epochs", c.epochs);
 		s.addProperty("steps", (long) c.epochs * c.iterationsPerEpoch);
+		if (plan.method().hasWarmUp()) s.addProperty("stage_one_epochs", o.stageOneEpochs());
 		s.addProperty("seed", c.seed);
 		s.addProperty("train_seconds", Math.round(o.trainSeconds() * 10) / 10.0);
 		s.addProperty("peak_rss_mb", Math.round(o.peakRssMb()));
