@@ -93,14 +93,25 @@ public record CoTrainSettings(String labeled, String images, String labels, Path
 			choice(TRAINING, "preset", "Preset", TrainOptions::presets, "cpu", "cpu: minutes on a laptop; paper: the paper's settings (for a GPU)."),
 			integer(TRAINING, "epochs", "Epochs", 0, "0 keeps the preset's number of epochs."),
 			text(TRAINING, "options", "Options", "",
-				"Any further training setting as name=value pairs, e.g. lr3d=3e-4 patch=48,48,32 zoom=false ('mn train --help' lists them).").asAdvanced(),
+				"Any further training setting as name=value pairs, e.g. lr3d=3e-4 patch=48,48,32 zoom=false (listed at the end of this Help).").asAdvanced(),
 			folder(OUTPUT, "output", "Output folder", "The run folder: model.mnmodel, log.csv, checkpoint, loss plot."),
 			flag(OUTPUT, "resume", "Resume", "Continue the cancelled run in the output folder from its checkpoint.").notRemembered(),
 			flag(OUTPUT, "overwrite", "Overwrite", "Train a new run in an output folder that holds an earlier run: its model, logs, checkpoint and "
 				+ "training data are deleted first.").notRemembered(),
 			// a flag is off by default (macros switch flags on by naming them), so the box skips: evaluating stays the default
 			flag(TRAINING, "skipevaluation", "Skip test evaluation", "Data sets with a test split (test/ or a dataset.json's) are segmented and "
-				+ "scored after training (metrics.json); tick to save that time.").asAdvanced()));
+				+ "scored after training (metrics.json); tick to save that time.").asAdvanced()),
+		optionsHelp());
+
+	/** The Help page's list of what the Options field takes: every training setting, its meaning and the presets' values. */
+	private static String optionsHelp() {
+		StringBuilder b = new StringBuilder("<h3>Options</h3><p>Settings for the <b>Options</b> field, as <tt>name=value</tt> separated by "
+			+ "spaces; in brackets the value each preset gives.</p><ul>");
+		for (var o : TrainOptions.settingsHelp())
+			b.append("<li><tt>").append(o.name()).append('=').append(o.placeholder()).append("</tt> [").append(CommandDescriptor.html(o.presets()))
+				.append("]: ").append(CommandDescriptor.html(o.help())).append("</li>");
+		return b.append("</ul>").toString();
+	}
 
 	/** The settings from the values either face read. */
 	static CoTrainSettings from(CommandValues v) {

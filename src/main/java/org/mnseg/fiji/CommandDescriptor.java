@@ -13,8 +13,13 @@ import java.util.Set;
  * @param intro the Help page's first paragraph (HTML)
  * @param groups the dialog's sections, in order
  * @param parameters the fields, in dialog order within their section
+ * @param appendix   HTML the Help page ends with (e.g. the settings a free-text field takes); may be empty
  */
-public record CommandDescriptor(String title, String intro, List<String> groups, List<CommandParameter> parameters) {
+public record CommandDescriptor(String title, String intro, List<String> groups, List<CommandParameter> parameters, String appendix) {
+	public CommandDescriptor(String title, String intro, List<String> groups, List<CommandParameter> parameters) {
+		this(title, intro, groups, parameters, "");
+	}
+
 	public CommandDescriptor {
 		groups = List.copyOf(groups);
 		parameters = List.copyOf(parameters);
@@ -58,8 +63,8 @@ public record CommandDescriptor(String title, String intro, List<String> groups,
 			b.append("</ul>");
 		}
 		b.append("<p>Record the command (Plugins &gt; Macros &gt; Record) to repeat it in a macro: ")
-			.append("<tt>run(\"").append(html(title)).append("\", \"key=value ...\")</tt>; keys left out take the defaults.</p></html>");
-		return b.toString();
+			.append("<tt>run(\"").append(html(title)).append("\", \"key=value ...\")</tt>; keys left out take the defaults.</p>");
+		return b.append(appendix).append("</html>").toString();
 	}
 
 	private static String choices(CommandParameter p) {

@@ -112,21 +112,38 @@ public final class ConfigOverrides {
 	}
 
 	/**
-	 * Two lines per option for help texts: "--name VALUE   [cpu preset's value / paper preset's value]" and what it
-	 * means ({@link Help}). Values the cpu preset fits to the data set are described in the help line instead.
+	 * An option as help texts show it.
+	 *
+	 * @param name        the option's name (kebab case)
+	 * @param placeholder what it takes: N, X, true|false, X,Y,Z or VALUE
+	 * @param presets     the presets' values: one value when both set the same, else "cpu A, paper B" (values the cpu
+	 *                    preset fits to the data set read "from the data"; {@link #help} then says how)
+	 * @param help        what it means ({@link Help})
 	 */
-	public static List<String> describe() {
+	public record OptionHelp(String name, String placeholder, String presets, String help) {}
+
+	/** Every option, by name. */
+	public static List<OptionHelp> help() {
 		TrainingSettings cpu = new TrainingSettings(), paper = new TrainingSettings();
 		Presets.apply("cpu", cpu, null);
 		Presets.apply("paper", paper, null);
-		List<String> lines = new ArrayList<>();
+		List<OptionHelp> out = new ArrayList<>();
 		for (Map.Entry<String, Field> e : options().entrySet()) {
 			Field f = e.getValue();
 			Help help = f.getAnnotation(Help.class);
 			String cpuValue = help.fittedToData() ? "from the data" : shown(f, cpu), paperValue = shown(f, paper);
-			String defaults = cpuValue.equals(paperValue) ? cpuValue : "cpu " + cpuValue + ", paper " + paperValue;
-			lines.add(String.format(Locale.ROOT, "--%s %s   [%s]", e.getKey(), placeholder(f.getType()), defaults));
-			lines.add("    " + help.value());
+			out.add(new OptionHelp(e.getKey(), placeholder(f.getType()), cpuValue.equals(paperValue) ? cpuValue : "cpu " + cpuValue + ", paper " + paperValue,
+				help.value()));
+		}
+		return out;
+	}
+
+	/** Two lines per option for {@code mn train --help}: "--name VALUE   [presets' values]", then what it means. */
+	public static List<String> describe() {
+		List<String> lines = new ArrayList<>();
+		for (OptionHelp o : help()) {
+			lines.add(String.format(Locale.ROOT, "--%s %s   [%s]", o.name(), o.placeholder(), o.presets()));
+			lines.add("    " + o.help());
 		}
 		return lines;
 	}

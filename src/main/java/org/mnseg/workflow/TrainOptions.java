@@ -45,6 +45,11 @@ public final class TrainOptions {
 		return "{\"" + SliceZoom.OPTION + "\": " + factor + "}";
 	}
 
+	/** Every training option with its meaning and the presets' values, for help pages. */
+	public static List<ConfigOverrides.OptionHelp> settingsHelp() {
+		return ConfigOverrides.help();
+	}
+
 	public static List<String> fineTunings() {
 		return Arrays.stream(FineTuning.Strategy.values()).map(FineTuning.Strategy::key).toList();
 	}

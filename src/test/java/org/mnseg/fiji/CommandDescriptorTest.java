@@ -162,6 +162,18 @@ public class CommandDescriptorTest {
 	}
 
 	@Test
+	public void coTrainsHelpListsEverySettingTheOptionsFieldTakes() {
+		String help = CoTrainSettings.DESCRIPTOR.helpHtml();
+		assertTrue(help.contains("<h3>Options</h3>"));
+		assertTrue(help, help.contains("<li><tt>views2d=VALUE</tt> [axial]: the orientations the 2-D model reads"));
+		assertTrue(help, help.contains("<li><tt>stage-one-fraction=X</tt> [cpu 0.5, paper 0.125]"));
+		assertTrue(help.endsWith("</ul></html>"));
+		// the field's own description says where to look, and the other commands' pages have no such list
+		assertTrue(CoTrainSettings.DESCRIPTOR.parameter("options").description().contains("listed at the end of this Help"));
+		assertFalse(SegmentSettings.DESCRIPTOR.helpHtml().contains("<h3>Options</h3>"));
+	}
+
+	@Test
 	public void keysRecordedByEarlierVersionsStillWork() throws Exception {
 		// the ImageJ 1.x dialog of version 0.1 recorded the first word of the label: "2d=" and "fine-tuning="
 		CoTrainSettings s = pluginSettings("labeled=folder 2d=segformer-b0 fine-tuning=decoder");
