@@ -161,6 +161,8 @@ public final class TrainingPlan {
 			require(method == Method.MN || method == Method.MN_CONTROL, "--stage-one-gap ends M&N's warm-up when its two models are close; method "
 				+ method + " has no such warm-up. Leave it out, or use --method mn.");
 			require(s.validation > 0, "--stage-one-gap compares the two models on held-out volumes: add --validation K (e.g. --validation 8).");
+			require(s.validationInterval() < s.stageOne(), "--stage-one-gap checks the warm-up at each validation, but validations come every "
+				+ s.validationInterval() + " epochs and the warm-up lasts " + s.stageOne() + ": set --validate-every below " + s.stageOne() + ".");
 		}
 		if (!s.stageOneFrom.isBlank()) {
 			if (!method.hasWarmUp())

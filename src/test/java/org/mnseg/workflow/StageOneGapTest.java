@@ -133,6 +133,14 @@ public class StageOneGapTest {
 		} catch (UserError e) {
 			assertTrue(e.getMessage(), e.getMessage().contains("--validation"));
 		}
+		Map<String, String> rareChecks = options("1");
+		rareChecks.put("validate-every", "3");
+		try {
+			TrainWorkflow.run(request("mn", tmp.getRoot().toPath().resolve("never3"), rareChecks, false), RunListener.NONE, () -> false);
+			fail("a gap that is never checked was accepted");
+		} catch (UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("--validate-every below 3"));
+		}
 		try {
 			TrainWorkflow.run(request("fixed-pseudo", tmp.getRoot().toPath().resolve("never2"), options("1"), false), RunListener.NONE, () -> false);
 			fail("a gap for fixed-pseudo was accepted");
