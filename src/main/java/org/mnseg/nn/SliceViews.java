@@ -18,6 +18,9 @@ public enum SliceViews {
 	AXIAL("axial", new int[][] { { 0, 1, 2, 3, 4 } }),
 	ALL("all", new int[][] { { 0, 1, 2, 3, 4 }, { 0, 1, 3, 2, 4 }, { 0, 1, 4, 2, 3 } });
 
+	/** The orientation of each view, in order: the slices along Z, then along Y, then along X. */
+	private static final String[] NAMES = { "axial", "coronal", "sagittal" };
+
 	private final String id;
 	/** Per view, the axes of N x C x Z x Y x X in the view's order (depth position: the view's slicing axis). */
 	private final int[][] axes;
@@ -40,6 +43,11 @@ public enum SliceViews {
 		for (SliceViews v : values()) if (v.id.equals(value.trim().toLowerCase(Locale.ROOT))) return v;
 		throw new UserError("--views2d must be axial (the 2-D model reads axial slices, the paper) or all (axial, coronal and sagittal slices), got '"
 			+ value + "'.");
+	}
+
+	/** The orientation of view {@code view}: axial, coronal or sagittal. */
+	public static String name(int view) {
+		return NAMES[view];
 	}
 
 	/** View {@code view} of N x C x Z x Y x X volumes: its slicing axis at the depth position. */

@@ -3,8 +3,11 @@ package org.mnseg.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+
+import org.mnseg.util.UserError;
 
 /**
  * Runs a 2-D network on 3-D patches slice by slice along the depth axis (Z, the paper's D): N x C x Z x Y x X becomes
@@ -53,6 +56,29 @@ public final class SliceWise {
 		}
 		// the floor keeps the log finite where every view gives a class zero probability
 		return sum.div(EngineScalar.of(sum, views.count())).maximum(EngineScalar.of(sum, 1e-12f)).log();
+	}
+
+	/**
+	 * Checks, on one empty patch, that {@code net} takes the slices each view cuts from training patches of size
+	 * {@code patch} (x, y, z): a network's own size rule would otherwise stop the first step with a slice size the user
+	 * never chose (with several views, the patch's depth is a slice side too).
+	 */
+	public static void requireSlicesFit(Network net, int[] patch, int channels, SliceViews views) {
+		if (net.spatialDims() != 2) return;
+		try (NDManager m = net.manager().newSubManager()) {
+			NDArray probe = m.zeros(new Shape(1, channels, patch[2], patch[1], patch[0]));
+			for (int v = 0; v < views.count(); v++) {
+				NDArray viewed = views.view(v).of(probe);
+				try {
+					forward(net, viewed, false).close();
+				} catch (UserError e) {
+					Shape s = viewed.getShape();
+					throw new UserError("The training patch " + patch[0] + "," + patch[1] + "," + patch[2] + " cuts " + SliceViews.name(v) + " slices of "
+						+ s.get(4) + " x " + s.get(3) + " voxels, and " + e.getMessage() + (views.count() > 1
+							? " (--views2d all makes the patch's depth a slice side too; or leave --views2d at axial)." : " (--patch)."), e);
+				}
+			}
+		}
 	}
 
 	/** Whether {@code net} sees volumes of {@code channels} channels as 2.5-D (see the class comment). */

@@ -20,6 +20,7 @@ import org.mnseg.models.RandomInitialisation;
 import org.mnseg.nn.CpuKernelGuard;
 import org.mnseg.nn.Network;
 import org.mnseg.nn.SliceViews;
+import org.mnseg.nn.SliceWise;
 import org.mnseg.train.Checkpoint;
 import org.mnseg.train.ConfigOverrides;
 import org.mnseg.train.LrSchedule;
@@ -182,6 +183,7 @@ public final class TrainWorkflow {
 					else RandomInitialisation.apply(net, c.seed);
 					net = FineTuner.apply(net, new FineTuning(FineTuning.Strategy.parse(c.fineTuning), c.loraRank, c.loraAlpha, c.loraDropout,
 						c.loraMerge), c.seed);
+					SliceWise.requireSlicesFit(net, c.patch, data.inChannels(), SliceViews.parse(c.views2d));
 					net2d = new ModelTrainer("2d", net, SliceViews.parse(c.views2d), schedule(plan, c.lr2d), c.weightDecay, c.lossWeightCe,
 						c.lossWeightDice);
 				}

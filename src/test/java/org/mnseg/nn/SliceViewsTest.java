@@ -24,7 +24,7 @@ public class SliceViewsTest {
 	 * A 2-D "network" whose foreground logit is the pixel's value plus a ramp down the slice's rows: it answers
 	 * differently depending on which axis a slice's rows come from, as a real network does.
 	 */
-	static final class RowRamp implements Network {
+	static class RowRamp implements Network {
 		private final NDManager manager;
 
 		RowRamp(NDManager parent) {
@@ -101,6 +101,27 @@ public class SliceViewsTest {
 			float[] axialOnly = SliceWise.forward(net, volume, false, SliceViews.AXIAL).softmax(1).get(new NDIndex(":, 1")).toFloatArray();
 			assertArrayEquals(plain, axialOnly, 0f);
 			assertEquals(axial[1][2][3], plain[(1 * 4 + 2) * 5 + 3], 1e-5);
+		}
+	}
+
+	@Test
+	public void aPatchWhoseDepthTheNetworkCannotTakeIsNamedBeforeTraining() {
+		try (NDManager m = NDManager.newBaseManager(); Network net = new RowRamp(m) {
+			@Override
+			public NDArray forward(NDArray input, boolean training) {
+				Shape s = input.getShape();
+				if (s.get(2) % 16 != 0 || s.get(3) % 16 != 0) throw new UserError("row-ramp needs slice sizes that are multiples of 16, got " + s.get(3) + " x " + s.get(2));
+				return super.forward(input, training);
+			}
+		}) {
+			SliceWise.requireSlicesFit(net, new int[] { 32, 48, 24 }, 1, SliceViews.AXIAL); // axial slices are 32 x 48: fine
+			try {
+				SliceWise.requireSlicesFit(net, new int[] { 32, 48, 24 }, 1, SliceViews.ALL);
+				fail("coronal slices of 32 x 24 were accepted");
+			} catch (UserError e) {
+				assertTrue(e.getMessage(), e.getMessage().startsWith("The training patch 32,48,24 cuts coronal slices of 32 x 24 voxels, and row-ramp needs"));
+				assertTrue(e.getMessage(), e.getMessage().contains("--views2d"));
+			}
 		}
 	}
 
