@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.SortedSet;
 
 import org.mnseg.data.LabelVolume;
@@ -30,6 +31,9 @@ final class CoTraining implements MethodTraining {
 	/** The warm-up's planned length (its cap with {@code --stage-one-gap}). */
 	private final int plannedStageOne;
 	private final SortedSet<Integer> refreshEpochs;
+	/** The epoch of the latest warm-up check and the 3-D model's validation Dice there (-1: none yet). */
+	private int checkedEpoch = -1;
+	private double checkedDice3d;
 	/** Where each unlabeled volume's foreground is (the 3-D model's latest prediction), for foreground-biased crops. */
 	private List<byte[]> foregroundMaps;
 
@@ -73,13 +77,20 @@ final class CoTraining implements MethodTraining {
 	 */
 	private void compareOnValidation(int epoch) {
 		String after = "Warm-up check after epoch " + (epoch + 1);
-		double dice3d = 100 * trainer.validationDice(net3d, after + ", 3-D model");
+		checkedDice3d = trainer.validationDice(net3d, after + ", 3-D model");
+		checkedEpoch = epoch;
+		double dice3d = 100 * checkedDice3d;
 		double dice2d = 100 * trainer.validationDice(net2d, after + ", 2-D model");
 		boolean close = dice2d >= dice3d - stageOneGap;
 		trainer.listener().message(String.format(Locale.ROOT, "%s: validation Dice 2-D %.2f, 3-D %.2f: %s", after, dice2d, dice3d, close
 			? "within " + stageOneGap + " points, co-training starts at epoch " + (epoch + 2)
 			: "the warm-up goes on (at most to epoch " + stageOne() + ")"));
 		if (close) endStageOneAt(epoch + 1);
+	}
+
+	@Override
+	public OptionalDouble validationDiceOf(int epoch) {
+		return epoch == checkedEpoch ? OptionalDouble.of(checkedDice3d) : OptionalDouble.empty();
 	}
 
 	private void endStageOneAt(int end) {
@@ -89,7 +100,8 @@ final class CoTraining implements MethodTraining {
 
 	/**
 	 * The foreground refreshes: at the start of stage 2 and at the refresh epochs after it (none in the control); and
-	 * with {@code --stage-one-gap}, both models' validations during the warm-up.
+	 * with {@code --stage-one-gap}, the 2-D model's validations during the warm-up (the 3-D model's are the run's own,
+	 * at the same epochs: {@link #validationDiceOf}).
 	 */
 	@Override
 	public List<RunClock.Planned> predictionsAhead() {
@@ -97,10 +109,7 @@ final class CoTraining implements MethodTraining {
 		if (stageOneGap >= 0) {
 			long voxels = EpochTrainer.voxels(trainer.data().validation());
 			for (int e = 0; e < stageOne(); e++)
-				if (checksWarmUpAfter(e)) {
-					p.add(new RunClock.Planned(e + 1, net3d.role(), voxels));
-					p.add(new RunClock.Planned(e + 1, net2d.role(), voxels));
-				}
+				if (checksWarmUpAfter(e)) p.add(new RunClock.Planned(e + 1, net2d.role(), voxels));
 		}
 		if (share.none()) return p;
 		long voxels = EpochTrainer.voxels(trainer.data().unlabeled());

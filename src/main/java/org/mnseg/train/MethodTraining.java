@@ -2,6 +2,7 @@ package org.mnseg.train;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * What one method does in each epoch, and the state of its own that a checkpoint must carry (foreground maps,
@@ -19,6 +20,14 @@ interface MethodTraining {
 	/** The whole-volume predictions the method makes between epochs, for the time left (those already made included). */
 	default List<RunClock.Planned> predictionsAhead() {
 		return List.of();
+	}
+
+	/**
+	 * The evaluated model's validation Dice where the method itself measured it in epoch {@code epoch} (the warm-up
+	 * check of {@code --stage-one-gap}); the weights have not changed since, so the run's validation reuses it.
+	 */
+	default OptionalDouble validationDiceOf(int epoch) {
+		return OptionalDouble.empty();
 	}
 
 	/** Restores what {@link #state()} saved. */

@@ -175,7 +175,8 @@ public final class TrainingRun {
 
 	/** Mean foreground Dice of the evaluated model (the 3-D one when there is one) on the held-out volumes. */
 	private void validate(int epoch, TrainingLog log) {
-		double dice = trainer.validationDice(net3d != null ? net3d : net2d, "Validation after epoch " + (epoch + 1));
+		double dice = method.validationDiceOf(epoch)
+			.orElseGet(() -> trainer.validationDice(net3d != null ? net3d : net2d, "Validation after epoch " + (epoch + 1)));
 		lastValidationDice = dice;
 		log.addValidation(epoch, dice);
 		listener.validated(epoch, dice);

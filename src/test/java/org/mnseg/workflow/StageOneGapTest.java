@@ -55,13 +55,25 @@ public class StageOneGapTest {
 		return new TrainWorkflow.Request(dataset, 2, method, "cpu", o, run, resume, false, Device.cpu());
 	}
 
-	/** Steps counted, messages kept. */
+	/** Steps counted, messages, whole-volume prediction phases and validations kept. */
 	private static final class Recorder extends StepCounter {
 		final List<String> messages = new ArrayList<>();
+		final List<String> phases = new ArrayList<>();
+		final Map<Integer, Double> validated = new LinkedHashMap<>();
 
 		@Override
 		public void message(String text) {
 			messages.add(text);
+		}
+
+		@Override
+		public void phase(String name, int done, int total) {
+			if (done == 0) phases.add(name);
+		}
+
+		@Override
+		public void validated(int epoch, double dice) {
+			validated.put(epoch, dice);
 		}
 	}
 
@@ -87,6 +99,12 @@ public class StageOneGapTest {
 		List<String> rows = order(whole);
 		assertEquals(rows.toString(), List.of("3d,0", "2d,0", "3d,1", "2d,1", "2d,2", "3d,2"), rows.subList(0, 6));
 		assertTrue("the stage-one file is written where the warm-up ended", Files.exists(whole.resolve(StageOneReuse.FILE_NAME)));
+		// after epoch 2 the 3-D model is validated once: the run's validation reuses the check's Dice
+		assertEquals(r.phases.toString(), List.of("Warm-up check after epoch 2, 3-D model", "Warm-up check after epoch 2, 2-D model",
+			"Validation after epoch 4"), r.phases.stream().filter(p -> p.contains("after epoch")).toList());
+		assertEquals(r.validated.toString(), List.of(1, 3), List.copyOf(r.validated.keySet()));
+		String check = r.messages.stream().filter(m -> m.startsWith("Warm-up check")).findFirst().orElseThrow();
+		assertTrue(check + " against " + r.validated, check.contains(String.format(java.util.Locale.ROOT, "3-D %.2f", 100 * r.validated.get(1))));
 
 		// stopped in epoch 2 (4 steps per epoch), after the checkpoint that holds the early end; resumed: the same models
 		Path parts = tmp.newFolder("gap-parts").toPath();
