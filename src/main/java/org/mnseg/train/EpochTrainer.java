@@ -17,6 +17,7 @@ import org.mnseg.inference.WindowSettings;
 import org.mnseg.metrics.CaseResult;
 import org.mnseg.metrics.Evaluation;
 import org.mnseg.util.MemoryUsage;
+import org.mnseg.util.ResidentMemorySampler;
 import org.mnseg.util.UserError;
 
 import ai.djl.engine.Engine;
@@ -42,6 +43,8 @@ final class EpochTrainer {
 	private final BooleanSupplier cancelled;
 	private final WindowSettings window;
 	private RunClock clock;
+	/** The run's peak-memory sampler, read at each epoch's report. */
+	private ResidentMemorySampler memory;
 	private boolean checkpointWritten;
 
 	EpochTrainer(TrainingSettings settings, TrainingData data, RunListener listener, BooleanSupplier cancelled) {
@@ -54,9 +57,10 @@ final class EpochTrainer {
 	}
 
 	/** The clock the epoch reports read; {@code checkpointed}: whether the run folder holds a checkpoint to resume from. */
-	void start(RunClock clock, boolean checkpointed) {
+	void start(RunClock clock, boolean checkpointed, ResidentMemorySampler memory) {
 		this.clock = clock;
 		this.checkpointWritten = checkpointed;
+		this.memory = memory;
 	}
 
 	void checkpointWritten() {
@@ -96,7 +100,7 @@ final class EpochTrainer {
 			listener.stepFinished(epoch, step, settings.iterationsPerEpoch);
 		}
 		return new RunListener.EpochReport(student.role(), epoch, settings.epochs, sum / settings.iterationsPerEpoch, lr, clock.elapsedSeconds(),
-			clock.secondsLeft(epoch, settings.epochs), MemoryUsage.rssMb());
+			clock.secondsLeft(epoch, settings.epochs), MemoryUsage.read(memory));
 	}
 
 	/** The run stopped by its user {@code when}; says whether there is a checkpoint to resume. */

@@ -6,9 +6,18 @@ package org.mnseg.train;
  */
 public interface RunListener {
 
-	/** One finished epoch. Losses are means over the epoch's steps; NaN where not applicable. */
+	/**
+	 * One finished epoch. Losses are means over the epoch's steps; NaN where not applicable. {@code memory}: at the
+	 * epoch's end, its peak covering the phases since the previous report (a foreground refresh or a validation before
+	 * the epoch included).
+	 */
 	record EpochReport(String model, int epoch, int epochs, double loss, double lr, double elapsedSeconds, double secondsLeft,
-		double rssMb) {}
+		org.mnseg.util.MemoryUsage.Reading memory) {
+		/** Resident memory at the epoch's end, in MB. */
+		public double rssMb() {
+			return memory.rssMb();
+		}
+	}
 
 	default void epochFinished(EpochReport report) {}
 

@@ -10,16 +10,23 @@ import java.util.Locale;
 import java.util.TreeMap;
 
 import org.mnseg.util.AtomicFiles;
+import org.mnseg.util.MemoryUsage;
 
 /**
- * The logs of a run folder: {@code log.csv} (per epoch and model: loss, learning rate, elapsed seconds, resident
- * memory) and {@code validation.csv} (validation Dice by epoch). Each is rewritten whole (atomically) when it grows; a
- * resumed run first drops the rows of epochs it will repeat.
+ * The logs of a run folder: {@code log.csv} (per epoch and model: loss, learning rate, elapsed seconds, memory) and
+ * {@code validation.csv} (validation Dice by epoch). Each is rewritten whole (atomically) when it grows; a resumed run
+ * first drops the rows of epochs it will repeat.
  */
 public final class TrainingLog {
 	public static final String FILE_NAME = "log.csv";
 	public static final String VALIDATION_FILE_NAME = "validation.csv";
-	public static final String HEADER = "model,epoch,loss,lr,elapsed_s,rss_mb";
+	/**
+	 * {@code rss_mb}: resident memory at the epoch's end; {@code peak_rss_mb}: its peak since the previous row (a refresh
+	 * or a validation before the epoch included); {@code heap_mb}, {@code direct_mb}: the Java heap's committed part and
+	 * the direct buffers' bytes at the end, so that the rest of {@code rss_mb} is the engine's native memory.
+	 */
+	public static final String HEADER = "model,epoch,loss,lr,elapsed_s,rss_mb,peak_rss_mb,heap_mb,direct_mb";
+	private static final int COLUMNS = HEADER.split(",").length;
 	private final Path file;
 	private final Path validationFile;
 	private final List<String> rows = new ArrayList<>();
@@ -47,7 +54,8 @@ public final class TrainingLog {
 			for (String line : Files.readAllLines(source, StandardCharsets.UTF_8)) {
 				if (line.isBlank() || line.startsWith("model,")) continue;
 				String[] f = line.split(",");
-				if (f.length > 1 && Integer.parseInt(f[1]) < keepBelowEpoch) rows.add(line);
+				// rows of a log written before the memory columns get empty ones, so that every row has the header's columns
+				if (f.length > 1 && Integer.parseInt(f[1]) < keepBelowEpoch) rows.add(line + ",".repeat(Math.max(0, COLUMNS - f.length)));
 			}
 		} catch (IOException | NumberFormatException e) {
 			// an unreadable log is rebuilt from this point on; the checkpoint holds the training state
@@ -56,7 +64,9 @@ public final class TrainingLog {
 	}
 
 	public void add(RunListener.EpochReport r) {
-		rows.add(String.format(Locale.ROOT, "%s,%d,%.6f,%.6g,%.1f,%.0f", r.model(), r.epoch(), r.loss(), r.lr(), r.elapsedSeconds(), r.rssMb()));
+		MemoryUsage.Reading m = r.memory();
+		rows.add(String.format(Locale.ROOT, "%s,%d,%.6f,%.6g,%.1f,%.0f,%.0f,%.0f,%.0f", r.model(), r.epoch(), r.loss(), r.lr(), r.elapsedSeconds(),
+			m.rssMb(), m.peakRssMb(), m.heapMb(), m.directMb()));
 		AtomicFiles.writeString(file, HEADER + "\n" + String.join("\n", rows) + "\n");
 	}
 

@@ -13,6 +13,7 @@ import org.mnseg.data.Sample;
 import org.mnseg.nn.EngineThreads;
 import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.MemoryUsage;
+import org.mnseg.util.ResidentMemorySampler;
 import org.mnseg.util.UserError;
 
 /**
@@ -22,6 +23,8 @@ import org.mnseg.util.UserError;
  * epoch trains is the method's ({@link MethodTraining}).
  */
 public final class TrainingRun {
+	/** How often the log's per-epoch peak memory is sampled: often enough for a refresh or a teacher's batch. */
+	private static final long MEMORY_SAMPLE_MILLIS = 100;
 	private final TrainingPlan plan;
 	private final TrainingSettings settings;
 	private final TrainingData data;
@@ -95,26 +98,28 @@ public final class TrainingRun {
 		int startEpoch = from == null ? 0 : from.nextEpoch();
 		double peakBefore = from == null ? 0 : from.peakRssMb();
 		RunClock clock = new RunClock(from == null ? 0 : from.elapsedSeconds(), startEpoch);
-		trainer.start(clock, resume);
-		planPredictions(clock, startEpoch);
 		Map<String, Double> lastLoss = new LinkedHashMap<>();
-		for (int epoch = startEpoch; epoch < settings.epochs; epoch++) {
-			List<RunListener.EpochReport> reports = method.epoch(epoch);
-			for (RunListener.EpochReport r : reports) {
-				log.add(r);
-				lastLoss.put(r.model(), r.loss());
+		try (ResidentMemorySampler memory = ResidentMemorySampler.start(MEMORY_SAMPLE_MILLIS)) {
+			trainer.start(clock, resume, memory);
+			planPredictions(clock, startEpoch);
+			for (int epoch = startEpoch; epoch < settings.epochs; epoch++) {
+				List<RunListener.EpochReport> reports = method.epoch(epoch);
+				for (RunListener.EpochReport r : reports) {
+					log.add(r);
+					lastLoss.put(r.model(), r.loss());
+				}
+				Checkpoint.State state = new Checkpoint.State(plan, epoch + 1, clock.elapsedSeconds(), Math.max(peakBefore, MemoryUsage.peakRssMb()),
+					method.state());
+				// the stage-one file before the checkpoint: a run killed between the two repeats this epoch on resume and writes it again
+				if (savesStageOne() && epoch + 1 == stageOneEnd()) Checkpoint.save(runDir.resolve(StageOneReuse.FILE_NAME), state, trainers());
+				if ((epoch + 1) % Math.max(1, settings.checkpointEvery) == 0 || epoch == settings.epochs - 1) {
+					Checkpoint.save(ckpt, state, trainers());
+					trainer.checkpointWritten();
+				}
+				for (RunListener.EpochReport r : reports) listener.epochFinished(r);
+				MemoryUsage.releaseDeadDirectBuffers();
+				if (!data.validation().isEmpty() && validatesAfter(epoch)) validate(epoch, log);
 			}
-			Checkpoint.State state = new Checkpoint.State(plan, epoch + 1, clock.elapsedSeconds(), Math.max(peakBefore, MemoryUsage.peakRssMb()),
-				method.state());
-			// the stage-one file before the checkpoint: a run killed between the two repeats this epoch on resume and writes it again
-			if (savesStageOne() && epoch + 1 == stageOneEnd()) Checkpoint.save(runDir.resolve(StageOneReuse.FILE_NAME), state, trainers());
-			if ((epoch + 1) % Math.max(1, settings.checkpointEvery) == 0 || epoch == settings.epochs - 1) {
-				Checkpoint.save(ckpt, state, trainers());
-				trainer.checkpointWritten();
-			}
-			for (RunListener.EpochReport r : reports) listener.epochFinished(r);
-			MemoryUsage.releaseDeadDirectBuffers();
-			if (!data.validation().isEmpty() && validatesAfter(epoch)) validate(epoch, log);
 		}
 		return new Outcome(clock.elapsedSeconds(), Math.max(peakBefore, MemoryUsage.peakRssMb()), lastLoss, lastValidationDice, stageOneEnd());
 	}

@@ -60,6 +60,23 @@ public final class MemoryUsage {
 		return -1;
 	}
 
+	/**
+	 * Where a process's memory is at one moment: resident memory now and its peak since the sampler's previous reading,
+	 * the Java heap's committed part and the direct buffers' bytes inside it (the rest is native memory: the engine's
+	 * tensors, the JVM itself). All in MB, -1 where the system does not say.
+	 */
+	public record Reading(double rssMb, double peakRssMb, double heapMb, double directMb) {}
+
+	/** A reading now; the peak is {@code sampler}'s since its previous reading, or the current value without one. */
+	public static Reading read(ResidentMemorySampler sampler) {
+		double rss = rssMb();
+		long direct = directBytesInUse();
+		return new Reading(rss, sampler == null ? rss : Math.max(rss, sampler.takePeakMb()), Runtime.getRuntime().totalMemory() / MB,
+			direct < 0 ? -1 : direct / MB);
+	}
+
+	private static final double MB = 1024.0 * 1024.0;
+
 	/** Current resident set size in MB. */
 	public static double rssMb() {
 		return statusField("VmRSS:");

@@ -124,6 +124,12 @@ public class TrainWorkflowTest {
 		double first = Double.parseDouble(log.get(1).split(",")[2]);
 		double last = Double.parseDouble(log.get(log.size() - 1).split(",")[2]);
 		assertTrue("loss falls: " + first + " -> " + last, last < 0.5 * first);
+		assertEquals("model,epoch,loss,lr,elapsed_s,rss_mb,peak_rss_mb,heap_mb,direct_mb", log.get(0));
+		for (String row : log.subList(1, log.size())) {
+			// where the memory is: the epoch's peak is at least its end; the heap's and direct buffers' sizes are read
+			double[] m = java.util.Arrays.stream(row.split(",")).skip(5).mapToDouble(Double::parseDouble).toArray();
+			assertTrue(row, m[1] >= m[0] && m[2] > 0 && m[3] >= 0);
+		}
 	}
 
 	@Test
