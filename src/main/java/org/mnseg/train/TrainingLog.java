@@ -23,7 +23,7 @@ public final class TrainingLog {
 	/**
 	 * {@code rss_mb}: resident memory at the epoch's end; {@code peak_rss_mb}: its peak since the previous row (a refresh
 	 * or a validation before the epoch included); {@code heap_mb}, {@code direct_mb}: the Java heap's committed part and
-	 * the direct buffers' bytes at the end, so that the rest of {@code rss_mb} is the engine's native memory.
+	 * the direct buffers' bytes at the end; the rest of {@code rss_mb} is mostly the engine's native memory.
 	 */
 	public static final String HEADER = "model,epoch,loss,lr,elapsed_s,rss_mb,peak_rss_mb,heap_mb,direct_mb";
 	private static final int COLUMNS = HEADER.split(",").length;
