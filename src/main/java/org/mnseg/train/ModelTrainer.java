@@ -140,10 +140,18 @@ public final class ModelTrainer implements AutoCloseable {
 
 	/**
 	 * This network's class probabilities for patches (eval mode, no gradient): the pseudo-labels it teaches with; for a
-	 * 2-D network reading several views, their mean.
+	 * 2-D network reading several views, their mean. Only they join the caller's step: every layer's output of the
+	 * teacher's forward pass is freed on return, where it would otherwise stay beside the student's forward and
+	 * backward pass until the step ends.
 	 */
 	public NDArray teach(NDArray x) {
-		return SliceWise.forward(net, x, false, views).softmax(1).stopGradient();
+		NDManager step = x.getManager();
+		try (NDManager scratch = step.newSubManager()) {
+			x.tempAttach(scratch); // the forward pass's arrays land in scratch; x goes back to the step when scratch closes
+			NDArray probabilities = SliceWise.forward(net, x, false, views).softmax(1).stopGradient();
+			probabilities.attach(step);
+			return probabilities;
+		}
 	}
 
 	/** L = w_ce * KL(target || softmax) + w_dice * squared Dice, as the reference code computes L_l and L_u. */
