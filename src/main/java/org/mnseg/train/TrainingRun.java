@@ -117,8 +117,11 @@ public final class TrainingRun {
 					trainer.checkpointWritten();
 				}
 				for (RunListener.EpochReport r : reports) listener.epochFinished(r);
-				MemoryUsage.releaseDeadDirectBuffers();
-				if (!data.validation().isEmpty() && validatesAfter(epoch)) validate(epoch, log);
+				MemoryUsage.releaseUnused(); // the epoch's leftovers go before the next phase allocates its own
+				if (!data.validation().isEmpty() && validatesAfter(epoch)) {
+					validate(epoch, log);
+					MemoryUsage.releaseUnused();
+				}
 			}
 		}
 		return new Outcome(clock.elapsedSeconds(), Math.max(peakBefore, MemoryUsage.peakRssMb()), lastLoss, lastValidationDice, stageOneEnd());
