@@ -10,7 +10,6 @@ import java.util.OptionalDouble;
 import java.util.SortedSet;
 
 import org.mnseg.data.LabelVolume;
-import org.mnseg.util.MemoryUsage;
 
 /**
  * M&N (and its control): both models on labeled patches for the warm-up (stage 1), then co-training (stage 2): each
@@ -130,7 +129,6 @@ final class CoTraining implements MethodTraining {
 		List<byte[]> maps = new ArrayList<>();
 		for (LabelVolume p : predictions) maps.add(p.foregroundMask());
 		foregroundMaps = maps;
-		MemoryUsage.releaseUnused(); // the sliding window's memory, kept free by the native heap, before training steps need theirs
 	}
 
 	@Override

@@ -117,11 +117,8 @@ public final class TrainingRun {
 					trainer.checkpointWritten();
 				}
 				for (RunListener.EpochReport r : reports) listener.epochFinished(r);
-				MemoryUsage.releaseUnused(); // the epoch's leftovers go before the next phase allocates its own
-				if (!data.validation().isEmpty() && validatesAfter(epoch)) {
-					validate(epoch, log);
-					MemoryUsage.releaseUnused();
-				}
+				MemoryUsage.releaseDeadDirectBuffers();
+				if (!data.validation().isEmpty() && validatesAfter(epoch)) validate(epoch, log);
 			}
 		}
 		return new Outcome(clock.elapsedSeconds(), Math.max(peakBefore, MemoryUsage.peakRssMb()), lastLoss, lastValidationDice, stageOneEnd());

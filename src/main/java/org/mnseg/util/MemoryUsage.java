@@ -32,15 +32,6 @@ public final class MemoryUsage {
 		return releaseDeadDirectBuffers(DIRECT_FLOOR_BYTES);
 	}
 
-	/**
-	 * Between phases (an epoch, a foreground refresh, a volume): the dead direct buffers' memory (see
-	 * {@link #releaseDeadDirectBuffers()}), then what the native heap keeps free ({@link NativeHeap#trim}).
-	 */
-	public static void releaseUnused() {
-		releaseDeadDirectBuffers();
-		NativeHeap.trim();
-	}
-
 	static synchronized boolean releaseDeadDirectBuffers(long floorBytes) {
 		long used = directBytesInUse();
 		if (used < 0 || used < Math.max(floorBytes, 2 * directAfterLastRelease)) return false;
