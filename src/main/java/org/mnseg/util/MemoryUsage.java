@@ -62,8 +62,8 @@ public final class MemoryUsage {
 
 	/**
 	 * Where a process's memory is at one moment: resident memory now and its peak since the sampler's previous reading,
-	 * the Java heap's committed part and the direct buffers' bytes inside it (the rest is native memory: the engine's
-	 * tensors, the JVM itself). All in MB, -1 where the system does not say.
+	 * the Java heap's committed part (not all of it need be resident) and the direct buffers' bytes; the rest of the
+	 * resident memory is native: the engine's tensors, the JVM itself. All in MB, -1 where the system does not say.
 	 */
 	public record Reading(double rssMb, double peakRssMb, double heapMb, double directMb) {}
 
