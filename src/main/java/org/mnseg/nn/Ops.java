@@ -121,7 +121,7 @@ public final class Ops {
 	 * manager. Closing intermediates early is safe for autograd, which keeps its own references to what backward
 	 * needs, and it lowers peak memory on large volumes.
 	 */
-	static NDArray scoped(NDArray x, BiFunction<NDArray, NDManager, NDArray> op) {
+	public static NDArray scoped(NDArray x, BiFunction<NDArray, NDManager, NDArray> op) {
 		NDManager home = x.getManager();
 		try (NDManager scratch = home.newSubManager()) {
 			x.tempAttach(scratch); // operations on x now land in scratch; x goes home when scratch closes

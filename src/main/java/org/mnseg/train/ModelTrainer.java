@@ -6,6 +6,7 @@ import org.mnseg.nn.AdamW;
 import org.mnseg.nn.EngineScalar;
 import org.mnseg.nn.Losses;
 import org.mnseg.nn.Network;
+import org.mnseg.nn.Ops;
 import org.mnseg.nn.SliceViews;
 import org.mnseg.nn.SliceWise;
 
@@ -145,13 +146,7 @@ public final class ModelTrainer implements AutoCloseable {
 	 * backward pass until the step ends.
 	 */
 	public NDArray teach(NDArray x) {
-		NDManager step = x.getManager();
-		try (NDManager scratch = step.newSubManager()) {
-			x.tempAttach(scratch); // the forward pass's arrays land in scratch; x goes back to the step when scratch closes
-			NDArray probabilities = SliceWise.forward(net, x, false, views).softmax(1).stopGradient();
-			probabilities.attach(step);
-			return probabilities;
-		}
+		return Ops.scoped(x, (in, scratch) -> SliceWise.forward(net, in, false, views).softmax(1).stopGradient());
 	}
 
 	/** L = w_ce * KL(target || softmax) + w_dice * squared Dice, as the reference code computes L_l and L_u. */

@@ -2,8 +2,9 @@ package org.mnseg.nn2d.segformer;
 
 import java.util.function.Function;
 
+import org.mnseg.nn.Ops;
+
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 
 /**
  * Token and image layouts of the encoder, and a scratch scope for composite layers.
@@ -31,15 +32,7 @@ final class TensorScope {
 	 * references to what backward needs, so closing the handles early is safe.
 	 */
 	static NDArray scoped(NDArray x, Function<NDArray, NDArray> layer) {
-		NDManager home = x.getManager();
-		try (NDManager scratch = home.newSubManager()) {
-			x.tempAttach(scratch); // results of operations on x now land in scratch; x returns home afterwards
-			NDArray result = layer.apply(x);
-			if (result == x)
-				throw new IllegalStateException("a scoped layer must return a new array");
-			result.attach(home);
-			return result;
-		}
+		return Ops.scoped(x, (in, scratch) -> layer.apply(in));
 	}
 
 	/** A parameter-derived array made to live (and die) with the step's array {@code like}. */
