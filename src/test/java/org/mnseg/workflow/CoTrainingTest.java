@@ -166,6 +166,34 @@ public class CoTrainingTest {
 			!java.util.Arrays.equals(withUnlabeled.models().get("3d").weights().get(name).data(), without.models().get("3d").weights().get(name).data()));
 	}
 
+	/**
+	 * Without unlabeled patches nothing flows from the 2-D model to the 3-D model, and every batch's randomness is keyed
+	 * on the model's role: so one control run is the control of M&N with any 2-D partner (the seed rows rely on it).
+	 */
+	@Test
+	public void theControlsThreeDModelIsTheSameWhateverThe2dPartner() throws Exception {
+		Path small = tmp.newFolder("control-small-partner").toPath();
+		TrainWorkflow.run(request("mn-control", small, tiny("mn-control", 4), false, false), RunListener.NONE, () -> false);
+		Map<String, String> other = tiny("mn-control", 4);
+		other.put("options2d", "{\"hidden_sizes\":[16,16,32,32],\"depths\":[2,1,1,1],\"num_attention_heads\":[1,1,2,2],\"sr_ratios\":[4,2,1,1],"
+			+ "\"patch_sizes\":[7,3,3,3],\"strides\":[4,2,2,2],\"mlp_ratios\":[4,4,4,4],\"decoder_hidden_size\":32}");
+		other.put("fine-tuning", "decoder");
+		Path large = tmp.newFolder("control-other-partner").toPath();
+		TrainWorkflow.run(request("mn-control", large, other, false, false), RunListener.NONE, () -> false);
+
+		ModelBundle a = ModelBundle.load(small.resolve(TrainWorkflow.BUNDLE_FILE));
+		ModelBundle b = ModelBundle.load(large.resolve(TrainWorkflow.BUNDLE_FILE));
+		String first2d = firstName(a, "2d");
+		assertTrue("the partners differ in size", a.models().get("2d").weights().get(first2d).data().length
+			!= b.models().get("2d").weights().get(first2d).data().length);
+		a.models().get("3d").weights().asMap().forEach((name, t) ->
+			assertArrayEquals("3d " + name, t.data(), b.models().get("3d").weights().get(name).data(), 0f));
+	}
+
+	private static String firstName(ModelBundle bundle, String role) {
+		return bundle.models().get(role).weights().asMap().keySet().iterator().next();
+	}
+
 	@Test
 	public void everyMethodTrainsWhatItShouldAndSegments() throws Exception {
 		for (String method : List.of("2d-only", "fixed-pseudo")) {
