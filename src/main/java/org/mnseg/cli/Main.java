@@ -99,10 +99,6 @@ public final class Main {
 		}
 	}
 
-	/**
-	 * PyTorch reads its thread count once, when the engine starts: set it from --threads before anything touches the
-	 * engine. An explicit -Dai.djl.pytorch.num_threads wins.
-	 */
 	/** A message as the command line shows it: after "mn <command>: ", which option checks may have put there already. */
 	private static String prefixed(String command, String message) {
 		String prefix = "mn " + command + ": ";
@@ -112,6 +108,10 @@ public final class Main {
 	/** More PyTorch threads than this per core only slow a run down (and many thousands hang the machine). */
 	static final int MAX_THREADS_PER_CORE = 4;
 
+	/**
+	 * PyTorch reads its thread count once, when the engine starts: set it from --threads before anything touches the
+	 * engine. Without --threads, an explicit -Dai.djl.pytorch.num_threads wins over the default of one thread per core.
+	 */
 	static void configureThreads(List<String> args) {
 		int i = args.indexOf("--threads");
 		String threads = i >= 0 && i + 1 < args.size() ? args.get(i + 1) : null;
