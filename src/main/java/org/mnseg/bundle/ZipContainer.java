@@ -49,6 +49,8 @@ public final class ZipContainer {
 	private static final long MAX_JSON_BYTES = 64L << 20;
 	/** The largest single entry: Java arrays end at 2 GiB. */
 	private static final long MAX_ENTRY_BYTES = Integer.MAX_VALUE - 8;
+	/** Values written per piece of a tensor store. */
+	private static final int WRITE_CHUNK_FLOATS = 1 << 16;
 	private final Map<String, JsonElement> documents = new LinkedHashMap<>();
 	private final Map<String, TensorStore> stores = new LinkedHashMap<>();
 	private final Map<String, byte[]> blobs = new LinkedHashMap<>();
@@ -105,11 +107,18 @@ public final class ZipContainer {
 				putEntry(zip, checksums, s.getKey() + "/index.json", org.mnseg.util.Json.GSON.toJson(index).getBytes(StandardCharsets.UTF_8));
 				zip.putNextEntry(new ZipEntry(s.getKey() + "/values.f32"));
 				MessageDigest digest = Sha256.newDigest();
+				// through one small buffer: a copy of each tensor's bytes would be garbage the size of the model (an
+				// M&N checkpoint holds both networks and their optimiser state), which makes the heap grow
+				ByteBuffer buf = ByteBuffer.allocate(WRITE_CHUNK_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
 				for (TensorStore.Tensor t : s.getValue().asMap().values()) {
-					ByteBuffer buf = ByteBuffer.allocate(t.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-					buf.asFloatBuffer().put(t.data());
-					zip.write(buf.array());
-					digest.update(buf.array());
+					float[] data = t.data();
+					for (int from = 0; from < data.length; from += WRITE_CHUNK_FLOATS) {
+						int n = Math.min(WRITE_CHUNK_FLOATS, data.length - from);
+						buf.clear();
+						buf.asFloatBuffer().put(data, from, n);
+						zip.write(buf.array(), 0, 4 * n);
+						digest.update(buf.array(), 0, 4 * n);
+					}
 				}
 				zip.closeEntry();
 				checksums.addProperty(s.getKey() + "/values.f32", Sha256.hex(digest));

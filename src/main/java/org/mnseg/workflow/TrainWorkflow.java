@@ -33,6 +33,7 @@ import org.mnseg.train.TrainingPlan;
 import org.mnseg.train.TrainingRun;
 import org.mnseg.train.TrainingSettings;
 import org.mnseg.util.Json;
+import org.mnseg.util.MemoryUsage;
 import org.mnseg.util.UserError;
 import org.mnseg.util.Version;
 
@@ -105,6 +106,7 @@ public final class TrainWorkflow {
 	private static Result train(Request req, TrainingPlan plan, DatasetSpec spec, Pretrained2dStart pretrained, RunListener listener,
 		BooleanSupplier cancelled) {
 		TrainingData data = TrainingData.load(spec, plan, listener);
+		MemoryUsage.shrinkHeapAfterBurst();
 		TrainingSettings s = plan.settings();
 		listener.message("Training " + plan.method() + " on " + spec.name() + ": " + data + ", patch " + java.util.Arrays.toString(s.patch) + ", "
 			+ s.epochs + " epochs");

@@ -23,6 +23,24 @@ public class ZipChecksumTest {
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
+	/** Values are written in pieces: tensors longer than a piece, and a piece's remainder, come back exactly. */
+	@Test
+	public void tensorsLongerThanOneWritePieceComeBackExactly() throws Exception {
+		SplittableRandom rng = new SplittableRandom(5);
+		TensorStore store = new TensorStore();
+		for (int n : new int[] { 3, 2 * 65536 + 7, 65536 }) {
+			float[] values = new float[n];
+			for (int i = 0; i < n; i++) values[i] = (float) rng.nextGaussian();
+			store.put("t" + n, new long[] { n }, values);
+		}
+		ZipContainer zip = new ZipContainer();
+		zip.putTensors("optimizer/2d", store);
+		Path file = tmp.getRoot().toPath().resolve("pieces.mnckpt");
+		zip.write(file);
+		TensorStore back = ZipContainer.read(file, "checkpoint").tensors("optimizer/2d");
+		store.asMap().forEach((name, t) -> assertArrayEquals(name, t.data(), back.get(name).data(), 0f));
+	}
+
 	@Test
 	public void everyFlippedByteInTheWeightsIsRefused() throws Exception {
 		SplittableRandom rng = new SplittableRandom(3);
