@@ -161,7 +161,7 @@ public class CoTrainingTest {
 		// same warm-up, different second stage: the 3-D weights part ways only after it
 		ModelBundle withUnlabeled = ModelBundle.load(mn.resolve(TrainWorkflow.BUNDLE_FILE));
 		ModelBundle without = ModelBundle.load(control.resolve(TrainWorkflow.BUNDLE_FILE));
-		String name = withUnlabeled.models().get("3d").weights().asMap().keySet().iterator().next();
+		String name = firstName(withUnlabeled, "3d");
 		assertTrue("co-training with unlabeled patches must change the 3-D model",
 			!java.util.Arrays.equals(withUnlabeled.models().get("3d").weights().get(name).data(), without.models().get("3d").weights().get(name).data()));
 	}
