@@ -1,6 +1,9 @@
 package org.mnseg.bundle;
 
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,22 +12,67 @@ import org.mnseg.nn.Param;
 import org.mnseg.util.UserError;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Named float tensors in insertion order: network weights or optimiser state, as kept in bundles and checkpoints.
+ * A store holds copies ({@link #of}, a file's tensors) or, for a checkpoint written at once, views of the engine's
+ * own arrays ({@link #viewOf}), which are read only while being written.
  */
 public final class TensorStore {
 
+	/** Where a tensor's values are: a Java array, or the engine's memory. */
+	interface Source {
+		long[] shape();
+
+		/** The values in C order, without a copy where the source allows it. */
+		FloatBuffer floats();
+
+		Tensor tensor();
+	}
+
 	/** One tensor: shape and values in C order. */
-	public record Tensor(long[] shape, float[] data) {
+	public record Tensor(long[] shape, float[] data) implements Source {
 		public Tensor {
 			long n = 1;
 			for (long d : shape) n *= d;
 			if (n != data.length) throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got " + data.length);
 		}
+
+		@Override
+		public FloatBuffer floats() {
+			return FloatBuffer.wrap(data);
+		}
+
+		@Override
+		public Tensor tensor() {
+			return this;
+		}
 	}
 
-	private final Map<String, Tensor> tensors = new LinkedHashMap<>();
+	/** An engine array's values as they are when read: a view of its memory, so writing it makes no copy. */
+	private record EngineView(NDArray array) implements Source {
+		EngineView {
+			if (array.getDataType() != DataType.FLOAT32) throw new IllegalArgumentException("only float32 tensors are stored, got " + array.getDataType());
+		}
+
+		@Override
+		public long[] shape() {
+			return array.getShape().getShape();
+		}
+
+		@Override
+		public FloatBuffer floats() {
+			return array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+		}
+
+		@Override
+		public Tensor tensor() {
+			return new Tensor(shape(), array.toFloatArray());
+		}
+	}
+
+	private final Map<String, Source> tensors = new LinkedHashMap<>();
 
 	public void put(String name, Tensor t) {
 		tensors.put(name, t);
@@ -35,11 +83,20 @@ public final class TensorStore {
 	}
 
 	public Tensor get(String name) {
-		return tensors.get(name);
+		Source t = tensors.get(name);
+		return t == null ? null : t.tensor();
 	}
 
+	/** Every tensor with its values (views are copied). */
 	public Map<String, Tensor> asMap() {
-		return java.util.Collections.unmodifiableMap(tensors);
+		Map<String, Tensor> copy = new LinkedHashMap<>();
+		tensors.forEach((name, t) -> copy.put(name, t.tensor()));
+		return Collections.unmodifiableMap(copy);
+	}
+
+	/** Every tensor as it is stored, for writing without copies. */
+	Map<String, Source> sources() {
+		return Collections.unmodifiableMap(tensors);
 	}
 
 	public int size() {
@@ -51,10 +108,11 @@ public final class TensorStore {
 	 * {@code what} starts the message (e.g. "Refusing to write bundle x: its '3d' model").
 	 */
 	public void requireFinite(String what) {
-		for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+		for (Map.Entry<String, Source> e : tensors.entrySet()) {
 			long bad = 0;
-			for (float x : e.getValue().data())
-				if (!Float.isFinite(x)) bad++;
+			FloatBuffer values = e.getValue().floats();
+			while (values.hasRemaining())
+				if (!Float.isFinite(values.get())) bad++;
 			if (bad > 0)
 				throw new UserError(what + " has " + bad + " NaN or infinite values in tensor '" + e.getKey() + "'.");
 		}
@@ -71,12 +129,23 @@ public final class TensorStore {
 	}
 
 	/**
+	 * Views of the given arrays, read when the store is written: for a checkpoint of live weights and optimiser state
+	 * written at once, which then puts no copy of the models on the Java heap (a copy per epoch of both networks and
+	 * their optimiser state made the heap grow). The arrays must stay open and unchanged until the store is written.
+	 */
+	public static TensorStore viewOf(Map<String, NDArray> arrays) {
+		TensorStore store = new TensorStore();
+		arrays.forEach((name, a) -> store.tensors.put(name, new EngineView(a)));
+		return store;
+	}
+
+	/**
 	 * Sets a network's parameters from this store, by name. Every parameter must be present with the same shape:
 	 * a partial load would silently leave random weights behind.
 	 */
 	public void loadInto(List<Param> params, String what) {
 		for (Param p : params) {
-			Tensor t = tensors.get(p.name());
+			Tensor t = get(p.name());
 			if (t == null)
 				throw new UserError(what + " has no weights for parameter '" + p.name() + "': it was saved by a different architecture or configuration.");
 			long[] expected = p.array().getShape().getShape();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -94,14 +95,18 @@ public final class ZipContainer {
 			for (Map.Entry<String, TensorStore> s : stores.entrySet()) {
 				JsonArray index = new JsonArray();
 				long offset = 0;
-				for (Map.Entry<String, TensorStore.Tensor> t : s.getValue().asMap().entrySet()) {
+				for (Map.Entry<String, TensorStore.Source> t : s.getValue().sources().entrySet()) {
 					JsonObject e = new JsonObject();
 					e.addProperty("name", t.getKey());
 					JsonArray shape = new JsonArray();
-					for (long d : t.getValue().shape()) shape.add(d);
+					long n = 1;
+					for (long d : t.getValue().shape()) {
+						shape.add(d);
+						n *= d;
+					}
 					e.add("shape", shape);
 					e.addProperty("offset", offset);
-					offset += t.getValue().data().length;
+					offset += n;
 					index.add(e);
 				}
 				putEntry(zip, checksums, s.getKey() + "/index.json", org.mnseg.util.Json.GSON.toJson(index).getBytes(StandardCharsets.UTF_8));
@@ -110,12 +115,13 @@ public final class ZipContainer {
 				// through one small buffer: a copy of each tensor's bytes would be garbage the size of the model (an
 				// M&N checkpoint holds both networks and their optimiser state), which makes the heap grow
 				ByteBuffer buf = ByteBuffer.allocate(WRITE_CHUNK_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
-				for (TensorStore.Tensor t : s.getValue().asMap().values()) {
-					float[] data = t.data();
-					for (int from = 0; from < data.length; from += WRITE_CHUNK_FLOATS) {
-						int n = Math.min(WRITE_CHUNK_FLOATS, data.length - from);
+				for (TensorStore.Source t : s.getValue().sources().values()) {
+					FloatBuffer values = t.floats();
+					while (values.hasRemaining()) {
+						int n = Math.min(WRITE_CHUNK_FLOATS, values.remaining());
 						buf.clear();
-						buf.asFloatBuffer().put(data, from, n);
+						buf.asFloatBuffer().put(values.slice(values.position(), n));
+						values.position(values.position() + n);
 						zip.write(buf.array(), 0, 4 * n);
 						digest.update(buf.array(), 0, 4 * n);
 					}

@@ -108,9 +108,19 @@ public final class AdamW implements AutoCloseable {
 	 */
 	public Map<String, float[]> exportState() {
 		Map<String, float[]> state = new LinkedHashMap<>();
+		momentArrays().forEach((key, moment) -> state.put(key, moment.toFloatArray()));
+		return state;
+	}
+
+	/**
+	 * The moment estimates themselves under the keys of {@link #exportState()}, not copied: for writing a checkpoint
+	 * at once. They change at the next {@link #step}.
+	 */
+	public Map<String, NDArray> momentArrays() {
+		Map<String, NDArray> state = new LinkedHashMap<>();
 		for (Map.Entry<String, NDArray[]> e : moments.entrySet()) {
-			state.put(e.getKey() + EXP_AVG, e.getValue()[0].toFloatArray());
-			state.put(e.getKey() + EXP_AVG_SQ, e.getValue()[1].toFloatArray());
+			state.put(e.getKey() + EXP_AVG, e.getValue()[0]);
+			state.put(e.getKey() + EXP_AVG_SQ, e.getValue()[1]);
 		}
 		return state;
 	}

@@ -1,14 +1,19 @@
 package org.mnseg.train;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.mnseg.bundle.TensorStore;
 import org.mnseg.bundle.ZipContainer;
+import org.mnseg.nn.Param;
 import org.mnseg.util.Json;
 import org.mnseg.util.UserError;
 
 import com.google.gson.JsonObject;
+
+import ai.djl.ndarray.NDArray;
 
 /**
  * Everything a killed or cancelled run needs to continue as if it had never stopped: the configuration, the next
@@ -21,7 +26,7 @@ public final class Checkpoint {
 	private Checkpoint() {}
 
 	/** Saved state of a run; {@code blobs} hold run state besides the networks (foreground maps, pseudo-labels). */
-	public record State(TrainingPlan plan, int nextEpoch, double elapsedSeconds, double peakRssMb, java.util.Map<String, byte[]> blobs) {}
+	public record State(TrainingPlan plan, int nextEpoch, double elapsedSeconds, double peakRssMb, Map<String, byte[]> blobs) {}
 
 	public static void save(Path file, State state, List<ModelTrainer> trainers) {
 		ZipContainer zip = new ZipContainer();
@@ -32,10 +37,11 @@ public final class Checkpoint {
 		doc.addProperty("peakRssMb", state.peakRssMb());
 		JsonObject steps = new JsonObject();
 		for (ModelTrainer t : trainers) {
-			zip.putTensors("models/" + t.role(), TensorStore.of(t.network().params()));
-			TensorStore opt = new TensorStore();
-			t.optimizer().exportState().forEach((name, values) -> opt.put(name, new long[] { values.length }, values));
-			zip.putTensors("optimizer/" + t.role(), opt);
+			// views of the live arrays, written before training goes on: no copy of both models on the heap each epoch
+			Map<String, NDArray> weights = new LinkedHashMap<>();
+			for (Param p : t.network().params()) weights.put(p.name(), p.array());
+			zip.putTensors("models/" + t.role(), TensorStore.viewOf(weights));
+			zip.putTensors("optimizer/" + t.role(), TensorStore.viewOf(t.optimizer().momentArrays()));
 			steps.addProperty(t.role(), t.optimizer().stepCount());
 		}
 		doc.add("optimizerSteps", steps);
@@ -54,11 +60,11 @@ public final class Checkpoint {
 			TensorStore o = zip.tensors("optimizer/" + t.role());
 			if (w == null || o == null) throw new UserError(file + " has no saved state for the '" + t.role() + "' model; it belongs to a different kind of run.");
 			w.loadInto(t.network().params(), "The checkpoint");
-			java.util.Map<String, float[]> state = new java.util.LinkedHashMap<>();
+			Map<String, float[]> state = new LinkedHashMap<>();
 			o.asMap().forEach((name, tensor) -> state.put(name, tensor.data()));
 			t.optimizer().importState(state, doc.getAsJsonObject("optimizerSteps").get(t.role()).getAsLong());
 		}
-		java.util.Map<String, byte[]> blobs = new java.util.LinkedHashMap<>();
+		Map<String, byte[]> blobs = new LinkedHashMap<>();
 		for (String name : zip.byteEntries())
 			if (name.startsWith("state/")) blobs.put(name.substring("state/".length()), zip.bytes(name));
 		return new State(plan(doc), doc.get("nextEpoch").getAsInt(),
