@@ -1,5 +1,6 @@
 package org.mnseg.inference;
 
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -241,7 +242,10 @@ public final class SlidingWindow {
 					new Shape(n, channels, patch[2], patch[1], patch[0]));
 				NDArray logits = predictor.apply(input);
 				int classes = checkOutput(logits.getShape(), n);
-				acc.add(logits.toType(DataType.FLOAT32, false).toFloatArray(), classes, origins, n);
+				// read where the engine put them: a copy of one batch's logits is tens of MB (8 LA-sized windows of
+				// 2 classes: 64 MB) on the heap and as much again in native memory, for every batch of every volume
+				FloatBuffer values = logits.toType(DataType.FLOAT32, false).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+				acc.add(values, classes, origins, n);
 			}
 			if (progress != null) progress.windowsDone(first + n, total);
 		}
@@ -344,21 +348,27 @@ public final class SlidingWindow {
 			this.weightSum = new float[grid[0] * grid[1] * grid[2]];
 		}
 
-		void add(float[] logits, int classes, int[][] origins, int n) {
+		/** Adds {@code n} windows' logits, laid out N x K x pz x py x px, at their origins. */
+		void add(FloatBuffer logits, int classes, int[][] origins, int n) {
 			if (sums == null) sums = new float[classes][weightSum.length];
 			else if (sums.length != classes)
 				throw new IllegalStateException("the predictor returned " + classes + " classes after " + sums.length);
 			int px = patch[0], py = patch[1], pz = patch[2], windowVoxels = px * py * pz;
+			float[] line = new float[px]; // one row of a window's logits at a time
 			for (int b = 0; b < n; b++) {
 				int[] o = origins[b];
 				for (int k = -1; k < classes; k++) { // k = -1: the weights themselves
 					float[] target = k < 0 ? weightSum : sums[k];
 					int src = (b * classes + Math.max(k, 0)) * windowVoxels;
 					for (int z = 0, w = 0; z < pz; z++)
-						for (int y = 0; y < py; y++) {
+						for (int y = 0; y < py; y++, w += px) {
 							int row = ((o[2] + z) * grid[1] + o[1] + y) * grid[0] + o[0];
-							for (int x = 0; x < px; x++, w++)
-								target[row + x] += k < 0 ? weights[w] : weights[w] * logits[src + w];
+							if (k < 0) {
+								for (int x = 0; x < px; x++) target[row + x] += weights[w + x];
+								continue;
+							}
+							logits.get(src + w, line, 0, px);
+							for (int x = 0; x < px; x++) target[row + x] += weights[w + x] * line[x];
 						}
 				}
 			}

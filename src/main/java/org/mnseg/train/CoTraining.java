@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SortedSet;
 
-import org.mnseg.data.LabelVolume;
 
 /**
  * M&N (and its control): both models on labeled patches for the warm-up (stage 1), then co-training (stage 2): each
@@ -124,11 +123,8 @@ final class CoTraining implements MethodTraining {
 	}
 
 	private void refreshForeground(int epoch) {
-		List<LabelVolume> predictions = trainer.predictAll(net3d, trainer.data().unlabeled(),
-			"Foreground refresh before epoch " + (epoch + 1) + " (3-D model on the unlabeled volumes)", true);
-		List<byte[]> maps = new ArrayList<>();
-		for (LabelVolume p : predictions) maps.add(p.foregroundMask());
-		foregroundMaps = maps;
+		foregroundMaps = trainer.predictAll(net3d, trainer.data().unlabeled(),
+			"Foreground refresh before epoch " + (epoch + 1) + " (3-D model on the unlabeled volumes)", true, (s, p) -> p.foregroundMask());
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
 import org.mnseg.nn.SliceViews;
@@ -202,31 +203,29 @@ final class EpochTrainer {
 
 	/** Mean foreground Dice of {@code model} on the held-out validation volumes, reported as the phase {@code phase}. */
 	double validationDice(ModelTrainer model, String phase) {
-		List<LabelVolume> predictions = predictAll(model, data.validation(), phase, false);
-		double sum = 0;
-		for (int i = 0; i < predictions.size(); i++) {
-			Sample s = data.validation().get(i);
-			CaseResult r = Evaluation.evaluate(s.id(), predictions.get(i), s.label(), data.numClasses());
-			double dice = 0;
-			for (int c = 1; c < data.numClasses(); c++) dice += r.forClass(c).dice();
-			sum += dice / (data.numClasses() - 1);
-		}
-		return sum / data.validation().size();
+		List<Double> dice = predictAll(model, data.validation(), phase, false, (s, prediction) -> {
+			CaseResult r = Evaluation.evaluate(s.id(), prediction, s.label(), data.numClasses());
+			double sum = 0;
+			for (int c = 1; c < data.numClasses(); c++) sum += r.forClass(c).dice();
+			return sum / (data.numClasses() - 1);
+		});
+		return dice.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
 	}
 
 	/**
 	 * Whole-volume predictions of every volume in {@code samples}, reported as the phase {@code phase} and timed for
 	 * the time left; {@code cancellable}: Cancel stops it between volumes (a refresh is made again on resume; a
-	 * validation after a saved checkpoint would not be, so it finishes).
+	 * validation after a saved checkpoint would not be, so it finishes). Of each prediction only what {@code keep}
+	 * makes of it stays (a score, a foreground mask), so that 150 whole-volume label maps are never held at once.
 	 */
-	List<LabelVolume> predictAll(ModelTrainer model, List<Sample> samples, String phase, boolean cancellable) {
-		java.util.ArrayList<LabelVolume> out = new java.util.ArrayList<>();
+	<T> List<T> predictAll(ModelTrainer model, List<Sample> samples, String phase, boolean cancellable, BiFunction<Sample, LabelVolume, T> keep) {
+		List<T> out = new ArrayList<>();
 		long start = System.nanoTime();
 		listener.phase(phase, 0, samples.size());
 		for (Sample s : samples) {
 			// a whole volume takes minutes on a slow computer: Cancel is heard between volumes too, not only between steps
 			if (cancellable && cancelled.getAsBoolean()) throw cancellation("while " + Character.toLowerCase(phase.charAt(0)) + phase.substring(1));
-			out.add(predict(model, s));
+			out.add(keep.apply(s, predict(model, s)));
 			listener.phase(phase, out.size(), samples.size());
 		}
 		clock.predicted(model.role(), (System.nanoTime() - start) / 1e9, voxels(samples));

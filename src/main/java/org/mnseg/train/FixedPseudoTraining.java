@@ -42,9 +42,8 @@ final class FixedPseudoTraining implements MethodTraining {
 
 	private void labelOnce() {
 		List<Sample> unlabeled = trainer.data().unlabeled();
-		List<LabelVolume> masks = trainer.predictAll(net2d, unlabeled, "Labeling the unlabeled volumes once (2-D model)", true);
-		pseudoLabeled = new ArrayList<>();
-		for (int i = 0; i < unlabeled.size(); i++) pseudoLabeled.add(new Sample(unlabeled.get(i).id(), unlabeled.get(i).image(), masks.get(i)));
+		pseudoLabeled = trainer.predictAll(net2d, unlabeled, "Labeling the unlabeled volumes once (2-D model)", true,
+			(s, labels) -> new Sample(s.id(), s.image(), labels));
 	}
 
 	/** The 2-D model's labels for the unlabeled volumes, made when stage 2 starts. */
