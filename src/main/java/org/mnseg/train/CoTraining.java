@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SortedSet;
 
-
 /**
  * M&N (and its control): both models on labeled patches for the warm-up (stage 1), then co-training (stage 2): each
  * epoch the 2-D model learns from the 3-D model's soft pseudo-labels, then the 3-D model from the 2-D model's, on
