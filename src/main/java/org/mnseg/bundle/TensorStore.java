@@ -1,6 +1,5 @@
 package org.mnseg.bundle;
 
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Collections;
@@ -8,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.mnseg.nn.EngineFloats;
 import org.mnseg.nn.Param;
 import org.mnseg.util.UserError;
 
@@ -63,7 +63,7 @@ public final class TensorStore {
 
 		@Override
 		public FloatBuffer floats() {
-			return array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+			return EngineFloats.view(array);
 		}
 
 		@Override

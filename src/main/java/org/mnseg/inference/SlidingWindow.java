@@ -1,6 +1,5 @@
 package org.mnseg.inference;
 
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.function.Function;
 
 import org.mnseg.data.LabelVolume;
 import org.mnseg.data.Volume;
+import org.mnseg.nn.EngineFloats;
 import org.mnseg.util.UserError;
 
 import ai.djl.ndarray.NDArray;
@@ -244,8 +244,7 @@ public final class SlidingWindow {
 				int classes = checkOutput(logits.getShape(), n);
 				// read where the engine put them: a copy of one batch's logits is tens of MB (8 LA-sized windows of
 				// 2 classes: 64 MB) on the heap and as much again in native memory, for every batch of every volume
-				FloatBuffer values = logits.toType(DataType.FLOAT32, false).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-				acc.add(values, classes, origins, n);
+				acc.add(EngineFloats.view(logits.toType(DataType.FLOAT32, false)), classes, origins, n);
 			}
 			if (progress != null) progress.windowsDone(first + n, total);
 		}
