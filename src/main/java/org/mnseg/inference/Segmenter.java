@@ -83,10 +83,14 @@ public final class Segmenter implements AutoCloseable {
 		return of(net, window, volumeChannels, SliceViews.AXIAL);
 	}
 
-	/** The window settings a bundle was trained with (format 1 bundles: from the fields they kept then). */
+	/**
+	 * The window a bundle was trained with (format 1 bundles: from the fields they kept then): its size, overlap and
+	 * blending. Windows per pass are not the model's but this computer's business, so they take the default whatever
+	 * the bundle's training used (bundles made before 2026-12-01 say 8).
+	 */
 	public static WindowSettings defaultWindow(BundleInfo info) {
 		BundleInfo.Window w = info.window();
-		return new WindowSettings(w.patch, w.overlap, SlidingWindow.Blending.parse(w.blending), w.batch);
+		return new WindowSettings(w.patch, w.overlap, SlidingWindow.Blending.parse(w.blending), WindowSettings.DEFAULT_BATCH);
 	}
 
 	/** The bundle's description; null for an in-memory network. */
