@@ -67,7 +67,7 @@ public final class BundleInfo {
 		public double overlap = 0.5;
 		/** uniform or gaussian */
 		public String blending = "uniform";
-		/** Windows per network call in the training run's own predictions: a record only, segmenting does not read it. */
+		/** Windows per network call. */
 		public int batch = 8;
 
 		public Window() {}

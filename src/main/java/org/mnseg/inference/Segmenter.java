@@ -83,14 +83,10 @@ public final class Segmenter implements AutoCloseable {
 		return of(net, window, volumeChannels, SliceViews.AXIAL);
 	}
 
-	/**
-	 * The window a bundle was trained with (format 1 bundles: from the fields they kept then): its size, overlap and
-	 * blending. Windows per pass are not the model's but this computer's business, so they take the default whatever
-	 * the bundle's training used (bundles made before 2026-12-01 say 8).
-	 */
+	/** The window settings a bundle was trained with (format 1 bundles: from the fields they kept then). */
 	public static WindowSettings defaultWindow(BundleInfo info) {
 		BundleInfo.Window w = info.window();
-		return new WindowSettings(w.patch, w.overlap, SlidingWindow.Blending.parse(w.blending), WindowSettings.DEFAULT_BATCH);
+		return new WindowSettings(w.patch, w.overlap, SlidingWindow.Blending.parse(w.blending), w.batch);
 	}
 
 	/** The bundle's description; null for an in-memory network. */

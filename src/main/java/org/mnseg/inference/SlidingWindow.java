@@ -32,7 +32,7 @@ import ai.djl.ndarray.types.Shape;
  * result.</li>
  * <li>Overlapping logits are averaged with UNIFORM weights (the M&amp;N reference, default) or with a GAUSSIAN that
  * favours window centres (nnU-Net: sigma = patch / 8 per axis, maximum 1, never zero).</li>
- * <li>Windows run through the network in batches (default: one window), each batch in its own NDArray sub-manager that is
+ * <li>Windows run through the network in batches (default 8), each batch in its own NDArray sub-manager that is
  * closed afterwards, so engine memory stays bounded by one batch.</li>
  * </ul>
  *

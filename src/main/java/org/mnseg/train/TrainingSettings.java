@@ -112,8 +112,8 @@ public final class TrainingSettings {
 	public double overlap = 0.5;
 	@Help("how overlapping windows are averaged at evaluation: uniform (the reference) or gaussian")
 	public String blend = "uniform";
-	@Help("windows per forward pass at evaluation and in predictions during training (more: more memory, no faster on a CPU)")
-	public int windowBatch = org.mnseg.inference.WindowSettings.DEFAULT_BATCH;
+	@Help("windows per forward pass at evaluation")
+	public int windowBatch = 8;
 
 	@Help("labeled training volumes held out for validation (never trained on, not even unlabeled); 0: none")
 	public int validation = 0;

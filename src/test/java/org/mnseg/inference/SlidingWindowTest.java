@@ -81,7 +81,7 @@ public class SlidingWindowTest {
 		assertEquals(0.5, defaults.overlap(), 0);
 		assertEquals(Blending.UNIFORM, defaults.blending());
 		assertEquals(SlidingWindow.Padding.EDGE, defaults.padding());
-		assertEquals("one window per forward pass", 1, defaults.batchSize());
+		assertEquals(8, defaults.batchSize());
 	}
 
 	@Test
