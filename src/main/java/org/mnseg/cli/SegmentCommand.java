@@ -32,7 +32,7 @@ final class SegmentCommand {
 		"  --role 3d|2d         which of the bundle's networks segments (default: the bundle's default, 3d)",
 		"  --overlap F          sliding-window overlap in [0, 1) (default: the bundle's, 0.5)",
 		"  --blend uniform|gaussian  how overlapping windows are averaged (default: the bundle's, uniform)",
-		"  --window-batch N     windows per forward pass (default 8)",
+		"  --window-batch N     windows per forward pass of a 3-D network (default 8; a 2-D network takes one window's slices per pass)",
 		"  --probabilities      also write <name>_foreground_probability (1 - P(background))",
 		"  --replace-nan VALUE  put VALUE (e.g. 0) in place of NaN and infinite voxels as a volume is read",
 		"                       (without it, such a volume is refused, naming the file and the count)",

@@ -111,7 +111,7 @@ public final class Segmenter implements AutoCloseable {
 		Volume input = normalization == null ? raw : normalization.apply(raw);
 		SlidingWindow sliding = SlidingWindow.builder(window).progress(progress).cancelWhen(cancelled).build();
 		try (NDManager m = net.manager().newSubManager()) {
-			return sliding.segment(input, x -> SliceWise.forward(net, x, false, views), m, probabilities);
+			return sliding.segment(input, x -> SliceWise.predict(net, x, views), m, probabilities);
 		} finally {
 			MemoryUsage.releaseDeadDirectBuffers(); // a batch of volumes would otherwise pile up the windows' buffers
 		}

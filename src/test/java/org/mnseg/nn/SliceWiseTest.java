@@ -1,7 +1,11 @@
 package org.mnseg.nn;
 
 import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertSame;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.Test;
 
@@ -33,6 +37,44 @@ public class SliceWiseTest {
 		try (NDManager m = NDManager.newBaseManager(); Network unet = new UNet3D(m, 1, 2, 2, 4, 1)) {
 			NDArray v = m.create(new float[8], new Shape(1, 1, 2, 2, 2));
 			assertSame(v, SliceWise.input(unet, v));
+		}
+	}
+
+	/** The row-ramp network of {@link SliceViewsTest}, noting how many slices each forward pass is given. */
+	private static final class CountingRamp extends SliceViewsTest.RowRamp {
+		final List<Long> slicesPerPass = new ArrayList<>();
+
+		CountingRamp(NDManager parent) {
+			super(parent);
+		}
+
+		@Override
+		public NDArray forward(NDArray input, boolean training) {
+			slicesPerPass.add(input.getShape().get(0));
+			return super.forward(input, training);
+		}
+	}
+
+	@Test
+	public void predictionGivesA2dNetworkOneWindowAtATimeAndKeepsNothingButTheLogits() {
+		for (SliceViews views : new SliceViews[] { SliceViews.AXIAL, SliceViews.ALL }) {
+			try (NDManager m = NDManager.newBaseManager(); CountingRamp net = new CountingRamp(m); NDManager batch = m.newSubManager()) {
+				NDArray windows = batch.arange(0f, 3 * 4 * 3 * 5f).div(60f).reshape(3, 1, 4, 3, 5); // 3 windows, Z = 4
+				NDArray whole = SliceWise.forward(net, windows, false, views);
+				net.slicesPerPass.clear();
+				int before = OpsTest.count(batch);
+
+				NDArray logits = SliceWise.predict(net, windows, views);
+
+				assertEquals("only the logits stay with the batch", before + 1, OpsTest.count(batch));
+				assertArrayEquals(whole.getShape().getShape(), logits.getShape().getShape());
+				assertArrayEquals(whole.toFloatArray(), logits.toFloatArray(), 0f);
+				// a window's slices per pass: Z = 4 axial, then (views ALL) Y = 3 coronal and X = 5 sagittal
+				List<Long> perWindow = views == SliceViews.AXIAL ? List.of(4L) : List.of(4L, 3L, 5L);
+				List<Long> expected = new ArrayList<>();
+				for (int w = 0; w < 3; w++) expected.addAll(perWindow);
+				assertEquals(expected, net.slicesPerPass);
+			}
 		}
 	}
 }
