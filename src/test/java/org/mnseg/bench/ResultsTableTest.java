@@ -35,6 +35,18 @@ public class ResultsTableTest {
 	}
 
 	@Test
+	public void otherBenchmarksJsonWithAMeanIsNotARow() throws Exception {
+		Path dir = tmp.getRoot().toPath();
+		result(dir, "la2x", "labeled-only-labeled8-cpu.json", 8, 0.887);
+		// bench-annotate-next writes such a file beside the grid's folders; it once stopped the table with an exception
+		Files.writeString(dir.resolve("annotate-next-hippocampus-bundle.json"), "{\"method\": \"mn\", \"mean\": {\"dice\": 0.5}}");
+		result(dir, "la2x", "notes.json", 8, 0.5);
+		String table = ResultsTable.render(dir);
+		assertTrue(table, table.contains("| la2x | 8 | labeled-only | cpu | 120 | 88.70 |"));
+		assertTrue(table, !table.contains("| 50.00 |"));
+	}
+
+	@Test
 	public void rowsNameTheirCommitAndSeededRunsAppearOnlyAsTheirSummary() throws Exception {
 		Path dir = tmp.getRoot().toPath();
 		Path la = Files.createDirectories(dir.resolve("la2x"));

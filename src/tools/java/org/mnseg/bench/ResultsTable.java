@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.mnseg.util.AtomicFiles;
@@ -34,12 +35,20 @@ public final class ResultsTable {
 		System.out.print(table);
 	}
 
+	/** A grid row is {@code <dir>/<dataset>/<method>-labeled<N>-<preset>.json}. */
+	private static boolean isGridRow(Path dir, Path file) {
+		return dir.relativize(file).getNameCount() == 2 && GRID_FILE.matcher(file.getFileName().toString()).matches();
+	}
+
+	private static final Pattern GRID_FILE = Pattern.compile(".+-labeled\\d+-[^.]+\\.json");
+
 	public static String render(Path dir) throws IOException {
 		List<JsonObject> rows = new ArrayList<>();
 		try (Stream<Path> files = Files.walk(dir)) {
-			// the seeded runs under seeds/ are summarised from seeds.json below, not as single rows
+			// the seeded runs under seeds/ are summarised from seeds.json below, not as single rows; other benchmarks'
+			// JSON files (annotate-next, suggest, ...) may carry a "mean" too but are not grid rows
 			Path seedRuns = dir.resolve("seeds");
-			for (Path f : files.filter(p -> p.toString().endsWith(".json") && !p.startsWith(seedRuns)).sorted().toList()) {
+			for (Path f : files.filter(p -> isGridRow(dir, p) && !p.startsWith(seedRuns)).sorted().toList()) {
 				JsonElement e = Json.read(f);
 				if (e.isJsonObject() && e.getAsJsonObject().has("mean") && e.getAsJsonObject().has("method")) {
 					JsonObject o = e.getAsJsonObject().deepCopy();
