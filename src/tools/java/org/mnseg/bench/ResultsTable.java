@@ -35,7 +35,11 @@ public final class ResultsTable {
 		System.out.print(table);
 	}
 
-	/** A grid row is {@code <dir>/<dataset>/<method>-labeled<N>-<preset>.json}. */
+	/**
+	 * A grid row is {@code <dir>/<dataset>/<method>-labeled<N>-<preset>.json}. The seeded runs one level deeper
+	 * ({@code seeds/<dataset>/}) are summarised from seeds.json instead, and other benchmarks' JSON files beside the
+	 * folders (annotate-next, suggest) may carry a "mean" but are not rows.
+	 */
 	private static boolean isGridRow(Path dir, Path file) {
 		return dir.relativize(file).getNameCount() == 2 && GRID_FILE.matcher(file.getFileName().toString()).matches();
 	}
@@ -45,10 +49,7 @@ public final class ResultsTable {
 	public static String render(Path dir) throws IOException {
 		List<JsonObject> rows = new ArrayList<>();
 		try (Stream<Path> files = Files.walk(dir)) {
-			// the seeded runs under seeds/ are summarised from seeds.json below, not as single rows; other benchmarks'
-			// JSON files (annotate-next, suggest, ...) may carry a "mean" too but are not grid rows
-			Path seedRuns = dir.resolve("seeds");
-			for (Path f : files.filter(p -> isGridRow(dir, p) && !p.startsWith(seedRuns)).sorted().toList()) {
+			for (Path f : files.filter(p -> isGridRow(dir, p)).sorted().toList()) {
 				JsonElement e = Json.read(f);
 				if (e.isJsonObject() && e.getAsJsonObject().has("mean") && e.getAsJsonObject().has("method")) {
 					JsonObject o = e.getAsJsonObject().deepCopy();
