@@ -113,7 +113,7 @@ public final class TrainingSettings {
 	@Help("how overlapping windows are averaged at evaluation: uniform (the reference) or gaussian")
 	public String blend = "uniform";
 	@Help("windows per forward pass of the 3-D network at evaluation (a 2-D network takes one window's slices per pass)")
-	public int windowBatch = 8;
+	public int windowBatch = org.mnseg.inference.WindowSettings.DEFAULT_BATCH;
 
 	@Help("labeled training volumes held out for validation (never trained on, not even unlabeled); 0: none")
 	public int validation = 0;

@@ -48,7 +48,7 @@ public final class ResultsTable {
 
 	public static String render(Path dir) throws IOException {
 		List<JsonObject> rows = new ArrayList<>();
-		try (Stream<Path> files = Files.walk(dir)) {
+		try (Stream<Path> files = Files.walk(dir, 2)) {
 			for (Path f : files.filter(p -> isGridRow(dir, p)).sorted().toList()) {
 				JsonElement e = Json.read(f);
 				if (e.isJsonObject() && e.getAsJsonObject().has("mean") && e.getAsJsonObject().has("method")) {
