@@ -109,6 +109,12 @@ public final class FineTunedNetwork implements Network {
 		return base.spatialDims();
 	}
 
+	/** LoRA's dropout draws per element: the base network decides. */
+	@Override
+	public boolean samplesIndependentInTraining() {
+		return base.samplesIndependentInTraining();
+	}
+
 	@Override
 	public int inChannels() {
 		return base.inChannels();

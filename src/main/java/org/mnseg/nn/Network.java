@@ -33,6 +33,15 @@ public interface Network extends AutoCloseable {
 	/** Logits N x numClasses x (spatial shape of the input). {@code training} switches dropout and the like. */
 	NDArray forward(NDArray input, boolean training);
 
+	/**
+	 * Whether a training forward pass computes each sample of a batch on its own and changes no state, so that a batch
+	 * can be taken in parts with the same gradients ({@code --pass-slices2d}). Batch norm in training mode couples the
+	 * samples through the batch's statistics and updates its running ones.
+	 */
+	default boolean samplesIndependentInTraining() {
+		return false;
+	}
+
 	/** All parameters in a stable order with unique names. */
 	List<Param> params();
 

@@ -75,6 +75,12 @@ public final class UNet3D extends AbstractNetwork {
 		return 1 << (levels - 1);
 	}
 
+	/** Instance norm: each patch is normalised on its own. */
+	@Override
+	public boolean samplesIndependentInTraining() {
+		return true;
+	}
+
 	@Override
 	public NDArray forward(NDArray input, boolean training) {
 		checkInput(input);

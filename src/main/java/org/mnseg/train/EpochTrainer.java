@@ -21,7 +21,6 @@ import org.mnseg.util.MemoryUsage;
 import org.mnseg.util.ResidentMemorySampler;
 import org.mnseg.util.UserError;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -166,9 +165,8 @@ final class EpochTrainer {
 				viewXs.add(xv);
 				viewTargets.add(tv);
 			}
-			// dropout and drop-path draw from the engine's generator: seed it per step so a resumed run repeats them
-			Engine.getInstance().setRandomSeed((int) StepRandom.of(settings.seed, SLICES + 1, roleKey, epoch, step).nextLong());
-			return student.step(viewXs, viewTargets, bl, lr);
+			// dropout and drop-path draw from the engine's generator: seeded per step so a resumed run repeats them
+			return student.step(viewXs, viewTargets, bl, lr, (int) StepRandom.of(settings.seed, SLICES + 1, roleKey, epoch, step).nextLong());
 		}
 	}
 

@@ -1,6 +1,8 @@
 package org.mnseg.train;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 import org.mnseg.nn.AdamW;
 import org.mnseg.nn.EngineScalar;
@@ -18,6 +20,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 
 /**
@@ -35,15 +39,21 @@ public final class ModelTrainer implements AutoCloseable {
 	private final double weightDice;
 	/** The orientations a 2-D network reads patches in (always {@link SliceViews#AXIAL} for a 3-D network). */
 	private final SliceViews views;
+	/** Most slices a 2-D network's training pass holds activations for ({@link #backwardInPasses}); 0: the whole batch. */
+	private final int passSlices;
 
 	public ModelTrainer(String role, Network net, LrSchedule schedule, double weightDecay, double weightCe, double weightDice) {
-		this(role, net, SliceViews.AXIAL, schedule, weightDecay, weightCe, weightDice);
+		this(role, net, SliceViews.AXIAL, 0, schedule, weightDecay, weightCe, weightDice);
 	}
 
-	public ModelTrainer(String role, Network net, SliceViews views, LrSchedule schedule, double weightDecay, double weightCe, double weightDice) {
+	public ModelTrainer(String role, Network net, SliceViews views, int passSlices, LrSchedule schedule, double weightDecay, double weightCe,
+		double weightDice) {
+		if (passSlices < 0) throw new IllegalArgumentException("passSlices must be 0 (the whole batch) or more, got " + passSlices);
 		this.role = role;
 		this.net = net;
 		this.views = net.spatialDims() == 2 ? views : SliceViews.AXIAL;
+		// a network that normalises over the batch in training (SegFormer's decode head) takes its batch whole
+		this.passSlices = net.spatialDims() == 2 && net.samplesIndependentInTraining() ? passSlices : 0;
 		this.schedule = schedule;
 		this.optimizer = new AdamW(net.params(), (float) weightDecay);
 		this.weightCe = weightCe;
@@ -86,7 +96,7 @@ public final class ModelTrainer implements AutoCloseable {
 	public double stepOnLabels(float[] images, long[] imageShape, byte[] labels, double lr) {
 		try (NDManager step = net.manager().newSubManager()) {
 			NDArray x = step.create(images, new Shape(imageShape));
-			return step(x, oneHot(step, labels, imageShape), (int) imageShape[0], lr);
+			return step(List.of(x), List.of(oneHot(step, labels, imageShape)), (int) imageShape[0], lr, 0);
 		}
 	}
 
@@ -98,24 +108,31 @@ public final class ModelTrainer implements AutoCloseable {
 
 	/**
 	 * One optimisation step with M&N's mixed loss: the first {@code nLabeled} patches of the batch have one-hot targets
-	 * (L_l), the rest soft pseudo-labels (L_u); L = b_l/B L_l + b_u/B L_u, each of the form w_ce KL + w_dice Dice.
+	 * (L_l), the rest soft pseudo-labels (L_u); L = b_l/B L_l + b_u/B L_u, each of the form w_ce KL + w_dice Dice. A 2-D
+	 * network reading several views gets the batch once per view: {@code xs} and {@code targets} hold it per view
+	 * (slicing axis at the depth position, as {@link SliceViews.View#of} turns it), and the loss is the mean of the
+	 * views' losses, so each orientation learns on its own terms.
 	 *
-	 * @param x N x C x Z x Y x X patches in the caller's step manager
-	 * @param target N x K x Z x Y x X targets (no gradient flows into them)
+	 * @param xs N x C x Z x Y x X patches per view, in the caller's step manager
+	 * @param targets N x K x Z x Y x X targets per view (no gradient flows into them)
+	 * @param randomSeed seeds the engine's generator (dropout, drop-path) so that a resumed run repeats the step
 	 * @return the loss before the update
 	 */
-	public double step(NDArray x, NDArray target, int nLabeled, double lr) {
-		return step(List.of(x), List.of(target), nLabeled, lr);
+	public double step(List<NDArray> xs, List<NDArray> targets, int nLabeled, double lr, int randomSeed) {
+		double value = backward(xs, targets, nLabeled, randomSeed);
+		optimizer.step((float) lr);
+		return value;
 	}
 
-	/**
-	 * As {@link #step(NDArray, NDArray, int, double)} for a 2-D network that reads several views: {@code xs} and
-	 * {@code targets} hold the batch once per view (slicing axis at the depth position, as {@link SliceViews.View#of}
-	 * turns it), and the loss is the mean of the views' losses, so each orientation learns on its own terms.
-	 */
-	public double step(List<NDArray> xs, List<NDArray> targets, int nLabeled, double lr) {
-		double value;
-		try (GradientCollector gc = Engine.getEngine(net.manager().getEngine().getEngineName()).newGradientCollector()) {
+	/** The loss of {@link #step}, its gradients left on the parameters for the optimiser. */
+	double backward(List<NDArray> xs, List<NDArray> targets, int nLabeled, int randomSeed) {
+		return passSlices > 0 && sliceCount(xs.get(0)) > passSlices ? backwardInPasses(xs, targets, nLabeled, randomSeed)
+			: backwardWhole(xs, targets, nLabeled, randomSeed);
+	}
+
+	private double backwardWhole(List<NDArray> xs, List<NDArray> targets, int nLabeled, int randomSeed) {
+		Engine.getInstance().setRandomSeed(randomSeed);
+		try (GradientCollector gc = newGradientCollector()) {
 			NDArray loss = null;
 			for (int v = 0; v < xs.size(); v++) {
 				NDArray viewLoss = mixedLoss(SliceWise.forward(net, xs.get(v), true), targets.get(v), nLabeled);
@@ -123,10 +140,73 @@ public final class ModelTrainer implements AutoCloseable {
 			}
 			if (xs.size() > 1) loss = loss.div(EngineScalar.of(loss, xs.size()));
 			gc.backward(loss);
+			return loss.getFloat();
+		}
+	}
+
+	/**
+	 * The same gradients as {@link #backwardWhole} (up to rounding) with a 2-D network's activations held for at most
+	 * {@link #passSlices} slices at a time, for one more forward pass. The loss cannot be split by slices (its Dice term
+	 * sums over the whole batch), so it is taken on logits computed without a graph; its gradient with respect to those
+	 * logits is then sent back through each pass of slices recomputed with one. Each pass reseeds the engine's generator
+	 * the same way both times, so dropout draws the same mask in the recomputation.
+	 */
+	private double backwardInPasses(List<NDArray> xs, List<NDArray> targets, int nLabeled, int randomSeed) {
+		List<NDArray> slices = new ArrayList<>(), logits = new ArrayList<>();
+		for (NDArray x : xs) {
+			NDArray s = SliceWise.toSlices(SliceWise.input(net, x));
+			slices.add(s);
+			NDList passes = new NDList();
+			forEachPass(s, randomSeed, (pass, in) -> passes.add(Ops.scoped(in, (p, scratch) -> net.forward(p, true))));
+			NDArray all = NDArrays.concat(passes, 0);
+			passes.close();
+			all.setRequiresGradient(true);
+			logits.add(all);
+		}
+		double value;
+		try (GradientCollector gc = newGradientCollector()) {
+			NDArray loss = null;
+			for (int v = 0; v < xs.size(); v++) {
+				Shape shape = xs.get(v).getShape();
+				NDArray viewLoss = mixedLoss(SliceWise.fromSlices(logits.get(v), shape.get(0), shape.get(2)), targets.get(v), nLabeled);
+				loss = loss == null ? viewLoss : loss.add(viewLoss);
+			}
+			if (xs.size() > 1) loss = loss.div(EngineScalar.of(loss, xs.size()));
+			gc.backward(loss);
 			value = loss.getFloat();
 		}
-		optimizer.step((float) lr);
+		for (int v = 0; v < xs.size(); v++) {
+			NDArray gradient = logits.get(v).getGradient();
+			forEachPass(slices.get(v), randomSeed, (pass, in) -> {
+				try (NDManager scratch = in.getManager().newSubManager(); GradientCollector gc = newGradientCollector()) {
+					in.tempAttach(scratch);
+					NDArray out = net.forward(in, true);
+					NDArray passGradient = gradient.get(pass);
+					passGradient.attach(scratch);
+					JniUtils.backward((PtNDArray) out, (PtNDArray) passGradient, false, false);
+				}
+			});
+		}
 		return value;
+	}
+
+	/** Runs {@code pass} on consecutive groups of at most {@link #passSlices} slices, the engine reseeded per group. */
+	private void forEachPass(NDArray slices, int randomSeed, BiConsumer<NDIndex, NDArray> pass) {
+		long n = slices.getShape().get(0);
+		for (long start = 0, k = 0; start < n; start += passSlices, k++) {
+			NDIndex range = new NDIndex(start + ":" + Math.min(n, start + passSlices));
+			Engine.getInstance().setRandomSeed((int) (randomSeed + k));
+			pass.accept(range, slices.get(range));
+		}
+	}
+
+	private static long sliceCount(NDArray x) {
+		Shape s = x.getShape();
+		return s.get(0) * s.get(2);
+	}
+
+	private GradientCollector newGradientCollector() {
+		return Engine.getEngine(net.manager().getEngine().getEngineName()).newGradientCollector();
 	}
 
 	/** L = b_l/B L_l + b_u/B L_u over a batch whose first {@code nLabeled} patches are the labeled ones. */

@@ -119,6 +119,8 @@ public final class TrainingPlan {
 		require(s.iterationsPerEpoch >= 1, "--iterations-per-epoch must be at least 1, got " + s.iterationsPerEpoch + ".");
 		require(s.batchSize >= 1, "--batch-size must be at least 1, got " + s.batchSize + ".");
 		require(s.windowBatch >= 1, "--window-batch must be at least 1, got " + s.windowBatch + ".");
+		require(s.slices2d >= 0 && s.passSlices2d >= 0, "--slices2d and --pass-slices2d must be 0 (all slices) or more, got " + s.slices2d + " and "
+			+ s.passSlices2d + ".");
 		require(positiveRate(s.lr3d) && positiveRate(s.lr2d), "Learning rates must be finite numbers above 0, got --lr3d " + s.lr3d + ", --lr2d "
 			+ s.lr2d + ".");
 		require(Double.isFinite(s.weightDecay) && s.weightDecay >= 0, "--weight-decay must be 0 or more, got " + s.weightDecay + ".");

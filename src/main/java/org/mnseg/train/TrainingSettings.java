@@ -39,6 +39,9 @@ public final class TrainingSettings {
 	public String views2d = "axial";
 	@Help("slices of each patch (per orientation) the 2-D model trains on per step; 0: every slice")
 	public int slices2d = 0;
+	@Help("most slices the 2-D model holds activations for in one training pass; a larger batch is taken in several passes with the "
+		+ "same gradients, for less memory and one more forward pass per step; 0: the whole batch in one pass")
+	public int passSlices2d = 0;
 
 	// M&N co-training
 	@Help("epochs of the labeled warm-up (stage 1); -1: --stage-one-fraction of the epochs")

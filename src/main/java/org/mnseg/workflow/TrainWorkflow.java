@@ -186,7 +186,7 @@ public final class TrainWorkflow {
 					net = FineTuner.apply(net, new FineTuning(FineTuning.Strategy.parse(c.fineTuning), c.loraRank, c.loraAlpha, c.loraDropout,
 						c.loraMerge), c.seed);
 					SliceWise.requireSlicesFit(net, c.patch, data.inChannels(), SliceViews.parse(c.views2d));
-					net2d = new ModelTrainer("2d", net, SliceViews.parse(c.views2d), schedule(plan, c.lr2d), c.weightDecay, c.lossWeightCe,
+					net2d = new ModelTrainer("2d", net, SliceViews.parse(c.views2d), c.passSlices2d, schedule(plan, c.lr2d), c.weightDecay, c.lossWeightCe,
 						c.lossWeightDice);
 				}
 				return new Networks(net3d, net2d);

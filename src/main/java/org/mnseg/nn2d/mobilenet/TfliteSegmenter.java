@@ -125,6 +125,12 @@ public abstract class TfliteSegmenter extends AbstractNetwork implements FineTun
 		return stride();
 	}
 
+	/** The published graphs have their batch norms folded into the convolutions; decoders added here use instance norm. */
+	@Override
+	public boolean samplesIndependentInTraining() {
+		return true;
+	}
+
 	/** Runs the pretrained graph up to one tensor. */
 	protected final NDArray runTo(NDArray rgb, int tensor, boolean training) {
 		return graph.run(rgb, new int[] { tensor }, training).get(tensor);
