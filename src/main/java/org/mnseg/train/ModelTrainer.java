@@ -153,6 +153,7 @@ public final class ModelTrainer implements AutoCloseable {
 	 */
 	private double backwardInPasses(List<NDArray> xs, List<NDArray> targets, int nLabeled, int randomSeed) {
 		List<NDArray> slices = new ArrayList<>(), logits = new ArrayList<>();
+		JniUtils.setGradMode(false); // the first forward pass records no graph, on whatever thread (see EngineThreads)
 		for (NDArray x : xs) {
 			NDArray s = SliceWise.toSlices(SliceWise.input(net, x));
 			slices.add(s);
