@@ -67,7 +67,7 @@ public final class PassSlicesBenchmark {
 		}
 		double whole = median(seconds.get(passes[0]));
 		StringBuilder md = new StringBuilder("# Training the 2-D partner in passes of slices: time per step\n\n`scripts/bench-pass-slices`, commit `"
-			+ Version.commit() + "`, " + threads + " threads, " + warmup + " warm-up and " + rounds
+			+ shortCommit() + "`, " + threads + " threads, " + warmup + " warm-up and " + rounds
 			+ " alternated rounds. The ImageNet-encoder UNet (LoRA, slice zoom 2), one step on 2 hippocampus patches x 16 slices of 48 x 32 "
 			+ "(32 slices of 96 x 64 after the zoom). The ratio is against the first setting.\n\n"
 			+ "| slices per pass | median s per step | fastest s | x " + label(passes[0]) + " |\n|---|---|---|---|\n");
