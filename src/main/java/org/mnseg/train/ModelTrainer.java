@@ -3,6 +3,7 @@ package org.mnseg.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
 
 import org.mnseg.nn.AdamW;
 import org.mnseg.nn.EngineScalar;
@@ -132,13 +133,18 @@ public final class ModelTrainer implements AutoCloseable {
 
 	private double backwardWhole(List<NDArray> xs, List<NDArray> targets, int nLabeled, int randomSeed) {
 		Engine.getInstance().setRandomSeed(randomSeed);
+		return backwardOfViews(v -> SliceWise.forward(net, xs.get(v), true), targets, nLabeled);
+	}
+
+	/** Backward from the mean of the views' mixed losses, each view's logits made by {@code logits}; returns the loss. */
+	private double backwardOfViews(IntFunction<NDArray> logits, List<NDArray> targets, int nLabeled) {
 		try (GradientCollector gc = newGradientCollector()) {
 			NDArray loss = null;
-			for (int v = 0; v < xs.size(); v++) {
-				NDArray viewLoss = mixedLoss(SliceWise.forward(net, xs.get(v), true), targets.get(v), nLabeled);
+			for (int v = 0; v < targets.size(); v++) {
+				NDArray viewLoss = mixedLoss(logits.apply(v), targets.get(v), nLabeled);
 				loss = loss == null ? viewLoss : loss.add(viewLoss);
 			}
-			if (xs.size() > 1) loss = loss.div(EngineScalar.of(loss, xs.size()));
+			if (targets.size() > 1) loss = loss.div(EngineScalar.of(loss, targets.size()));
 			gc.backward(loss);
 			return loss.getFloat();
 		}
@@ -164,18 +170,8 @@ public final class ModelTrainer implements AutoCloseable {
 			all.setRequiresGradient(true);
 			logits.add(all);
 		}
-		double value;
-		try (GradientCollector gc = newGradientCollector()) {
-			NDArray loss = null;
-			for (int v = 0; v < xs.size(); v++) {
-				Shape shape = xs.get(v).getShape();
-				NDArray viewLoss = mixedLoss(SliceWise.fromSlices(logits.get(v), shape.get(0), shape.get(2)), targets.get(v), nLabeled);
-				loss = loss == null ? viewLoss : loss.add(viewLoss);
-			}
-			if (xs.size() > 1) loss = loss.div(EngineScalar.of(loss, xs.size()));
-			gc.backward(loss);
-			value = loss.getFloat();
-		}
+		double value = backwardOfViews(v -> SliceWise.fromSlices(logits.get(v), xs.get(v).getShape().get(0), xs.get(v).getShape().get(2)), targets,
+			nLabeled);
 		for (int v = 0; v < xs.size(); v++) {
 			NDArray gradient = logits.get(v).getGradient();
 			forEachPass(slices.get(v), randomSeed, (pass, in) -> {
