@@ -1,5 +1,8 @@
 package org.mnseg.nn;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -35,10 +38,34 @@ public final class SliceWise {
 
 	/** Logits of any network on 3-D input: a 3-D network directly, a 2-D network slice by slice along Z. */
 	public static NDArray forward(Network net, NDArray volumes, boolean training) {
+		return forward(net, volumes, training, 0);
+	}
+
+	/**
+	 * As {@link #forward(Network, NDArray, boolean)}, a 2-D network taking at most {@code passSlices} slices per pass
+	 * (0: all at once) and each pass's intermediates freed before the next. Without a graph that bounds the memory of a
+	 * forward pass; a pass of a batch-normalising network in training would see other batch statistics.
+	 */
+	public static NDArray forward(Network net, NDArray volumes, boolean training, int passSlices) {
 		if (net.spatialDims() == 3) return net.forward(volumes, training);
 		NDArray x = input(net, volumes);
 		Shape s = x.getShape();
-		return fromSlices(net.forward(toSlices(x), training), s.get(0), s.get(2));
+		NDArray slices = toSlices(x);
+		List<NDIndex> passes = passes(slices.getShape().get(0), passSlices);
+		if (passes.size() == 1) return fromSlices(net.forward(slices, training), s.get(0), s.get(2));
+		NDList logits = new NDList();
+		for (NDIndex pass : passes) logits.add(Ops.scoped(slices.get(pass), (p, scratch) -> net.forward(p, training)));
+		NDArray joined = NDArrays.concat(logits, 0);
+		logits.close();
+		return fromSlices(joined, s.get(0), s.get(2));
+	}
+
+	/** Consecutive ranges of at most {@code passSlices} of {@code n} slices; one range of all where passSlices is 0. */
+	public static List<NDIndex> passes(long n, int passSlices) {
+		if (passSlices <= 0 || n <= passSlices) return List.of(new NDIndex(":"));
+		List<NDIndex> ranges = new ArrayList<>();
+		for (long start = 0; start < n; start += passSlices) ranges.add(new NDIndex(start + ":" + Math.min(n, start + passSlices)));
+		return ranges;
 	}
 
 	/**
@@ -68,11 +95,16 @@ public final class SliceWise {
 	 * prediction and pseudo-labels use; training takes each view's loss on its own instead).
 	 */
 	public static NDArray forward(Network net, NDArray volumes, boolean training, SliceViews views) {
-		if (net.spatialDims() == 3 || views.count() == 1) return forward(net, volumes, training);
+		return forward(net, volumes, training, views, 0);
+	}
+
+	/** As {@link #forward(Network, NDArray, boolean, SliceViews)} in passes of slices: {@link #forward(Network, NDArray, boolean, int)}. */
+	public static NDArray forward(Network net, NDArray volumes, boolean training, SliceViews views, int passSlices) {
+		if (net.spatialDims() == 3 || views.count() == 1) return forward(net, volumes, training, passSlices);
 		NDArray sum = null;
 		for (int v = 0; v < views.count(); v++) {
 			SliceViews.View view = views.view(v);
-			NDArray p = view.back(forward(net, view.of(volumes), training)).softmax(1);
+			NDArray p = view.back(forward(net, view.of(volumes), training, passSlices)).softmax(1);
 			sum = sum == null ? p : sum.add(p);
 		}
 		// the floor keeps the log finite where every view gives a class zero probability

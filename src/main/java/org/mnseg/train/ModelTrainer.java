@@ -40,7 +40,10 @@ public final class ModelTrainer implements AutoCloseable {
 	private final double weightDice;
 	/** The orientations a 2-D network reads patches in (always {@link SliceViews#AXIAL} for a 3-D network). */
 	private final SliceViews views;
-	/** Most slices a 2-D network's training pass holds activations for ({@link #backwardInPasses}); 0: the whole batch. */
+	/**
+	 * Most slices a 2-D network takes per pass when it teaches, and when it trains if its samples are independent in
+	 * training ({@link #backwardInPasses}); 0: the whole batch at once.
+	 */
 	private final int passSlices;
 
 	public ModelTrainer(String role, Network net, LrSchedule schedule, double weightDecay, double weightCe, double weightDice) {
@@ -53,8 +56,7 @@ public final class ModelTrainer implements AutoCloseable {
 		this.role = role;
 		this.net = net;
 		this.views = net.spatialDims() == 2 ? views : SliceViews.AXIAL;
-		// a network that normalises over the batch in training (SegFormer's decode head) takes its batch whole
-		this.passSlices = net.spatialDims() == 2 && net.samplesIndependentInTraining() ? passSlices : 0;
+		this.passSlices = net.spatialDims() == 2 ? passSlices : 0;
 		this.schedule = schedule;
 		this.optimizer = new AdamW(net.params(), (float) weightDecay);
 		this.weightCe = weightCe;
@@ -127,8 +129,9 @@ public final class ModelTrainer implements AutoCloseable {
 
 	/** The loss of {@link #step}, its gradients left on the parameters for the optimiser. */
 	double backward(List<NDArray> xs, List<NDArray> targets, int nLabeled, int randomSeed) {
-		return passSlices > 0 && sliceCount(xs.get(0)) > passSlices ? backwardInPasses(xs, targets, nLabeled, randomSeed)
-			: backwardWhole(xs, targets, nLabeled, randomSeed);
+		// a network that normalises over the batch in training (SegFormer's decode head) takes its batch whole
+		boolean inPasses = passSlices > 0 && net.samplesIndependentInTraining() && sliceCount(xs.get(0)) > passSlices;
+		return inPasses ? backwardInPasses(xs, targets, nLabeled, randomSeed) : backwardWhole(xs, targets, nLabeled, randomSeed);
 	}
 
 	private double backwardWhole(List<NDArray> xs, List<NDArray> targets, int nLabeled, int randomSeed) {
@@ -189,11 +192,10 @@ public final class ModelTrainer implements AutoCloseable {
 
 	/** Runs {@code pass} on consecutive groups of at most {@link #passSlices} slices, the engine reseeded per group. */
 	private void forEachPass(NDArray slices, int randomSeed, BiConsumer<NDIndex, NDArray> pass) {
-		long n = slices.getShape().get(0);
-		for (long start = 0, k = 0; start < n; start += passSlices, k++) {
-			NDIndex range = new NDIndex(start + ":" + Math.min(n, start + passSlices));
-			Engine.getInstance().setRandomSeed((int) (randomSeed + k));
-			pass.accept(range, slices.get(range));
+		List<NDIndex> ranges = SliceWise.passes(slices.getShape().get(0), passSlices);
+		for (int k = 0; k < ranges.size(); k++) {
+			Engine.getInstance().setRandomSeed(randomSeed + k);
+			pass.accept(ranges.get(k), slices.get(ranges.get(k)));
 		}
 	}
 
@@ -223,7 +225,7 @@ public final class ModelTrainer implements AutoCloseable {
 	 * backward pass until the step ends.
 	 */
 	public NDArray teach(NDArray x) {
-		return Ops.scoped(x, (in, scratch) -> SliceWise.forward(net, in, false, views).softmax(1).stopGradient());
+		return Ops.scoped(x, (in, scratch) -> SliceWise.forward(net, in, false, views, passSlices).softmax(1).stopGradient());
 	}
 
 	/** L = w_ce * KL(target || softmax) + w_dice * squared Dice, as the reference code computes L_l and L_u. */

@@ -161,4 +161,15 @@ public class ModelTrainerTest {
 			assertClose("passes asked of SegFormer", whole, asked, 0f);
 		}
 	}
+
+	@Test
+	public void aTeacherInPassesOfSlicesGivesTheSamePseudoLabels() {
+		try (NDManager root = NDManager.newBaseManager(); NDManager step = root.newSubManager(); Network net = mobileNetUNet(root, "lora", 0.1)) {
+			NDArray x = batch(step).get(0);
+			float[] whole = new ModelTrainer("2d", net, SliceViews.AXIAL, 0, new LrSchedule(1e-3, 0, 1, 2), 0, 1, 1).teach(x).toFloatArray();
+			NDArray inPasses = new ModelTrainer("2d", net, SliceViews.AXIAL, 4, new LrSchedule(1e-3, 0, 1, 2), 0, 1, 1).teach(x);
+			assertArrayEquals(new long[] { 2, 3, 5, 32, 32 }, inPasses.getShape().getShape());
+			assertArrayEquals(whole, inPasses.toFloatArray(), 1e-5f);
+		}
+	}
 }
