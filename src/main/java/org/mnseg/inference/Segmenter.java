@@ -36,9 +36,11 @@ public final class Segmenter implements AutoCloseable {
 	private final BundleInfo info;
 	/** The manager this segmenter owns (and closes with the network); null when the network is the caller's. */
 	private final NDManager owned;
+	/** Most slices a 2-D network takes per forward pass (0: one window's slices at once). */
+	private final int passSlices;
 
 	private Segmenter(Network net, Normalization normalization, WindowSettings window, int inChannels, SliceViews views, BundleInfo info,
-			NDManager owned) {
+			NDManager owned, int passSlices) {
 		this.net = net;
 		this.normalization = normalization;
 		this.window = window;
@@ -46,6 +48,7 @@ public final class Segmenter implements AutoCloseable {
 		this.views = views;
 		this.info = info;
 		this.owned = owned;
+		this.passSlices = passSlices;
 	}
 
 	/** Segments with the network of {@code role} in the bundle ({@code null}: the bundle's default). */
@@ -55,7 +58,7 @@ public final class Segmenter implements AutoCloseable {
 
 	private Segmenter(ModelBundle bundle, String role, NDManager manager, WindowSettings window) {
 		this(instantiate(bundle, role, manager), Normalization.parse(bundle.info().normalization), window, bundle.info().inChannels,
-				SliceViews.parse(bundle.info().views2d), bundle.info(), manager);
+				SliceViews.parse(bundle.info().views2d), bundle.info(), manager, 0);
 	}
 
 	private static Network instantiate(ModelBundle bundle, String role, NDManager manager) {
@@ -75,7 +78,12 @@ public final class Segmenter implements AutoCloseable {
 	 * @param views          the orientations a 2-D network reads the volumes in
 	 */
 	public static Segmenter of(Network net, WindowSettings window, int volumeChannels, SliceViews views) {
-		return new Segmenter(net, null, window, volumeChannels, views, null, null);
+		return of(net, window, volumeChannels, views, 0);
+	}
+
+	/** As {@link #of(Network, WindowSettings, int, SliceViews)}, a 2-D network taking at most {@code passSlices} slices per pass. */
+	public static Segmenter of(Network net, WindowSettings window, int volumeChannels, SliceViews views, int passSlices) {
+		return new Segmenter(net, null, window, volumeChannels, views, null, null, passSlices);
 	}
 
 	/** {@link #of(Network, WindowSettings, int, SliceViews)} reading axial slices (a 3-D network reads the volume). */
@@ -111,7 +119,7 @@ public final class Segmenter implements AutoCloseable {
 		Volume input = normalization == null ? raw : normalization.apply(raw);
 		SlidingWindow sliding = SlidingWindow.builder(window).progress(progress).cancelWhen(cancelled).build();
 		try (NDManager m = net.manager().newSubManager()) {
-			return sliding.segment(input, x -> SliceWise.predict(net, x, views), m, probabilities);
+			return sliding.segment(input, x -> SliceWise.predict(net, x, views, passSlices), m, probabilities);
 		} finally {
 			MemoryUsage.releaseDeadDirectBuffers(); // a batch of volumes would otherwise pile up the windows' buffers
 		}

@@ -76,12 +76,17 @@ public final class SliceWise {
 	 * window batch, in contrast, does save time).
 	 */
 	public static NDArray predict(Network net, NDArray volumes, SliceViews views) {
+		return predict(net, volumes, views, 0);
+	}
+
+	/** As {@link #predict(Network, NDArray, SliceViews)}, a 2-D network taking at most {@code passSlices} of a window's slices per pass. */
+	public static NDArray predict(Network net, NDArray volumes, SliceViews views, int passSlices) {
 		long n = volumes.getShape().get(0);
-		if (net.spatialDims() == 3 || n == 1) return forward(net, volumes, false, views);
+		if (net.spatialDims() == 3 || n == 1) return forward(net, volumes, false, views, passSlices);
 		NDList windows = new NDList();
 		for (long i = 0; i < n; i++) {
 			NDArray window = volumes.get(new NDIndex(i + ":" + (i + 1)));
-			windows.add(Ops.scoped(window, (w, scratch) -> forward(net, w, false, views)));
+			windows.add(Ops.scoped(window, (w, scratch) -> forward(net, w, false, views, passSlices)));
 			window.close();
 		}
 		NDArray logits = NDArrays.concat(windows, 0);

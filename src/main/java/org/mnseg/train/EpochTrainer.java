@@ -196,7 +196,7 @@ final class EpochTrainer {
 	 * on hippocampus volumes where the same 2-D model scores 0.79 with patch-size windows.
 	 */
 	LabelVolume predict(ModelTrainer model, Sample s) {
-		return Segmenter.of(model.network(), window, s.image().channels(), model.views()).segment(s.image()).labels();
+		return Segmenter.of(model.network(), window, s.image().channels(), model.views(), model.passSlices()).segment(s.image()).labels();
 	}
 
 	/** Mean foreground Dice of {@code model} on the held-out validation volumes, reported as the phase {@code phase}. */

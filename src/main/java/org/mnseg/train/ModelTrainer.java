@@ -75,6 +75,11 @@ public final class ModelTrainer implements AutoCloseable {
 		return views;
 	}
 
+	/** Most slices a 2-D network takes per pass (0: the whole batch); see {@link #passSlices}. */
+	public int passSlices() {
+		return passSlices;
+	}
+
 	public AdamW optimizer() {
 		return optimizer;
 	}

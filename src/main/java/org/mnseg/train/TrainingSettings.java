@@ -39,9 +39,10 @@ public final class TrainingSettings {
 	public String views2d = "axial";
 	@Help("slices of each patch (per orientation) the 2-D model trains on per step; 0: every slice")
 	public int slices2d = 0;
-	@Help("most slices the 2-D model takes per forward pass when it trains and when it labels patches for the 3-D model, for less memory; "
-		+ "in training the loss still covers the whole batch and each pass is recomputed for its gradients (the same gradients, one more "
-		+ "forward pass per step); a network that normalises over the batch in training (SegFormer) trains on it whole; 0: the whole batch at once")
+	@Help("most slices the 2-D model takes per forward pass during training (its steps, its pseudo-labels for the 3-D model, its predictions "
+		+ "of whole volumes), for less memory; a step's loss still covers the whole batch, each pass recomputed for its gradients (the same "
+		+ "gradients, one more forward pass per step); a network that normalises over the batch in training (SegFormer) steps on it whole; "
+		+ "0: the whole batch at once")
 	public int passSlices2d = 0;
 
 	// M&N co-training

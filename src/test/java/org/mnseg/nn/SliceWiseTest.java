@@ -77,4 +77,26 @@ public class SliceWiseTest {
 			}
 		}
 	}
+
+	@Test
+	public void predictionInPassesGivesTheSameLogitsAFewSlicesAtATime() {
+		for (SliceViews views : new SliceViews[] { SliceViews.AXIAL, SliceViews.ALL }) {
+			try (NDManager m = NDManager.newBaseManager(); CountingRamp net = new CountingRamp(m); NDManager batch = m.newSubManager()) {
+				NDArray windows = batch.arange(0f, 3 * 4 * 3 * 5f).div(60f).reshape(3, 1, 4, 3, 5);
+				NDArray whole = SliceWise.predict(net, windows, views);
+				net.slicesPerPass.clear();
+				int before = OpsTest.count(batch);
+
+				NDArray logits = SliceWise.predict(net, windows, views, 2);
+
+				assertEquals("only the logits stay with the batch", before + 1, OpsTest.count(batch));
+				assertArrayEquals(whole.toFloatArray(), logits.toFloatArray(), 0f);
+				// at most 2 slices per pass: Z = 4 axial as 2 + 2, then (views ALL) Y = 3 as 2 + 1 and X = 5 as 2 + 2 + 1
+				List<Long> perWindow = views == SliceViews.AXIAL ? List.of(2L, 2L) : List.of(2L, 2L, 2L, 1L, 2L, 2L, 1L);
+				List<Long> expected = new ArrayList<>();
+				for (int w = 0; w < 3; w++) expected.addAll(perWindow);
+				assertEquals(expected, net.slicesPerPass);
+			}
+		}
+	}
 }
