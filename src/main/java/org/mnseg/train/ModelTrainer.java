@@ -41,8 +41,8 @@ public final class ModelTrainer implements AutoCloseable {
 	/** The orientations a 2-D network reads patches in (always {@link SliceViews#AXIAL} for a 3-D network). */
 	private final SliceViews views;
 	/**
-	 * Most slices a 2-D network takes per pass when it teaches, and when it trains if its samples are independent in
-	 * training ({@link #backwardInPasses}); 0: the whole batch at once.
+	 * Most slices a 2-D network takes per pass when it teaches, when it predicts during training, and in its steps if
+	 * its samples are independent in training ({@link #backwardInPasses}); 0: the whole batch at once.
 	 */
 	private final int passSlices;
 
