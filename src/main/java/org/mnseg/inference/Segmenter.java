@@ -76,19 +76,15 @@ public final class Segmenter implements AutoCloseable {
 	 *
 	 * @param volumeChannels the channels of the volumes it is given (a 2.5-D network takes 1-channel volumes)
 	 * @param views          the orientations a 2-D network reads the volumes in
+	 * @param passSlices     most slices a 2-D network takes per forward pass (0: one window's slices at once)
 	 */
-	public static Segmenter of(Network net, WindowSettings window, int volumeChannels, SliceViews views) {
-		return of(net, window, volumeChannels, views, 0);
-	}
-
-	/** As {@link #of(Network, WindowSettings, int, SliceViews)}, a 2-D network taking at most {@code passSlices} slices per pass. */
 	public static Segmenter of(Network net, WindowSettings window, int volumeChannels, SliceViews views, int passSlices) {
 		return new Segmenter(net, null, window, volumeChannels, views, null, null, passSlices);
 	}
 
-	/** {@link #of(Network, WindowSettings, int, SliceViews)} reading axial slices (a 3-D network reads the volume). */
+	/** {@link #of(Network, WindowSettings, int, SliceViews, int)} reading axial slices (a 3-D network reads the volume). */
 	public static Segmenter of(Network net, WindowSettings window, int volumeChannels) {
-		return of(net, window, volumeChannels, SliceViews.AXIAL);
+		return of(net, window, volumeChannels, SliceViews.AXIAL, 0);
 	}
 
 	/** The window settings a bundle was trained with (format 1 bundles: from the fields they kept then). */

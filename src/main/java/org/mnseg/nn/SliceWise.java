@@ -2,6 +2,7 @@ package org.mnseg.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -50,14 +51,28 @@ public final class SliceWise {
 		if (net.spatialDims() == 3) return net.forward(volumes, training);
 		NDArray x = input(net, volumes);
 		Shape s = x.getShape();
-		NDArray slices = toSlices(x);
+		return fromSlices(forwardSlices(net, toSlices(x), training, passSlices, pass -> {}), s.get(0), s.get(2));
+	}
+
+	/**
+	 * A 2-D network's logits on (N*Z) x C x Y x X slices, at most {@code passSlices} at a time (0: all at once), each
+	 * pass's intermediates freed before the next; {@code beforePass} is told each pass's index first (training reseeds
+	 * the engine's generator there, so that a recomputed pass draws the same dropout).
+	 */
+	public static NDArray forwardSlices(Network net, NDArray slices, boolean training, int passSlices, IntConsumer beforePass) {
 		List<NDIndex> passes = passes(slices.getShape().get(0), passSlices);
-		if (passes.size() == 1) return fromSlices(net.forward(slices, training), s.get(0), s.get(2));
+		if (passes.size() == 1) {
+			beforePass.accept(0);
+			return net.forward(slices, training);
+		}
 		NDList logits = new NDList();
-		for (NDIndex pass : passes) logits.add(Ops.scoped(slices.get(pass), (p, scratch) -> net.forward(p, training)));
+		for (int k = 0; k < passes.size(); k++) {
+			beforePass.accept(k);
+			logits.add(Ops.scoped(slices.get(passes.get(k)), (p, scratch) -> net.forward(p, training)));
+		}
 		NDArray joined = NDArrays.concat(logits, 0);
 		logits.close();
-		return fromSlices(joined, s.get(0), s.get(2));
+		return joined;
 	}
 
 	/** Consecutive ranges of at most {@code passSlices} of {@code n} slices; one range of all where passSlices is 0. */
@@ -69,17 +84,12 @@ public final class SliceWise {
 	}
 
 	/**
-	 * Logits for prediction: {@link #forward(Network, NDArray, boolean, SliceViews)} without training, except that a
-	 * 2-D network takes one window's slices per pass and what it makes on the way is freed before the next window.
-	 * One window is already a batch of slices (40 for LA); 8 windows at once were 320, and segmenting LA volumes that
-	 * way peaked at 2.9 GB where one window at a time gave 0.8 GB, the same labels, and 19% less time (a 3-D network's
-	 * window batch, in contrast, does save time).
+	 * Logits for prediction: {@link #forward(Network, NDArray, boolean, SliceViews, int)} without training, except that a
+	 * 2-D network takes at most one window's slices per pass (fewer: {@code passSlices}; 0: the whole window) and what
+	 * it makes on the way is freed before the next window. One window is already a batch of slices (40 for LA); 8
+	 * windows at once were 320, and segmenting LA volumes that way peaked at 2.9 GB where one window at a time gave
+	 * 0.8 GB, the same labels, and 19% less time (a 3-D network's window batch, in contrast, does save time).
 	 */
-	public static NDArray predict(Network net, NDArray volumes, SliceViews views) {
-		return predict(net, volumes, views, 0);
-	}
-
-	/** As {@link #predict(Network, NDArray, SliceViews)}, a 2-D network taking at most {@code passSlices} of a window's slices per pass. */
 	public static NDArray predict(Network net, NDArray volumes, SliceViews views, int passSlices) {
 		long n = volumes.getShape().get(0);
 		if (net.spatialDims() == 3 || n == 1) return forward(net, volumes, false, views, passSlices);
@@ -97,13 +107,9 @@ public final class SliceWise {
 	/**
 	 * As {@link #forward(Network, NDArray, boolean)}, a 2-D network reading the volumes in {@code views}: with more than
 	 * one view, the log of the mean of the views' class probabilities, which a softmax turns back into that mean (what
-	 * prediction and pseudo-labels use; training takes each view's loss on its own instead).
+	 * prediction and pseudo-labels use; training takes each view's loss on its own instead). {@code passSlices}: as in
+	 * {@link #forward(Network, NDArray, boolean, int)}.
 	 */
-	public static NDArray forward(Network net, NDArray volumes, boolean training, SliceViews views) {
-		return forward(net, volumes, training, views, 0);
-	}
-
-	/** As {@link #forward(Network, NDArray, boolean, SliceViews)} in passes of slices: {@link #forward(Network, NDArray, boolean, int)}. */
 	public static NDArray forward(Network net, NDArray volumes, boolean training, SliceViews views, int passSlices) {
 		if (net.spatialDims() == 3 || views.count() == 1) return forward(net, volumes, training, passSlices);
 		NDArray sum = null;

@@ -171,10 +171,7 @@ public final class ModelTrainer implements AutoCloseable {
 		for (NDArray x : xs) {
 			NDArray s = SliceWise.toSlices(SliceWise.input(net, x));
 			slices.add(s);
-			NDList passes = new NDList();
-			forEachPass(s, randomSeed, (pass, in) -> passes.add(Ops.scoped(in, (p, scratch) -> net.forward(p, true))));
-			NDArray all = NDArrays.concat(passes, 0);
-			passes.close();
+			NDArray all = SliceWise.forwardSlices(net, s, true, passSlices, k -> Engine.getInstance().setRandomSeed(randomSeed + k));
 			all.setRequiresGradient(true);
 			logits.add(all);
 		}
@@ -195,7 +192,7 @@ public final class ModelTrainer implements AutoCloseable {
 		return value;
 	}
 
-	/** Runs {@code pass} on consecutive groups of at most {@link #passSlices} slices, the engine reseeded per group. */
+	/** Runs {@code pass} on consecutive groups of at most {@link #passSlices} slices, the engine reseeded per group as {@link SliceWise#forwardSlices} is told to. */
 	private void forEachPass(NDArray slices, int randomSeed, BiConsumer<NDIndex, NDArray> pass) {
 		List<NDIndex> ranges = SliceWise.passes(slices.getShape().get(0), passSlices);
 		for (int k = 0; k < ranges.size(); k++) {

@@ -89,7 +89,7 @@ public class SliceViewsTest {
 			float[] values = new float[3 * 4 * 5];
 			for (int i = 0; i < values.length; i++) values[i] = (float) Math.sin(i * 0.7) * 2;
 			NDArray volume = m.create(values, new Shape(1, 1, 3, 4, 5));
-			float[] p = SliceWise.forward(net, volume, false, SliceViews.ALL).softmax(1).get(new NDIndex(":, 1")).toFloatArray();
+			float[] p = SliceWise.forward(net, volume, false, SliceViews.ALL, 0).softmax(1).get(new NDIndex(":, 1")).toFloatArray();
 			float[][][] axial = foregroundAlong(volume, 2), coronal = foregroundAlong(volume, 3), sagittal = foregroundAlong(volume, 4);
 			int i = 0;
 			for (int z = 0; z < 3; z++)
@@ -98,7 +98,7 @@ public class SliceViewsTest {
 						assertEquals((axial[z][y][x] + coronal[z][y][x] + sagittal[z][y][x]) / 3, p[i], 1e-5);
 			// one view is the plain slice-by-slice forward
 			float[] plain = SliceWise.forward(net, volume, false).softmax(1).get(new NDIndex(":, 1")).toFloatArray();
-			float[] axialOnly = SliceWise.forward(net, volume, false, SliceViews.AXIAL).softmax(1).get(new NDIndex(":, 1")).toFloatArray();
+			float[] axialOnly = SliceWise.forward(net, volume, false, SliceViews.AXIAL, 0).softmax(1).get(new NDIndex(":, 1")).toFloatArray();
 			assertArrayEquals(plain, axialOnly, 0f);
 			assertEquals(axial[1][2][3], plain[(1 * 4 + 2) * 5 + 3], 1e-5);
 		}

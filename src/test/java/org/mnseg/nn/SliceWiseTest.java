@@ -60,11 +60,11 @@ public class SliceWiseTest {
 		for (SliceViews views : new SliceViews[] { SliceViews.AXIAL, SliceViews.ALL }) {
 			try (NDManager m = NDManager.newBaseManager(); CountingRamp net = new CountingRamp(m); NDManager batch = m.newSubManager()) {
 				NDArray windows = batch.arange(0f, 3 * 4 * 3 * 5f).div(60f).reshape(3, 1, 4, 3, 5); // 3 windows, Z = 4
-				NDArray whole = SliceWise.forward(net, windows, false, views);
+				NDArray whole = SliceWise.forward(net, windows, false, views, 0);
 				net.slicesPerPass.clear();
 				int before = OpsTest.count(batch);
 
-				NDArray logits = SliceWise.predict(net, windows, views);
+				NDArray logits = SliceWise.predict(net, windows, views, 0);
 
 				assertEquals("only the logits stay with the batch", before + 1, OpsTest.count(batch));
 				assertArrayEquals(whole.getShape().getShape(), logits.getShape().getShape());
@@ -83,7 +83,7 @@ public class SliceWiseTest {
 		for (SliceViews views : new SliceViews[] { SliceViews.AXIAL, SliceViews.ALL }) {
 			try (NDManager m = NDManager.newBaseManager(); CountingRamp net = new CountingRamp(m); NDManager batch = m.newSubManager()) {
 				NDArray windows = batch.arange(0f, 3 * 4 * 3 * 5f).div(60f).reshape(3, 1, 4, 3, 5);
-				NDArray whole = SliceWise.predict(net, windows, views);
+				NDArray whole = SliceWise.predict(net, windows, views, 0);
 				net.slicesPerPass.clear();
 				int before = OpsTest.count(batch);
 

@@ -76,7 +76,7 @@ public class Views2dTest {
 	/** The labels of {@code net} on the raw image, normalised as the bundle says, read in {@code views}. */
 	private static byte[] inMemory(ModelBundle bundle, Network net, Volume image, SliceViews views) {
 		Volume normalised = org.mnseg.data.Normalization.parse(bundle.info().normalization).apply(image);
-		return Segmenter.of(net, Segmenter.defaultWindow(bundle.info()), 1, views).segment(normalised).labels().data();
+		return Segmenter.of(net, Segmenter.defaultWindow(bundle.info()), 1, views, 0).segment(normalised).labels().data();
 	}
 
 	@Test
