@@ -117,7 +117,7 @@ public final class TrainingSettings {
 	public double overlap = 0.5;
 	@Help("how overlapping windows are averaged at evaluation: uniform (the reference) or gaussian")
 	public String blend = "uniform";
-	@Help("windows per forward pass of the 3-D network at evaluation (a 2-D network takes one window's slices per pass)")
+	@Help("windows per forward pass of the 3-D network at evaluation and in the model file (a 2-D network takes one window's slices per pass; predictions during training take at most --batch-size windows)")
 	public int windowBatch = org.mnseg.inference.WindowSettings.DEFAULT_BATCH;
 
 	@Help("labeled training volumes held out for validation (never trained on, not even unlabeled); 0: none")

@@ -14,7 +14,9 @@ import org.mnseg.bundle.ModelBundle;
 import org.mnseg.data.Volume;
 import org.mnseg.inference.SlidingWindow.Blending;
 import org.mnseg.io.VolumeIO;
+import org.mnseg.data.Geometry;
 import org.mnseg.nn.Network;
+import org.mnseg.nn.UNet3D;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -22,7 +24,7 @@ import ai.djl.ndarray.NDManager;
 /**
  * The one prediction path: a bundle written in format 1 (before the window settings were one object) still opens
  * and segments to the labels it gave then; an in-memory network segments as its bundle does; progress callbacks
- * belong to one call.
+ * belong to one call; the number of windows per forward pass changes memory, not predictions.
  */
 public class SegmenterTest {
 	/**
@@ -63,6 +65,33 @@ public class SegmenterTest {
 			inMemory.close();
 			// the network still belongs to its owner: it predicts after the segmenter is closed
 			assertArrayEquals(first, Segmenter.of(net, window, net.inChannels()).segment(image).labels().data());
+		}
+	}
+
+	/**
+	 * Training predicts (foreground maps, validation) with at most its batch size of windows per pass, the finished
+	 * bundle with 8: a 3-D network at the cpu preset's hippocampus size (4 levels, 16 filters, window 32 x 48 x 32; a
+	 * 37 x 50 x 35 volume is 8 windows) gives the same probabilities bit for bit whatever the window batch, down to
+	 * two windows per pass; one window alone takes another kernel path in the engine and differs by rounding only.
+	 */
+	@Test
+	public void windowBatchChangesNoProbability() {
+		java.util.Random random = new java.util.Random(5);
+		float[] voxels = new float[37 * 50 * 35];
+		for (int i = 0; i < voxels.length; i++) voxels[i] = (float) random.nextGaussian();
+		Volume image = Volume.wrap(voxels, new long[] { 37, 50, 35 }, Geometry.unit());
+		try (NDManager m = NDManager.newBaseManager(Device.cpu()); UNet3D net = new UNet3D(m, 1, 3, 4, 16, 11)) {
+			float[][] reference = null;
+			for (int batch : new int[] { 8, 2, 3, 5, 1 }) {
+				WindowSettings window = new WindowSettings(new int[] { 32, 48, 32 }, 0.5, Blending.UNIFORM, batch);
+				List<int[]> calls = new ArrayList<>();
+				float[][] p = Segmenter.of(net, window, 1).segment(image, true, (done, total) -> calls.add(new int[] { done, total }), null)
+					.probabilities();
+				assertEquals("8 windows in batches of " + batch, (8 + batch - 1) / batch, calls.size());
+				if (reference == null) reference = p;
+				else for (int c = 0; c < p.length; c++)
+					assertArrayEquals("class " + c + ", " + batch + " windows per pass", reference[c], p[c], batch == 1 ? 1e-5f : 0f);
+			}
 		}
 	}
 }
