@@ -351,7 +351,8 @@ public class FijiCommandsTest {
 
 	/**
 	 * Issue 13: the dialog's defaults are the README's recommended M&N, and they reach the trained 2-D network: the
-	 * ImageNet-encoder UNet, LoRA, slices zoomed twice (only the sizes are shrunk, so that it runs in seconds).
+	 * ImageNet-encoder UNet, LoRA, slices zoomed twice (only the sizes are shrunk, so that it runs in seconds). The
+	 * memory option typed into Options reaches the plan the run trains by.
 	 */
 	@Test
 	public void theDialogsDefaultMnTrainsTheRecommendedPartner() throws Exception {
@@ -360,7 +361,7 @@ public class FijiCommandsTest {
 		Path run = tmp.newFolder().toPath().resolve("run");
 		CoTrainSettings s = new CoTrainSettings(CoTrainSettings.FOLDER, "", "", TinyModel.dataset(), "", null, "mn", defaults.architecture(),
 			defaults.model2d(), defaults.finetuning(), defaults.preset(), 2, "all", run, false,
-			TinyModel.OPTIONS.replace("iterations-per-epoch=2", "iterations-per-epoch=1") + " batch-size=2 stage-one-epochs=1 slices2d=2 lora-rank=2 foreground-refresh=0.75", null,
+			TinyModel.OPTIONS.replace("iterations-per-epoch=2", "iterations-per-epoch=1") + " batch-size=2 stage-one-epochs=1 slices2d=2 lora-rank=2 foreground-refresh=0.75 pass-slices2d=1", null,
 			defaults.sliceZoom(), false, false);
 		CoTrainRunner.run(s, null, new Recording(), () -> false);
 		assertEquals(List.of(0, 1), loggedEpochs(run, "2d"));
@@ -369,6 +370,8 @@ public class FijiCommandsTest {
 		assertEquals("mnv2-imagenet-unet", partner.architecture());
 		assertEquals(2, ((Number) partner.config().get("slice_zoom")).intValue());
 		assertEquals("lora", ((java.util.Map<?, ?>) partner.config().get("fine_tuning")).get("strategy"));
+		assertEquals(1, com.google.gson.JsonParser.parseString(Files.readString(run.resolve("plan.json"))).getAsJsonObject()
+			.getAsJsonObject("settings").get("passSlices2d").getAsInt());
 	}
 
 	/** Issue 15: a data set folder at Subset "all" gives M&N every labeled case and its unlabeled/ volumes. */
