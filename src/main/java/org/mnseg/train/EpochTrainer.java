@@ -60,7 +60,7 @@ final class EpochTrainer {
 	 * The windows of predictions during training (foreground maps, validation, fixed pseudo-labels): at most a training
 	 * step's batch of them per forward pass, so that predicting never needs more memory than a step. A foreground
 	 * refresh in 8-window passes was M&N's peak on hippocampus (925 against 849 MB with 2). The finished bundle keeps
-	 * {@code windowBatch} for segmenting; the probabilities are the same either way (SegmenterTest).
+	 * {@code windowBatch} for segmenting; 2 to 8 windows per pass give the same probabilities (SegmenterTest).
 	 */
 	static WindowSettings predictionWindow(TrainingSettings settings) {
 		return new WindowSettings(settings.patch, settings.overlap, SlidingWindow.Blending.parse(settings.blend),
