@@ -3,6 +3,7 @@ package org.mnseg.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
 import org.mnseg.nn.AdamW;
@@ -171,7 +172,7 @@ public final class ModelTrainer implements AutoCloseable {
 		for (NDArray x : xs) {
 			NDArray s = SliceWise.toSlices(SliceWise.input(net, x));
 			slices.add(s);
-			NDArray all = SliceWise.forwardSlices(net, s, true, passSlices, k -> Engine.getInstance().setRandomSeed(randomSeed + k));
+			NDArray all = SliceWise.forwardSlices(net, s, true, passSlices, reseedPerPass(randomSeed));
 			all.setRequiresGradient(true);
 			logits.add(all);
 		}
@@ -192,13 +193,22 @@ public final class ModelTrainer implements AutoCloseable {
 		return value;
 	}
 
-	/** Runs {@code pass} on consecutive groups of at most {@link #passSlices} slices, the engine reseeded per group as {@link SliceWise#forwardSlices} is told to. */
+	/** Runs {@code pass} on consecutive groups of at most {@link #passSlices} slices, reseeding before each as the first pass did. */
 	private void forEachPass(NDArray slices, int randomSeed, BiConsumer<NDIndex, NDArray> pass) {
 		List<NDIndex> ranges = SliceWise.passes(slices.getShape().get(0), passSlices);
+		IntConsumer reseed = reseedPerPass(randomSeed);
 		for (int k = 0; k < ranges.size(); k++) {
-			Engine.getInstance().setRandomSeed(randomSeed + k);
+			reseed.accept(k);
 			pass.accept(ranges.get(k), slices.get(ranges.get(k)));
 		}
+	}
+
+	/**
+	 * The engine's generator before pass {@code k} of a step: one rule for the no-graph pass and its recomputation, so
+	 * that both draw the same dropout mask.
+	 */
+	private static IntConsumer reseedPerPass(int randomSeed) {
+		return k -> Engine.getInstance().setRandomSeed(randomSeed + k);
 	}
 
 	private static long sliceCount(NDArray x) {
