@@ -1,0 +1,83 @@
+package org.mnseg.bench;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * scripts/seed-stats, the script behind results/seeds.md, run as a user runs it on results written the way
+ * scripts/bench-seeds writes them: its statistics on differences whose answer is known by hand, and its list of the
+ * headline rows still to run.
+ */
+public class SeedStatsTest {
+	private static final Path PYTHON = Paths.get("/usr/bin/python3");
+
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	/** One seeded row: result and per-case metrics, Dice of case i = dice[i]. */
+	private static void row(Path folder, String dataset, String row, int labeled, int seed, double... dice) throws Exception {
+		Path d = Files.createDirectories(folder.resolve(dataset));
+		String name = row + "-labeled" + labeled + "-seed" + seed + "-cpu";
+		double mean = 0;
+		StringBuilder cases = new StringBuilder();
+		for (int i = 0; i < dice.length; i++) {
+			mean += dice[i] / dice.length;
+			cases.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "\"case%d\": {\"1\": {\"dice\": %.6f}}", i, dice[i]));
+		}
+		Files.writeString(d.resolve(name + ".json"), String.format(Locale.ROOT, "{\"train_seconds\": 600, \"peak_rss_mb\": 900, "
+			+ "\"code_version\": \"0.1.0 (1a856a8abcdef)\", \"config\": {}, \"mean\": {\"dice\": %.6f}}", mean));
+		Files.writeString(d.resolve(name + ".metrics.json"), "{\"cases\": {" + cases + "}}");
+	}
+
+	private String run(Path folder) throws Exception {
+		assumeTrue("skipped: " + PYTHON + " not found (apt-get install python3)", Files.isExecutable(PYTHON));
+		Path out = tmp.getRoot().toPath().resolve("seeds.md");
+		Process p = new ProcessBuilder(PYTHON.toString(), "scripts/seed-stats", folder.toString(), "--out", out.toString())
+			.redirectErrorStream(true).start();
+		String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertTrue("seed-stats timed out", p.waitFor(120, TimeUnit.SECONDS));
+		assertEquals(printed, 0, p.exitValue());
+		return Files.readString(out);
+	}
+
+	@Test
+	public void pairedDifferencesGiveTheExactWilcoxonPAndAnIntervalAroundTheMean() throws Exception {
+		Path folder = tmp.newFolder("seeds").toPath();
+		// M&N better on each of 5 cases by 1..5 points: W+ = 15, the largest of 2^5 equally likely sums, so p = 2/32
+		row(folder, "la2x", "labeled-only", 4, 101, 0.80, 0.80, 0.80, 0.80, 0.80);
+		row(folder, "la2x", "mn-imagenet1x", 4, 101, 0.81, 0.82, 0.83, 0.84, 0.85);
+		String md = run(folder);
+		assertTrue(md, md.contains("| la2x | 4 | mn-imagenet1x - labeled-only | 1 | 5 | +3.00 | [+"));
+		assertTrue(md, md.contains("| 0.0625 | +3.00 | 5 / 0 |"));
+	}
+
+	@Test
+	public void headlineRowsStillToRunAreListedWithTheCommandThatRunsThem() throws Exception {
+		Path folder = tmp.newFolder("seeds").toPath();
+		for (int seed = 101; seed <= 103; seed++) {
+			row(folder, "la2x", "labeled-only", 4, seed, 0.80, 0.81);
+			row(folder, "la2x", "mn-imagenet1x", 4, seed, 0.82, 0.83);
+		}
+		row(folder, "la2x", "mn-control-imagenet1x", 4, 102, 0.80, 0.80);
+		String md = run(folder);
+		assertTrue(md, md.contains("| la2x | 4 | M&N | mn-imagenet1x | 101, 102, 103 | - |"));
+		assertTrue(md, md.contains("| la2x | 4 | control | mn-control-imagenet1x | 102 | 101, 103 |"));
+		assertTrue(md, md.contains("DATASET=la2x LABELED=4 SEEDS=101 ROWS=\"mn-control\" scripts/bench-seeds"));
+		assertTrue(md, !md.contains("DATASET=la2x LABELED=4 SEEDS=102"));
+		// a headline data set with no rows at all: every row, M&N first, since the control continues its warm-up
+		assertTrue(md, md.contains("| hippocampus | 8 | labeled-only | labeled-only | - | 101, 102, 103 |"));
+		assertTrue(md, md.contains("DATASET=hippocampus LABELED=8 SEEDS=103 ROWS=\"mn mn-control labeled-only\" scripts/bench-seeds"));
+	}
+}
