@@ -64,6 +64,19 @@ public class SeedStatsTest {
 	}
 
 	@Test
+	public void whereADifferenceFallsRanksCasesOnOneSeedAndTakesTheDifferenceFromTheOthers() throws Exception {
+		Path folder = tmp.newFolder("seeds").toPath();
+		// each seed's M&N gains 4 points on the case that seed's labeled-only segments worst: ranked on the same seed,
+		// every gain would sit in the hardest quarter; ranked on the other seed, none does
+		row(folder, "la2x", "labeled-only", 4, 101, 0.70, 0.80, 0.85, 0.90);
+		row(folder, "la2x", "labeled-only", 4, 102, 0.90, 0.85, 0.80, 0.70);
+		row(folder, "la2x", "mn-imagenet1x", 4, 101, 0.74, 0.80, 0.85, 0.90);
+		row(folder, "la2x", "mn-imagenet1x", 4, 102, 0.90, 0.85, 0.80, 0.74);
+		String md = run(folder);
+		assertTrue(md, md.contains("| la2x | 4 | mn-imagenet1x - labeled-only | 1 | +0.00 | +1.33 |"));
+	}
+
+	@Test
 	public void headlineRowsStillToRunAreListedWithTheCommandThatRunsThem() throws Exception {
 		Path folder = tmp.newFolder("seeds").toPath();
 		for (int seed = 101; seed <= 103; seed++) {
