@@ -30,6 +30,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 DEEPLABV3PLUS_GRAPH = "deeplabv3plus_mnv2_ade20k32.graph.json"
+IMAGENET_GRAPH = "mobilenet_v2_1.0_224_imagenet.graph.json"
 SEGFORMER_SIZES = {
 	# hidden sizes, depths, decoder size. Every preset has heads [1, 2, 5, 8], sr [8, 4, 2, 1], patch [7, 3, 3, 3],
 	# strides [4, 2, 2, 2] and mlp ratio 4.
@@ -197,7 +198,7 @@ class GraphNetwork(nn.Module):
 					raise ValueError("unsupported fused activation on ADD")
 			elif kind == "CONCATENATION":
 				y = torch.cat(ins, dim=1)
-			elif kind == "AVERAGE_POOL_2D":
+			elif kind == "AVERAGE_POOL_2D" or (kind == "MEAN" and op["const"] == [1, 2]):
 				y = ins[0].mean((2, 3), keepdim=True)
 			elif kind == "RESIZE_BILINEAR":
 				if op["align_corners"] or op["half_pixel_centers"]:
@@ -252,6 +253,63 @@ class GraphSegmenter(nn.Module):
 		"""The original network's logits before its final resize (for checks against golden outputs)."""
 		last = [op for op in self.graph.ops if op["op"] == "CONV_2D"][-1]["out"]
 		return self.graph.run(rgb, [last])[0]
+
+
+class ImageNetUNet(nn.Module):
+	"""MobileNetV2UNet's twin: the ImageNet MobileNetV2 graph as encoder (its classifier dropped and frozen), features at
+	strides 32 (the 1280 channels the pooling reads) and 16, 8, 4, 2 (each stride's last linear block output), a UNet
+	decoder (per level: bilinear 2x up with half-pixel centres, concatenation with the skip, twice 3x3 conv + instance
+	norm without affine + ReLU; 256, 128, 64, 32 filters) and the stride-2 head. slice_zoom enlarges the slices
+	(bilinear, half-pixel) before the network and averages the logits over each zoom x zoom block after it."""
+
+	FILTERS = (256, 128, 64, 32)
+
+	def __init__(self, graph_json, num_classes, slice_zoom=1):
+		super().__init__()
+		graph = json.loads(Path(graph_json).read_text())
+		state = read_safetensors(Path(graph_json).with_name(Path(graph_json).name.replace(".graph.json", ".safetensors")))
+		self.graph = GraphNetwork(graph, {k: v.shape for k, v in state.items()})
+		self.graph.convs.load_state_dict(state, strict=True)
+		ops = self.graph.ops
+		pool = next(op for op in ops if op["op"] in ("MEAN", "AVERAGE_POOL_2D"))
+		self.bottom = pool["in"][0]
+		encoder_ops = ops[:ops.index(pool)]
+		self.skips = []
+		for stride in (16, 8, 4, 2):
+			linear = [op["out"] for op in encoder_ops if op["op"] in ("CONV_2D", "ADD") and op.get("act") == "none"
+				and op["out"] in self.graph.native and native_stride(self.graph, op["out"]) == stride]
+			self.skips.append(linear[-1])
+		self.wanted = [self.bottom] + self.skips
+		self.order = self.graph.needed(self.wanted)
+		used = {ops[i]["params"][0].split(".")[0] for i in self.order if "params" in ops[i]}
+		for name, conv in self.graph.convs.items():
+			conv.requires_grad_(name in used)
+		channel = lambda t: ops[self.graph.producer[t]]["out_shape_nhwc"][3]
+		below, levels = channel(self.bottom), []
+		for skip, filters in zip(self.skips, self.FILTERS):
+			levels.append(nn.ModuleList([nn.Conv2d(below + channel(skip), filters, 3, padding=1), nn.Conv2d(filters, filters, 3, padding=1)]))
+			below = filters
+		self.decoder = nn.ModuleList(levels)
+		self.head = StrideHead(self.FILTERS[-1], 3, num_classes, 2)
+		self.zoom = slice_zoom
+
+	def forward(self, x):
+		if self.zoom > 1:
+			x = F.interpolate(x, scale_factor=self.zoom, mode="bilinear", align_corners=False)
+		rgb = x.repeat(1, 3, 1, 1) if x.shape[1] == 1 else x
+		features = self.graph.run(rgb, self.wanted, self.order)
+		y = features[0]
+		for skip, (conv1, conv2) in zip(features[1:], self.decoder):
+			y = torch.cat([F.interpolate(y, size=skip.shape[2:], mode="bilinear", align_corners=False), skip], dim=1)
+			y = F.relu(F.instance_norm(conv1(y), eps=1e-5))
+			y = F.relu(F.instance_norm(conv2(y), eps=1e-5))
+		logits = self.head(y, rgb)
+		return F.avg_pool2d(logits, self.zoom) if self.zoom > 1 else logits
+
+	def classifier_probabilities(self, rgb):
+		"""The original classifier's softmax (for the check against the golden output)."""
+		last = [op for op in self.graph.ops if op["op"] == "CONV_2D"][-1]["out"]
+		return torch.softmax(self.graph.run(rgb, [last])[0].flatten(1), dim=1)
 
 
 # ---- SegFormer (module names = Hugging Face state_dict keys) ---------------------------------------------------------
@@ -441,6 +499,10 @@ def build(network, num_classes, models_dir):
 	"""The twin of one of the project's 2-D architectures, by its name in org.mnseg.models.NetworkFactory."""
 	if network == "deeplabv3plus-mnv2-ade20k":
 		return GraphSegmenter(Path(models_dir) / DEEPLABV3PLUS_GRAPH, num_classes)
+	if network.split(":")[0] == "mnv2-imagenet-unet":
+		# "mnv2-imagenet-unet:zoom2": the slice zoom the main job uses
+		zoom = int(network.split(":zoom")[1]) if ":zoom" in network else 1
+		return ImageNetUNet(Path(models_dir) / IMAGENET_GRAPH, num_classes, zoom)
 	if network.startswith("segformer-") and network[len("segformer-"):] in SEGFORMER_SIZES:
 		return SegFormerSegmenter(network[len("segformer-"):], num_classes)
 	raise SystemExit("no PyTorch twin for network " + network)
@@ -461,6 +523,21 @@ def check_deeplabv3plus(models_dir):
 	expected = np.load(golden / "ade20k_ADE_val_00000001.logits_nhwc_stride8.npy")
 	diff = np.abs(logits - expected)
 	return {"max_abs_diff": float(diff.max()), "max_abs_logit": float(np.abs(expected).max()),
+		"ok": bool(np.all(diff <= 1e-3 + 1e-3 * np.abs(expected)))}
+
+
+def check_imagenet_encoder(models_dir):
+	"""The ImageNet classifier's probabilities on the golden image against the independent float implementation's:
+	the twin's encoder is the published network."""
+	golden = Path(models_dir) / "golden"
+	net = ImageNetUNet(Path(models_dir) / IMAGENET_GRAPH, 3).eval()
+	u8 = np.load(golden / "imagenet_sample01.input_uint8_nhwc.npy")
+	rgb = torch.from_numpy((u8.astype(np.float32) - 127) * np.float32(0.007843137718737125)).permute(0, 3, 1, 2)
+	with torch.no_grad():
+		probabilities = net.classifier_probabilities(rgb).numpy()
+	expected = np.load(golden / "imagenet_sample01.logits.npy")
+	diff = np.abs(probabilities - expected)
+	return {"max_abs_diff": float(diff.max()), "max_abs_logit": float(np.abs(expected).max()), "compared": "the classifier's probabilities",
 		"ok": bool(np.all(diff <= 1e-3 + 1e-3 * np.abs(expected)))}
 
 
@@ -493,6 +570,8 @@ def main():
 	result = {}
 	if (Path(args.models) / DEEPLABV3PLUS_GRAPH).is_file():
 		result["deeplabv3plus-mnv2-ade20k"] = check_deeplabv3plus(args.models)
+	if (Path(args.models) / IMAGENET_GRAPH).is_file():
+		result["mnv2-imagenet-unet"] = check_imagenet_encoder(args.models)
 	if (Path(args.models) / "golden" / "segformer" / "b0.safetensors").is_file():
 		result["segformer-b0"] = check_segformer_b0(args.models)
 	print(json.dumps(result))

@@ -16,11 +16,13 @@ import java.util.Random;
 import org.mnseg.models.NetworkFactory;
 import org.mnseg.nn.Network;
 import org.mnseg.nn.Param;
+import org.mnseg.nn2d.SliceZoom;
 import org.mnseg.train.LrSchedule;
 import org.mnseg.train.ModelTrainer;
 import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.Json;
 import org.mnseg.util.UserError;
+import org.mnseg.util.Version;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
@@ -51,16 +53,32 @@ import ai.djl.ndarray.types.Shape;
 public final class Speed2dBenchmark {
 	private Speed2dBenchmark() {}
 
-	/** One network on one batch of N x 1 x H x W slices. */
+	/**
+	 * One network on one batch of N x 1 x H x W slices. A network named {@code <architecture>:zoom<k>} is that
+	 * architecture with {@code slice_zoom} k.
+	 */
 	record Setting(String network, int batch, int height, int width) {
 		String shape() {
 			return batch + " x 1 x " + height + " x " + width;
 		}
+
+		String architecture() {
+			return network.split(":")[0];
+		}
+
+		int sliceZoom() {
+			return network.contains(ZOOM) ? Integer.parseInt(network.substring(network.indexOf(ZOOM) + ZOOM.length())) : 1;
+		}
 	}
 
-	static final List<String> NETWORKS = List.of("deeplabv3plus-mnv2-ade20k", "segformer-b0", "segformer-b2");
+	private static final String ZOOM = ":zoom";
+	/** The default 2-D partner as the README's main job trains it: hippocampus slices, enlarged twice. */
+	static final String MAIN_JOB_PARTNER = "mnv2-imagenet-unet:zoom2";
+	static final List<String> NETWORKS = List.of("deeplabv3plus-mnv2-ade20k", "segformer-b0", "segformer-b2", "mnv2-imagenet-unet", MAIN_JOB_PARTNER);
 	/** {batch, height, width}: the same number of pixels at two slice sizes. */
 	static final int[][] BATCHES = { { 16, 64, 64 }, { 8, 128, 128 } };
+	/** The main job's step: 16 slices of its 32 x 48 x 32 hippocampus patch. */
+	static final int[][] MAIN_JOB_BATCH = { { 16, 32, 48 } };
 	static final int CLASSES = 3;
 	static final double LR = 1e-4;
 	static final double WEIGHT_DECAY = 0.01;
@@ -75,6 +93,7 @@ public final class Speed2dBenchmark {
 		Path models = Paths.get(System.getProperty("mn.shared", "../shared")).resolve("models");
 
 		JsonObject result = new JsonObject();
+		result.addProperty("commit", Version.commit());
 		result.addProperty("threads", threads);
 		result.addProperty("machine", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
 		result.addProperty("warmup", warmup);
@@ -85,7 +104,7 @@ public final class Speed2dBenchmark {
 
 		List<JsonObject> rows = new ArrayList<>();
 		for (String network : networks) {
-			for (int[] b : BATCHES) {
+			for (int[] b : network.contains(ZOOM) ? MAIN_JOB_BATCH : BATCHES) {
 				Setting s = new Setting(network, b[0], b[1], b[2]);
 				System.out.println("timing " + network + " on " + s.shape() + " ...");
 				rows.add(measure(s, warmup, repeats, threads, models));
@@ -154,7 +173,8 @@ public final class Speed2dBenchmark {
 			Map<String, Object> config = new LinkedHashMap<>();
 			config.put("num_classes", CLASSES);
 			config.put("in_channels", 1);
-			Network net = NetworkFactory.create(s.network(), config, root, SEED);
+			if (s.sliceZoom() > 1) config.put(SliceZoom.OPTION, s.sliceZoom());
+			Network net = NetworkFactory.create(s.architecture(), config, root, SEED);
 			try (ModelTrainer trainer = new ModelTrainer("2d", net, new LrSchedule(LR, 0, 1, 1), WEIGHT_DECAY, 1, 1)) {
 				long trainable = 0;
 				for (Param p : net.params())
@@ -252,10 +272,12 @@ public final class Speed2dBenchmark {
 
 	static String markdown(JsonObject r, List<JsonObject> rows) {
 		StringBuilder b = new StringBuilder("# 2-D networks: this project (DJL 0.36, PyTorch 2.7.1 natives) vs eager PyTorch twins (Debian python3-torch)\n\n");
-		b.append(String.format(Locale.ROOT, "%d threads, %s; %d classes; median of %d repeats after %d warm-up. Forward: evaluation mode, no gradients. "
-			+ "Training step: forward, KL + squared Dice, backward, AdamW. Ratio: this project's time / PyTorch's (below 1: faster).%n%n",
-			r.get("threads").getAsInt(), r.get("machine").getAsString(), r.get("classes").getAsInt(), r.get("repeats").getAsInt(),
-			r.get("warmup").getAsInt()));
+		b.append(String.format(Locale.ROOT, "`scripts/bench-2d-speed`, commit `%s`; %d threads, %s; %d classes; median of %d repeats after %d warm-up. "
+			+ "Forward: evaluation mode, no gradients. Training step: forward, KL + squared Dice, backward, AdamW, every parameter of the "
+			+ "network trained (no LoRA). Ratio: this project's time / PyTorch's (below 1: faster). `<network>:zoom2`: slices enlarged twice "
+			+ "inside the network (`slice_zoom` 2), as the main job trains its partner.%n%n",
+			r.get("commit").getAsString(), r.get("threads").getAsInt(), r.get("machine").getAsString(),
+			r.get("classes").getAsInt(), r.get("repeats").getAsInt(), r.get("warmup").getAsInt()));
 		b.append("| network | slices | trainable params | forward (s) | PyTorch (s) | ratio | train step (s) | PyTorch (s) | ratio |\n");
 		b.append("|---|---|---|---|---|---|---|---|---|\n");
 		for (JsonObject o : rows) {
@@ -287,8 +309,9 @@ public final class Speed2dBenchmark {
 		for (Map.Entry<String, JsonElement> e : check.entrySet()) {
 			if (!e.getValue().isJsonObject()) continue;
 			JsonObject o = e.getValue().getAsJsonObject();
-			parts.add(String.format(Locale.ROOT, "%s %s (max |difference| %.1e, logits up to %.1f)", e.getKey(),
-				o.get("ok").getAsBoolean() ? "matches" : "DIFFERS", o.get("max_abs_diff").getAsDouble(), o.get("max_abs_logit").getAsDouble()));
+			String what = o.has("compared") ? o.get("compared").getAsString() : "logits";
+			parts.add(String.format(Locale.ROOT, "%s %s (max |difference| %.1e, %s up to %.2g)", e.getKey(),
+				o.get("ok").getAsBoolean() ? "matches" : "DIFFERS", o.get("max_abs_diff").getAsDouble(), what, o.get("max_abs_logit").getAsDouble()));
 		}
 		return parts.isEmpty() ? "no golden files found" : String.join("; ", parts) + ".";
 	}
