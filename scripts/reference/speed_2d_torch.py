@@ -2,7 +2,8 @@
 (segmenters2d_torch.py) and times two things on a batch of slices with the same threads as the project:
 - a forward pass in evaluation mode without gradients;
 - one training step (KL + squared Dice as in unet3d_torch.train_step, then backward and AdamW with lr 1e-4 and
-  weight decay 0.01).
+  weight decay 0.01);
+- the AdamW update alone (the gradients of the last step left in place), the optimiser's share of a step.
 Each time is the median of the repeats after the warm-up. Prints one JSON line.
 
 Called by org.mnseg.bench.Speed2dBenchmark, so that both engines are measured in one run on the same machine.
@@ -63,9 +64,11 @@ def main():
 	forward_times = timed(forward, args.warmup, args.repeats)
 	model.train()
 	train_times = timed(lambda: train_step(model, opt, x, target), args.warmup, args.repeats)
+	optimizer_times = timed(opt.step, args.warmup, args.repeats)
 	print(json.dumps({"engine": "torch " + torch.__version__, "threads": args.threads, "network": args.network,
 		"parameters": sum(p.numel() for p in trainable), "forward_s": statistics.median(forward_times),
-		"forward_all_s": forward_times, "train_step_s": statistics.median(train_times), "train_step_all_s": train_times}))
+		"forward_all_s": forward_times, "train_step_s": statistics.median(train_times), "train_step_all_s": train_times,
+		"optimizer_step_s": statistics.median(optimizer_times), "optimizer_step_all_s": optimizer_times}))
 
 
 if __name__ == "__main__":

@@ -132,6 +132,8 @@ public final class Speed2dBenchmark {
 			row.add("forward_all_s", Json.GSON.toJsonTree(ours.forward()));
 			row.addProperty("train_step_s", EngineSpeedBenchmark.median(ours.trainStep()));
 			row.add("train_step_all_s", Json.GSON.toJsonTree(ours.trainStep()));
+			row.addProperty("optimizer_step_s", EngineSpeedBenchmark.median(ours.optimizerStep()));
+			row.add("optimizer_step_all_s", Json.GSON.toJsonTree(ours.optimizerStep()));
 		} catch (UserError e) {
 			row.addProperty("note", "this project could not build the network: " + e.getMessage());
 			System.out.println("  " + row.get("note").getAsString());
@@ -149,7 +151,9 @@ public final class Speed2dBenchmark {
 		row.add("forward_all_s_pytorch", ref.get("forward_all_s"));
 		row.addProperty("train_step_s_pytorch", ref.get("train_step_s").getAsDouble());
 		row.add("train_step_all_s_pytorch", ref.get("train_step_all_s"));
+		row.addProperty("optimizer_step_s_pytorch", ref.get("optimizer_step_s").getAsDouble());
 		if (row.has("forward_s")) {
+			row.addProperty("optimizer_step_ratio", row.get("optimizer_step_s").getAsDouble() / row.get("optimizer_step_s_pytorch").getAsDouble());
 			for (String what : List.of("forward", "train_step")) {
 				row.addProperty(what + "_ratio", row.get(what + "_s").getAsDouble() / row.get(what + "_s_pytorch").getAsDouble());
 				// the fastest repeat is the one least disturbed by other work on a shared machine
@@ -165,8 +169,8 @@ public final class Speed2dBenchmark {
 		return best;
 	}
 
-	/** Seconds per repeat of this project's forward pass and training step, and its trainable parameter count. */
-	record Times(double[] forward, double[] trainStep, long trainableParameters) {}
+	/** Seconds per repeat of this project's forward pass, training step and AdamW update, and its trainable parameter count. */
+	record Times(double[] forward, double[] trainStep, double[] optimizerStep, long trainableParameters) {}
 
 	static Times timeThisProject(Setting s, int warmup, int repeats) {
 		try (NDManager root = NDManager.newBaseManager()) {
@@ -198,7 +202,9 @@ public final class Speed2dBenchmark {
 				// the trainer works on 3-D patches and gives a 2-D network their slices: one patch of `batch` slices
 				long[] patch = { 1, 1, s.batch(), s.height(), s.width() };
 				double[] train = timed(warmup, repeats, () -> trainer.stepOnLabels(x, patch, y, LR));
-				return new Times(forward, train, trainable);
+				// the update alone: the last step's gradients (zeroed, still there) make it visit every parameter again
+				double[] update = timed(warmup, repeats, () -> trainer.optimizer().step((float) LR));
+				return new Times(forward, train, update, trainable);
 			}
 		}
 	}
@@ -274,20 +280,21 @@ public final class Speed2dBenchmark {
 		StringBuilder b = new StringBuilder("# 2-D networks: this project (DJL 0.36, PyTorch 2.7.1 natives) vs eager PyTorch twins (Debian python3-torch)\n\n");
 		b.append(String.format(Locale.ROOT, "`scripts/bench-2d-speed`, commit `%s`; %d threads, %s; %d classes; median of %d repeats after %d warm-up. "
 			+ "Forward: evaluation mode, no gradients. Training step: forward, KL + squared Dice, backward, AdamW, every parameter of the "
-			+ "network trained (no LoRA). Ratio: this project's time / PyTorch's (below 1: faster). `<network>:zoom2`: slices enlarged twice "
+			+ "network trained (no LoRA); 'of it AdamW': the update alone. Ratio: this project's time / PyTorch's (below 1: faster). `<network>:zoom2`: slices enlarged twice "
 			+ "inside the network (`slice_zoom` 2), as the main job trains its partner.%n%n",
 			r.get("commit").getAsString(), r.get("threads").getAsInt(), r.get("machine").getAsString(),
 			r.get("classes").getAsInt(), r.get("repeats").getAsInt(), r.get("warmup").getAsInt()));
-		b.append("| network | slices | trainable params | forward (s) | PyTorch (s) | ratio | train step (s) | PyTorch (s) | ratio |\n");
-		b.append("|---|---|---|---|---|---|---|---|---|\n");
+		b.append("| network | slices | trainable params | forward (s) | PyTorch (s) | ratio | train step (s) | PyTorch (s) | ratio | of it AdamW (s) | PyTorch (s) |\n");
+		b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
 		for (JsonObject o : rows) {
 			String params = text(o, "trainable_parameters", "%.0f");
 			if (o.has("trainable_parameters_pytorch") && !params.equals(text(o, "trainable_parameters_pytorch", "%.0f")))
 				params += " (PyTorch " + text(o, "trainable_parameters_pytorch", "%.0f") + ")";
-			b.append(String.format(Locale.ROOT, "| %s | %d x 1 x %d x %d | %s | %s | %s | %s | %s | %s | %s |%n", o.get("network").getAsString(),
+			b.append(String.format(Locale.ROOT, "| %s | %d x 1 x %d x %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", o.get("network").getAsString(),
 				o.get("batch").getAsInt(), o.get("height").getAsInt(), o.get("width").getAsInt(), params, text(o, "forward_s", "%.3f"),
 				text(o, "forward_s_pytorch", "%.3f"), text(o, "forward_ratio", "%.2f"), text(o, "train_step_s", "%.3f"),
-				text(o, "train_step_s_pytorch", "%.3f"), text(o, "train_step_ratio", "%.2f")));
+				text(o, "train_step_s_pytorch", "%.3f"), text(o, "train_step_ratio", "%.2f"), text(o, "optimizer_step_s", "%.3f"),
+				text(o, "optimizer_step_s_pytorch", "%.3f")));
 		}
 		b.append("\nPer network (geometric mean over the slice sizes; \"fastest\": fastest repeat over fastest repeat, less sensitive to other load):\n\n"
 			+ "| network | forward ratio | train step ratio | forward ratio, fastest | train step ratio, fastest |\n|---|---|---|---|---|\n");
