@@ -6,6 +6,9 @@ for the 2-D speed benchmark (speed_2d_torch.py) and as a check that the structur
 - GraphSegmenter: a network given as an operator graph (shared/models/<name>.graph.json, the TFLite graph, with the
   weights in PyTorch layout in the .safetensors beside it). DeepLabV3+ MobileNetV2 ADE20K is one. The classifier is
   dropped, and the features it read (stride 4) go to the head, as in org.mnseg.nn2d.mobilenet.TfliteSegmenter.
+- ImageNetUNet: the default partner (MobileNetV2UNet): the ImageNet MobileNetV2 graph as encoder, a UNet decoder and
+  the head at stride 2, optionally on slices enlarged by slice_zoom. Its encoder is checked through the original
+  classifier's probabilities on the golden ImageNet image.
 - SegFormerSegmenter: Hugging Face's SegformerForSemanticSegmentation encoder and all-MLP decoder. The module names
   are HF's state_dict keys. The HF classifier is replaced by the head, as in org.mnseg.nn2d.segformer.SegFormer.
   Training mode has drop path 0.1 and classifier dropout 0.1, and the decoder BatchNorm uses batch statistics.
