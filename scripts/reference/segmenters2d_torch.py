@@ -152,6 +152,26 @@ class GraphNetwork(nn.Module):
 				self.convs[name] = GraphConv(op, shapes[op["params"][0]])
 		self.matrices = {}
 
+	@staticmethod
+	def load(graph_json, weights=None):
+		"""The graph of a .graph.json with its weights (the .safetensors beside it unless named)."""
+		graph = json.loads(Path(graph_json).read_text())
+		safetensors = Path(weights) if weights else Path(graph_json).with_name(Path(graph_json).name.replace(".graph.json", ".safetensors"))
+		state = read_safetensors(safetensors)
+		net = GraphNetwork(graph, {k: v.shape for k, v in state.items()})
+		net.convs.load_state_dict(state, strict=True)
+		return net
+
+	def train_only(self, order):
+		"""Freezes every convolution the operators in `order` do not use (the project freezes the dropped classifier)."""
+		used = {self.ops[i]["params"][0].split(".")[0] for i in order if "params" in self.ops[i]}
+		for name, conv in self.convs.items():
+			conv.requires_grad_(name in used)
+
+	def last_convolution(self):
+		"""The output of the graph's last convolution (the original network's logits)."""
+		return [op for op in self.ops if op["op"] == "CONV_2D"][-1]["out"]
+
 	def classifier_features(self):
 		"""The input of the last convolution (mirrors TfliteSegmenter.classifierFeatures for this graph)."""
 		last = [op for op in self.ops if op["op"] == "CONV_2D"][-1]
@@ -234,16 +254,10 @@ class GraphSegmenter(nn.Module):
 
 	def __init__(self, graph_json, num_classes, weights=None):
 		super().__init__()
-		graph = json.loads(Path(graph_json).read_text())
-		safetensors = Path(weights) if weights else Path(graph_json).with_name(Path(graph_json).name.replace(".graph.json", ".safetensors"))
-		state = read_safetensors(safetensors)
-		self.graph = GraphNetwork(graph, {k: v.shape for k, v in state.items()})
-		self.graph.convs.load_state_dict(state, strict=True)
+		self.graph = GraphNetwork.load(graph_json, weights)
 		self.features_tensor = self.graph.classifier_features()
 		self.feature_order = self.graph.needed([self.features_tensor])
-		used = {self.graph.ops[i]["params"][0].split(".")[0] for i in self.feature_order if "params" in self.graph.ops[i]}
-		for name, conv in self.graph.convs.items():
-			conv.requires_grad_(name in used)  # the project freezes the dropped classifier
+		self.graph.train_only(self.feature_order)
 		channels = self.graph.ops[self.graph.producer[self.features_tensor]]["out_shape_nhwc"][3]
 		self.head = StrideHead(channels, 3, num_classes, native_stride(self.graph, self.features_tensor))
 
@@ -254,8 +268,7 @@ class GraphSegmenter(nn.Module):
 
 	def classifier_logits(self, rgb):
 		"""The original network's logits before its final resize (for checks against golden outputs)."""
-		last = [op for op in self.graph.ops if op["op"] == "CONV_2D"][-1]["out"]
-		return self.graph.run(rgb, [last])[0]
+		return self.graph.run(rgb, [self.graph.last_convolution()])[0]
 
 
 class ImageNetUNet(nn.Module):
@@ -269,10 +282,7 @@ class ImageNetUNet(nn.Module):
 
 	def __init__(self, graph_json, num_classes, slice_zoom=1):
 		super().__init__()
-		graph = json.loads(Path(graph_json).read_text())
-		state = read_safetensors(Path(graph_json).with_name(Path(graph_json).name.replace(".graph.json", ".safetensors")))
-		self.graph = GraphNetwork(graph, {k: v.shape for k, v in state.items()})
-		self.graph.convs.load_state_dict(state, strict=True)
+		self.graph = GraphNetwork.load(graph_json)
 		ops = self.graph.ops
 		pool = next(op for op in ops if op["op"] in ("MEAN", "AVERAGE_POOL_2D"))
 		self.bottom = pool["in"][0]
@@ -284,9 +294,7 @@ class ImageNetUNet(nn.Module):
 			self.skips.append(linear[-1])
 		self.wanted = [self.bottom] + self.skips
 		self.order = self.graph.needed(self.wanted)
-		used = {ops[i]["params"][0].split(".")[0] for i in self.order if "params" in ops[i]}
-		for name, conv in self.graph.convs.items():
-			conv.requires_grad_(name in used)
+		self.graph.train_only(self.order)
 		channel = lambda t: ops[self.graph.producer[t]]["out_shape_nhwc"][3]
 		below, levels = channel(self.bottom), []
 		for skip, filters in zip(self.skips, self.FILTERS):
@@ -311,8 +319,7 @@ class ImageNetUNet(nn.Module):
 
 	def classifier_probabilities(self, rgb):
 		"""The original classifier's softmax (for the check against the golden output)."""
-		last = [op for op in self.graph.ops if op["op"] == "CONV_2D"][-1]["out"]
-		return torch.softmax(self.graph.run(rgb, [last])[0].flatten(1), dim=1)
+		return torch.softmax(self.graph.run(rgb, [self.graph.last_convolution()])[0].flatten(1), dim=1)
 
 
 # ---- SegFormer (module names = Hugging Face state_dict keys) ---------------------------------------------------------
@@ -514,19 +521,32 @@ def build(network, num_classes, models_dir):
 # ---- checks against the golden outputs --------------------------------------------------------------------------
 
 
+def golden_rgb(path):
+	"""A golden uint8 NHWC image as the TFLite graphs' float input (x - 127) / 127.5, NCHW."""
+	u8 = np.load(path)
+	return torch.from_numpy((u8.astype(np.float32) - 127) * np.float32(0.007843137718737125)).permute(0, 3, 1, 2)
+
+
+def compared(actual, expected, tolerance, what=None):
+	"""The check's JSON: max |actual - expected|, the largest expected value, and whether every value is within
+	tolerance + tolerance * |expected|."""
+	diff = np.abs(actual - expected)
+	result = {"max_abs_diff": float(diff.max()), "max_abs_logit": float(np.abs(expected).max()),
+		"ok": bool(np.all(diff <= tolerance + tolerance * np.abs(expected)))}
+	if what:
+		result["compared"] = what
+	return result
+
+
 def check_deeplabv3plus(models_dir):
 	"""Classifier logits on the golden ADE20K image against the independent float implementation's (every 8th
 	pixel of the 512 x 512 output = every 2nd pixel of the 128 x 128 logits under TF's legacy resize)."""
 	golden = Path(models_dir) / "golden"
 	net = GraphSegmenter(Path(models_dir) / DEEPLABV3PLUS_GRAPH, 3).eval()
-	u8 = np.load(golden / "ade20k_ADE_val_00000001.input_uint8_nhwc.npy")
-	rgb = torch.from_numpy((u8.astype(np.float32) - 127) * np.float32(0.007843137718737125)).permute(0, 3, 1, 2)
+	rgb = golden_rgb(golden / "ade20k_ADE_val_00000001.input_uint8_nhwc.npy")
 	with torch.no_grad():
 		logits = net.classifier_logits(rgb)[:, :, ::2, ::2].permute(0, 2, 3, 1).numpy()
-	expected = np.load(golden / "ade20k_ADE_val_00000001.logits_nhwc_stride8.npy")
-	diff = np.abs(logits - expected)
-	return {"max_abs_diff": float(diff.max()), "max_abs_logit": float(np.abs(expected).max()),
-		"ok": bool(np.all(diff <= 1e-3 + 1e-3 * np.abs(expected)))}
+	return compared(logits, np.load(golden / "ade20k_ADE_val_00000001.logits_nhwc_stride8.npy"), 1e-3)
 
 
 def check_imagenet_encoder(models_dir):
@@ -534,14 +554,10 @@ def check_imagenet_encoder(models_dir):
 	the twin's encoder is the published network."""
 	golden = Path(models_dir) / "golden"
 	net = ImageNetUNet(Path(models_dir) / IMAGENET_GRAPH, 3).eval()
-	u8 = np.load(golden / "imagenet_sample01.input_uint8_nhwc.npy")
-	rgb = torch.from_numpy((u8.astype(np.float32) - 127) * np.float32(0.007843137718737125)).permute(0, 3, 1, 2)
+	rgb = golden_rgb(golden / "imagenet_sample01.input_uint8_nhwc.npy")
 	with torch.no_grad():
 		probabilities = net.classifier_probabilities(rgb).numpy()
-	expected = np.load(golden / "imagenet_sample01.logits.npy")
-	diff = np.abs(probabilities - expected)
-	return {"max_abs_diff": float(diff.max()), "max_abs_logit": float(np.abs(expected).max()), "compared": "the classifier's probabilities",
-		"ok": bool(np.all(diff <= 1e-3 + 1e-3 * np.abs(expected)))}
+	return compared(probabilities, np.load(golden / "imagenet_sample01.logits.npy"), 1e-3, "the classifier's probabilities")
 
 
 def check_segformer_b0(models_dir):
@@ -554,10 +570,7 @@ def check_segformer_b0(models_dir):
 		raise SystemExit("b0.safetensors does not fit the twin: missing %s, unexpected %s" % (missing, unexpected))
 	with torch.no_grad():
 		logits = net.hf_logits(torch.from_numpy(np.load(golden / "b0.input.npy"))).numpy()
-	expected = np.load(golden / "b0.logits.npy")
-	diff = np.abs(logits - expected)
-	return {"max_abs_diff": float(diff.max()), "max_abs_logit": float(np.abs(expected).max()),
-		"ok": bool(np.all(diff <= 1e-4 + 1e-4 * np.abs(expected)))}
+	return compared(logits, np.load(golden / "b0.logits.npy"), 1e-4)
 
 
 def main():
