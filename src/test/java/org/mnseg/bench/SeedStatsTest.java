@@ -41,6 +41,13 @@ public class SeedStatsTest {
 		Files.writeString(d.resolve(name + ".metrics.json"), "{\"cases\": {" + cases + "}}");
 	}
 
+	/** The accuracy grid's labeled-only row with {@code labeled} volumes, beside the seeds folder, made by {@code commit}. */
+	private static void gridRow(Path seeds, String dataset, int labeled, double dice, String commit) throws Exception {
+		Path d = Files.createDirectories(seeds.getParent().resolve(dataset));
+		Files.writeString(d.resolve("labeled-only-labeled" + labeled + "-cpu.json"), String.format(Locale.ROOT,
+			"{\"seed\": 101, \"code_version\": \"0.1.0 (%s)\", \"mean\": {\"dice\": %.6f}}", commit, dice));
+	}
+
 	private String run(Path folder) throws Exception {
 		assumeTrue("skipped: " + PYTHON + " not found (apt-get install python3)", Files.isExecutable(PYTHON));
 		Path out = tmp.getRoot().toPath().resolve("seeds.md");
@@ -74,6 +81,32 @@ public class SeedStatsTest {
 		row(folder, "la2x", "mn-imagenet1x", 4, 102, 0.90, 0.85, 0.80, 0.74);
 		String md = run(folder);
 		assertTrue(md, md.contains("| la2x | 4 | mn-imagenet1x - labeled-only | 1 | +0.00 | +1.33 |"));
+	}
+
+	@Test
+	public void eachTargetIsSetAgainstTheRoomThatFullSupervisionLeaves() throws Exception {
+		Path folder = tmp.newFolder("results", "seeds").toPath();
+		for (int seed = 101; seed <= 102; seed++) {
+			row(folder, "la2x", "labeled-only", 4, seed, 0.80, 0.80);
+			row(folder, "la2x", "mn-imagenet1x", 4, seed, 0.82, 0.82);
+		}
+		gridRow(folder, "la2x", 8, 0.85, "1a856a8abcdef"); // fewer than every volume: not the one to compare with
+		gridRow(folder, "la2x", 80, 0.90, "1a856a8abcdef");
+		String md = run(folder);
+		// room 90 - 80 = 10 points: the +5 target is half of it, the +2 gain a fifth
+		assertTrue(md, md.contains("| la2x | 4 | +5 | 80.00 (2 seeds) | 90.00 (80, seed 101, 1a856a8) | 10.00 | 50% | +2.00 (mn-imagenet1x) | 20% |"));
+	}
+
+	@Test
+	public void aFullySupervisedRowFromBeforeTheGradientFixIsMarked() throws Exception {
+		Process known = new ProcessBuilder("git", "cat-file", "-e", "c13e455^{commit}").redirectErrorStream(true).start();
+		assumeTrue("skipped: this checkout's git history lacks c13e455 (a shallow clone)", known.waitFor() == 0);
+		Path folder = tmp.newFolder("results", "seeds").toPath();
+		row(folder, "hippocampus", "labeled-only", 8, 101, 0.84);
+		gridRow(folder, "hippocampus", 160, 0.88, "c13e455");
+		String md = run(folder);
+		assertTrue(md, md.contains("| 88.00 (160, seed 101, c13e455; predates the gradient fix) | 4.00 | 75% | - | - |"));
+		assertTrue(md, md.contains("Predates the gradient fix (30f90c5)"));
 	}
 
 	@Test
