@@ -10,3 +10,17 @@ headline_configuration() {
 	[[ -n "$found" ]] || { echo "${0##*/}: no headline configuration for $1 with $2 labeled in scripts/lib/headline-rows.tsv; set MN_EXTRA and TAG" >&2; return 1; }
 	echo "$found"
 }
+
+#   headline_options DATASET LABELED
+#       sets tag and mn_extra: from the environment's TAG and MN_EXTRA where either is set, else from
+#       headline_configuration; returns 0 when they came from the file (the headline rows themselves), 1 when from the
+#       environment, 2 when the file lists none.
+headline_options() {
+	if [[ -n "${MN_EXTRA+set}${TAG+set}" ]]; then
+		mn_extra="${MN_EXTRA:-}" tag="${TAG:-}"
+		return 1
+	fi
+	local found
+	found="$(headline_configuration "$1" "$2")" || return 2
+	IFS=$'\t' read -r tag mn_extra <<< "$found"
+}
