@@ -24,3 +24,10 @@ headline_options() {
 	found="$(headline_configuration "$1" "$2")" || return 2
 	IFS=$'\t' read -r tag mn_extra <<< "$found"
 }
+
+#   seed_result DATASET ROW LABELED SEED
+#       prints where bench-seeds keeps that run's result, without the extension (.json, .metrics.json); bench-budget
+#       reads seed 101's from there.
+seed_result() {
+	echo "results/seeds/$1/$2-labeled$3-seed$4-cpu"
+}
