@@ -1,5 +1,5 @@
-# Shared by the training benchmarks (bench-accuracy, bench-seeds, bench-annotate-next, bench-partner2d); source it
-# from the repository root.
+# Shared by the training benchmarks (bench-accuracy, bench-seeds, bench-annotate-next, bench-partner2d, bench-budget);
+# source it from the repository root.
 #   train_run RUN WHAT MN_TRAIN_OPTIONS...
 #       trains into RUN (`scripts/mn train --out RUN MN_TRAIN_OPTIONS...`) unless RUN/result.json is already there.
 #       A run that left a checkpoint but no result was interrupted: it resumes (--resume) instead of starting over.
@@ -19,4 +19,10 @@ train_run() {
 	echo "  failed: see $run.log"
 	sed '/Command being timed/,$d' "$run.log" | tail -n 3 # what mn said last, not time's statistics
 	return 1
+}
+
+#   accuracy_result DATASET METHOD_AND_TAG LABELED_COUNT
+#       prints where bench-accuracy keeps a run's result; bench-budget reads its rows from there.
+accuracy_result() {
+	echo "results/$1/$2-labeled$3-cpu.json"
 }

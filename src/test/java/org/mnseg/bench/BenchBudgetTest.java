@@ -46,7 +46,7 @@ public class BenchBudgetTest {
 	public void reusesTheSeedRowOfTheSameCommandAndTrainsOnlyTheOtherBudgets() throws Exception {
 		assumeTrue("skipped: " + PYTHON + " not found (apt-get install python3)", Files.isExecutable(PYTHON));
 		Path repo = tmp.newFolder("repo").toPath();
-		for (String path : new String[] {"scripts/bench-budget", "scripts/lib/headline.sh", "scripts/lib/headline-rows.tsv"})
+		for (String path : new String[] {"scripts/bench-budget", "scripts/lib/headline.sh", "scripts/lib/headline-rows.tsv", "scripts/lib/train-run.sh"})
 			copy(repo, path);
 		Path seeds = repo.resolve("results/seeds/hippocampus");
 		result(seeds.resolve("labeled-only-labeled8-seed101-cpu.json"), 200, 0.80);
@@ -54,9 +54,9 @@ public class BenchBudgetTest {
 		// the stand-in for bench-accuracy: logs its environment, writes the result file the real one would
 		Path accuracy = repo.resolve("scripts/bench-accuracy");
 		Files.writeString(accuracy, "#!/bin/bash\necho \"$METHODS|$TAG|$EXTRA\" >> asked.txt\n"
-			+ "mkdir -p results/$DATASETS\n"
+			+ "source scripts/lib/train-run.sh\nresult=$(accuracy_result $DATASETS $METHODS$TAG $LABELED)\nmkdir -p $(dirname $result)\n"
 			+ "echo '{\"epochs\": 400, \"seed\": 101, \"train_seconds\": 1200, \"peak_rss_mb\": 900, \"commit\": \"e846f97\", "
-			+ "\"mean\": {\"dice\": 0.85}}' > results/$DATASETS/$METHODS$TAG-labeled$LABELED-cpu.json\n");
+			+ "\"mean\": {\"dice\": 0.85}}' > $result\n");
 		Files.setPosixFilePermissions(accuracy, PosixFilePermissions.fromString("rwxr-xr-x"));
 
 		ProcessBuilder pb = new ProcessBuilder(BASH.toString(), "scripts/bench-budget").directory(repo.toFile()).redirectErrorStream(true);
