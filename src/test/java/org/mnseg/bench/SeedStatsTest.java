@@ -110,6 +110,26 @@ public class SeedStatsTest {
 	}
 
 	@Test
+	public void theHeadlineRowsStandAgainstTheTargetsInOneTable() throws Exception {
+		Path folder = tmp.newFolder("seeds").toPath();
+		row(folder, "la2x", "labeled-only", 4, 101, 0.80, 0.80);
+		row(folder, "la2x", "labeled-only", 4, 102, 0.80, 0.80);
+		row(folder, "la2x", "mn-imagenet1x", 4, 101, 0.82, 0.84);
+		row(folder, "la2x", "mn-imagenet1x", 4, 102, 0.84, 0.86);
+		row(folder, "la2x", "mn-control-imagenet1x", 4, 101, 0.80, 0.81);
+		row(folder, "la2x", "labeled-only", 8, 101, 0.80, 0.80);
+		row(folder, "la2x", "mn-imagenet1x", 8, 101, 0.85, 0.85);
+		String md = run(folder);
+		// LA-4: seeds 83 and 85 (mean 84, sd 1.41) against 80: +4 of the +5 target; co-training on seed 101 only, +2 and +3
+		assertTrue(md, md.contains("| la2x | 4 | 80.00 ± 0.00 (2) | 80.50 (1) | 84.00 ± 1.41 (2) (mn-imagenet1x) | +4.00 ["));
+		assertTrue(md, md.contains("| +5 | 1.00 | +2.50 [+2.00, +3.00], p 0.5 |"));
+		// LA-8: +5 against +3.3, met; no control run
+		assertTrue(md, md.contains("| la2x | 8 | 80.00 (1) | not run | 85.00 (1) (mn-imagenet1x) | +5.00 [+5.00, +5.00], p "));
+		assertTrue(md, md.contains("| +3.3 | met | - |"));
+		assertTrue(md, md.indexOf("<!-- targets:start -->") < md.indexOf("| data set | labeled | row |"));
+	}
+
+	@Test
 	public void headlineRowsStillToRunAreListedWithTheCommandThatRunsThem() throws Exception {
 		Path folder = tmp.newFolder("seeds").toPath();
 		for (int seed = 101; seed <= 103; seed++) {
