@@ -43,6 +43,17 @@ public final class NetworkFactory {
 	}
 
 	/**
+	 * Refuses, in one line naming the option, a 3-D or 2-D architecture this factory does not build in that role: a
+	 * training plan checks its networks with it before any volume is read.
+	 */
+	public static void requireKnown(String architecture3d, String architecture2d) {
+		if (!ARCHITECTURES_3D.contains(architecture3d))
+			throw new UserError("--architecture3d '" + architecture3d + "' is not a 3-D network this plugin builds: use one of " + ARCHITECTURES_3D + ".");
+		if (!ARCHITECTURES_2D.contains(architecture2d))
+			throw new UserError("--architecture2d '" + architecture2d + "' is not a 2-D network this plugin builds: use one of " + ARCHITECTURES_2D + ".");
+	}
+
+	/**
 	 * A freshly initialised network whose parameters live in a new sub-manager of {@code parent}.
 	 *
 	 * @param config for {@code unet3d}: {@code in_channels} and {@code num_classes} (required), {@code levels}

@@ -166,7 +166,9 @@ public final class TrainWorkflow {
 		ConfigOverrides.Parsed options = ConfigOverrides.parse(req.overrides());
 		Presets.require(req.preset());
 		DatasetSpec spec = DatasetSpec.open(req.dataset());
-		return TrainingPlan.create(method, req.dataset(), req.labeled(), req.preset(), TrainingPlan.Fingerprint.of(spec, req.labeled()), options);
+		TrainingPlan plan = TrainingPlan.create(method, req.dataset(), req.labeled(), req.preset(), TrainingPlan.Fingerprint.of(spec, req.labeled()), options);
+		NetworkFactory.requireKnown(plan.settings().architecture3d, plan.settings().architecture2d);
+		return plan;
 	}
 
 	/** The trainers of the networks a plan's method trains (null where it has none). */

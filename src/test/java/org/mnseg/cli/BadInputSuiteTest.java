@@ -185,6 +185,7 @@ public class BadInputSuiteTest {
 			c.add(new Case("train --" + o[0] + " " + o[1], f -> trainArgs(f, "new-t", "--" + o[0], o[1]), "--" + o[0]));
 		c.add(new Case("train patch not halvable", f -> trainArgs(f, "new-t", "--patch", "15,16,8"), "--patch"));
 		c.add(new Case("train patch of two sides", f -> trainArgs(f, "new-t", "--patch", "16,16"), "--patch"));
+		c.add(new Case("train unknown 2-D network", f -> trainArgs(f, "new-t", "--architecture2d", "segformer-b9"), "--architecture2d", "segformer-b9"));
 		c.add(new Case("train unknown lrg", f -> trainArgs(f, "new-t", "--lrg", "sideways"), "--lrg", "sideways"));
 		c.add(new Case("train options2d not JSON", f -> trainArgs(f, "new-t", "--options2d", "slice_zoom=2"), "--options2d"));
 		c.add(new Case("train unknown option", f -> trainArgs(f, "new-t", "--learning-rate", "1"), "--learning-rate"));

@@ -55,6 +55,15 @@ public class TrainingPlanTest {
 	}
 
 	@Test
+	public void anUnknownNetworkIsRefusedBeforeAnyVolumeIsRead() throws Exception {
+		String message = refusal("architecture2d", "segformer-b9");
+		assertTrue(message, message.startsWith("--architecture2d 'segformer-b9' is not a 2-D network") && message.contains("segformer-b5"));
+		// a 2-D network in the 3-D role is no 3-D network
+		message = refusal("architecture3d", "mnv2-imagenet-unet");
+		assertTrue(message, message.startsWith("--architecture3d 'mnv2-imagenet-unet' is not a 3-D network") && message.contains("[unet3d]"));
+	}
+
+	@Test
 	public void outOfRangeOptionsAreRefusedNamingTheOption() throws Exception {
 		assertTrue(refusal("epochs", "0").contains("--epochs"));
 		assertTrue(refusal("batch-size", "0").contains("--batch-size"));
