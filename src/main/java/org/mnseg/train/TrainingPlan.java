@@ -130,6 +130,10 @@ public final class TrainingPlan {
 		require(s.overlap >= 0 && s.overlap < 1, "--overlap must lie in [0, 1), got " + s.overlap + ".");
 		require(s.foregroundProbability >= 0 && s.foregroundProbability <= 1, "--foreground-probability must lie in [0, 1].");
 		require(s.levels >= 1 && s.baseFilters >= 1, "--levels and --base-filters must be at least 1.");
+		require(s.zoomMin > 0 && s.zoomMin <= s.zoomMax && Double.isFinite(s.zoomMax), "--zoom-min and --zoom-max must be numbers above 0 with "
+			+ "--zoom-min at most --zoom-max, got " + s.zoomMin + " and " + s.zoomMax + ".");
+		require(s.gammaMin > 0 && s.gammaMin <= s.gammaMax && Double.isFinite(s.gammaMax), "--gamma-min and --gamma-max must be numbers above 0 with "
+			+ "--gamma-min at most --gamma-max, got " + s.gammaMin + " and " + s.gammaMax + ".");
 		require(s.validation >= 0, "--validation must be 0 or more, got " + s.validation + ".");
 		require(s.warmupEpochs >= 0, "--warmup-epochs must be 0 or more, got " + s.warmupEpochs + ".");
 		require(labeled >= -1 && labeled != 0, "The labeled subset must be a positive size (or all), got " + labeled + ".");

@@ -168,7 +168,13 @@ public final class TrainWorkflow {
 		DatasetSpec spec = DatasetSpec.open(req.dataset());
 		TrainingPlan plan = TrainingPlan.create(method, req.dataset(), req.labeled(), req.preset(), TrainingPlan.Fingerprint.of(spec, req.labeled()), options);
 		NetworkFactory.requireKnown(plan.settings().architecture3d, plan.settings().architecture2d);
+		if (method.uses2d()) fineTuning(plan.settings()); // its strategy and LoRA settings, checked as the network will take them
 		return plan;
+	}
+
+	/** The 2-D network's fine-tuning as the settings give it. */
+	static FineTuning fineTuning(TrainingSettings c) {
+		return new FineTuning(FineTuning.Strategy.parse(c.fineTuning), c.loraRank, c.loraAlpha, c.loraDropout, c.loraMerge);
 	}
 
 	/** The trainers of the networks a plan's method trains (null where it has none). */
@@ -185,8 +191,7 @@ public final class TrainWorkflow {
 					Network net = NetworkFactory.create(c.architecture2d, net2dConfig(plan, data), manager, c.seed);
 					if (c.pretrained2d) pretrained.applyTo(net);
 					else RandomInitialisation.apply(net, c.seed);
-					net = FineTuner.apply(net, new FineTuning(FineTuning.Strategy.parse(c.fineTuning), c.loraRank, c.loraAlpha, c.loraDropout,
-						c.loraMerge), c.seed);
+					net = FineTuner.apply(net, fineTuning(c), c.seed);
 					SliceWise.requireSlicesFit(net, c.patch, data.inChannels(), SliceViews.parse(c.views2d));
 					net2d = new ModelTrainer("2d", net, SliceViews.parse(c.views2d), c.passSlices2d, schedule(plan, c.lr2d), c.weightDecay, c.lossWeightCe,
 						c.lossWeightDice);

@@ -41,11 +41,15 @@ public class TrainingPlanTest {
 	}
 
 	private static String refusal(String option, String value) throws Exception {
+		return refusal("labeled-only", option, value);
+	}
+
+	private static String refusal(String method, String option, String value) throws Exception {
 		Map<String, String> o = new LinkedHashMap<>();
 		o.put(option, value);
 		Path run = tmp.newFolder().toPath().resolve("run");
 		try {
-			TrainWorkflow.plan(request("labeled-only", 2, o, run, false));
+			TrainWorkflow.plan(request(method, 2, o, run, false));
 			fail("--" + option + " " + value + " accepted");
 		} catch (UserError e) {
 			assertFalse("a refused plan leaves no run folder", Files.exists(run));
@@ -61,6 +65,15 @@ public class TrainingPlanTest {
 		// a 2-D network in the 3-D role is no 3-D network
 		message = refusal("architecture3d", "mnv2-imagenet-unet");
 		assertTrue(message, message.startsWith("--architecture3d 'mnv2-imagenet-unet' is not a 3-D network") && message.contains("[unet3d]"));
+	}
+
+	@Test
+	public void fineTuningAndAugmentationSettingsAreCheckedBeforeAnyVolumeIsRead() throws Exception {
+		assertTrue(refusal("mn", "fine-tuning", "bogus").contains("'bogus'"));
+		assertTrue(refusal("mn", "lora-rank", "0").contains("LoRA rank"));
+		assertTrue(refusal("mn", "lora-dropout", "1.5").contains("LoRA dropout"));
+		assertTrue(refusal("labeled-only", "gamma-min", "2").contains("--gamma-min"));
+		assertTrue(refusal("labeled-only", "zoom-min", "0").contains("--zoom-min"));
 	}
 
 	@Test
