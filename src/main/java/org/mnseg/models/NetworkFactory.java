@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.mnseg.finetune.FineTuner;
 import org.mnseg.finetune.FineTuning;
@@ -51,6 +52,30 @@ public final class NetworkFactory {
 			throw new UserError("--architecture3d '" + architecture3d + "' is not a 3-D network this plugin builds: use one of " + ARCHITECTURES_3D + ".");
 		if (!ARCHITECTURES_2D.contains(architecture2d))
 			throw new UserError("--architecture2d '" + architecture2d + "' is not a 2-D network this plugin builds: use one of " + ARCHITECTURES_2D + ".");
+	}
+
+	/**
+	 * Refuses, in one line, 2-D network options ({@code --options2d}) that {@link #create} would refuse: unknown keys,
+	 * malformed values, a wrong pretrained id, missing custom sizes, and the channel and class counts, which training
+	 * takes from the data set. Reads the options as the network's factory does, without building it, so a training
+	 * plan checks them before any volume is read.
+	 */
+	public static void requireValidOptions2d(String architecture2d, Map<String, Object> options) {
+		List<String> fromData = List.of("in_channels", "num_classes");
+		for (String key : fromData)
+			if (options.containsKey(key))
+				throw new UserError("--options2d sets '" + key + "', which training takes from the data set (and --input2d): leave it out.");
+		boolean tflite = Pretrained2dFactory.builds(architecture2d);
+		if (!tflite && !SegFormerFactory.builds(architecture2d)) return;
+		Set<String> settable = new TreeSet<>(tflite ? Pretrained2dFactory.optionNames() : SegFormerFactory.optionNames(architecture2d));
+		settable.removeAll(fromData);
+		new OptionMap(options, "network " + architecture2d + " in --options2d").requireKnown(settable);
+		try {
+			if (tflite) Pretrained2dFactory.options(architecture2d, options);
+			else SegFormerFactory.options(architecture2d, options);
+		} catch (UserError e) {
+			throw new UserError("--options2d: " + e.getMessage());
+		}
 	}
 
 	/**

@@ -168,7 +168,10 @@ public final class TrainWorkflow {
 		DatasetSpec spec = DatasetSpec.open(req.dataset());
 		TrainingPlan plan = TrainingPlan.create(method, req.dataset(), req.labeled(), req.preset(), TrainingPlan.Fingerprint.of(spec, req.labeled()), options);
 		NetworkFactory.requireKnown(plan.settings().architecture3d, plan.settings().architecture2d);
-		if (method.uses2d()) fineTuning(plan.settings()); // its strategy and LoRA settings, checked as the network will take them
+		if (method.uses2d()) { // the 2-D network's options and fine-tuning, checked as the network will take them
+			NetworkFactory.requireValidOptions2d(plan.settings().architecture2d, plan.options2d());
+			fineTuning(plan.settings());
+		}
 		return plan;
 	}
 

@@ -45,12 +45,14 @@ public class TrainingPlanTest {
 	}
 
 	private static String refusal(String method, String option, String value) throws Exception {
-		Map<String, String> o = new LinkedHashMap<>();
-		o.put(option, value);
+		return refusal(method, Map.of(option, value));
+	}
+
+	private static String refusal(String method, Map<String, String> o) throws Exception {
 		Path run = tmp.newFolder().toPath().resolve("run");
 		try {
 			TrainWorkflow.plan(request(method, 2, o, run, false));
-			fail("--" + option + " " + value + " accepted");
+			fail(o + " accepted");
 		} catch (UserError e) {
 			assertFalse("a refused plan leaves no run folder", Files.exists(run));
 			return e.getMessage();
@@ -74,6 +76,21 @@ public class TrainingPlanTest {
 		assertTrue(refusal("mn", "lora-dropout", "1.5").contains("LoRA dropout"));
 		assertTrue(refusal("labeled-only", "gamma-min", "2").contains("--gamma-min"));
 		assertTrue(refusal("labeled-only", "zoom-min", "0").contains("--zoom-min"));
+	}
+
+	@Test
+	public void theTwoDNetworksOptionsAreCheckedBeforeAnyVolumeIsRead() throws Exception {
+		String unet = "mnv2-imagenet-unet";
+		String message = refusal("mn", Map.of("architecture2d", unet, "options2d", "{\"slice_zom\": 2}"));
+		assertTrue(message, message.equals("Unknown option 'slice_zom' for network " + unet + " in --options2d: known options are [input_scaling, slice_zoom, weights, weights_file]"));
+		assertTrue(refusal("mn", Map.of("architecture2d", unet, "options2d", "{\"slice_zoom\": 0}")).contains("at least 1"));
+		assertTrue(refusal("mn", Map.of("architecture2d", unet, "options2d", "{\"input_scaling\": \"zscore\"}")).contains("input_scaling"));
+		assertTrue(refusal("mn", Map.of("architecture2d", unet, "options2d", "{\"num_classes\": 3}")).contains("from the data set"));
+		assertTrue(refusal("mn", Map.of("architecture2d", "segformer-b0", "options2d", "{\"weights\": \"mit-b3\"}")).contains("'mit-b0'"));
+		assertTrue(refusal("mn", Map.of("architecture2d", "segformer", "options2d", "{\"depths\": [1,1,1,1]}")).contains("needs the option"));
+		// what the networks take passes the plan
+		Map<String, String> good = Map.of("architecture2d", unet, "options2d", "{\"slice_zoom\": 2, \"input_scaling\": \"imagenet\"}");
+		assertEquals(unet, TrainWorkflow.plan(request("mn", 2, good, tmp.newFolder().toPath().resolve("run"), false)).settings().architecture2d);
 	}
 
 	@Test

@@ -39,6 +39,11 @@ public final class Pretrained2dFactory {
 		return builds(architecture) && KEYS.contains(option);
 	}
 
+	/** The options these networks take. */
+	public static Set<String> optionNames() {
+		return KEYS;
+	}
+
 	/** The registry entry whose file defines an architecture's pretrained part. */
 	public static PretrainedModel weightsOf(String architecture) {
 		switch (architecture) {
@@ -65,21 +70,36 @@ public final class Pretrained2dFactory {
 	 */
 	public static TfliteSegmenter create(String architecture, Map<String, Object> config, NDManager parent, long seed,
 			WeightsSource source) {
-		PretrainedModel weights = weightsOf(architecture);
-		OptionMap c = new OptionMap(config, "network " + architecture).requireKnown(KEYS);
+		Options o = options(architecture, config);
+		OptionMap c = new OptionMap(config, "network " + architecture);
 		int numClasses = c.integer("num_classes", null);
 		int inChannels = c.integer("in_channels", 1);
-		InputScaling scaling = InputScaling.of(c.string("input_scaling", InputScaling.NONE.key()));
+		Path file = source.resolve(weightsOf(architecture), o.weightsFile());
+		TfliteSegmenter net = build(architecture, TfliteModel.read(file), parent, inChannels, numClasses, o.scaling(), seed);
+		net.setSliceZoom(o.sliceZoom());
+		net.setSourceFile(file);
+		return net;
+	}
+
+	/** The options of these networks other than the data's channel and class counts, read and checked. */
+	public record Options(InputScaling scaling, Path weightsFile, int sliceZoom) {
+	}
+
+	/**
+	 * Reads and checks a network's options other than {@code in_channels} and {@code num_classes}, refusing unknown
+	 * ones; needs neither the pretrained file nor the engine, so a training plan checks {@code --options2d} with it
+	 * before any volume is read.
+	 */
+	public static Options options(String architecture, Map<String, Object> config) {
+		PretrainedModel weights = weightsOf(architecture);
+		OptionMap c = new OptionMap(config, "network " + architecture).requireKnown(KEYS);
 		String id = c.string("weights", null);
 		if (id != null && !weights.id().equals(id))
 			throw new UserError("Network " + architecture + " is built on the pretrained model " + weights.id() + ", not '" + id + "'");
-		Path explicit = c.has("weights_file") ? Paths.get(c.string("weights_file", null)) : null;
 		int sliceZoom = c.integer(SliceZoom.OPTION, 1);
-		Path file = source.resolve(weights, explicit);
-		TfliteSegmenter net = build(architecture, TfliteModel.read(file), parent, inChannels, numClasses, scaling, seed);
-		net.setSliceZoom(sliceZoom);
-		net.setSourceFile(file);
-		return net;
+		if (sliceZoom < 1) throw new UserError("Option " + SliceZoom.OPTION + " of network " + architecture + " must be a whole number of at least 1, got " + sliceZoom);
+		return new Options(InputScaling.of(c.string("input_scaling", InputScaling.NONE.key())),
+				c.has("weights_file") ? Paths.get(c.string("weights_file", null)) : null, sliceZoom);
 	}
 
 	private static TfliteSegmenter build(String architecture, TfliteModel model, NDManager parent, int inChannels, int numClasses,

@@ -82,9 +82,11 @@ public abstract class TfliteSegmenter extends AbstractNetwork implements FineTun
 		}
 	}
 
-	/** Sets the {@link SliceZoom} factor (at least 1); part of the architecture, so recorded in {@link #config()}. */
+	/**
+	 * Sets the {@link SliceZoom} factor, at least 1 as {@link Pretrained2dFactory#options} checked it; part of the
+	 * architecture, so recorded in {@link #config()}.
+	 */
 	final void setSliceZoom(int factor) {
-		if (factor < 1) throw new UserError(architecture + ": slice_zoom must be a whole number of at least 1, got " + factor);
 		this.sliceZoom = factor;
 	}
 

@@ -86,14 +86,34 @@ public final class SegFormerFactory {
 	 * @throws UserError for an unknown architecture or option, or a missing or malformed value
 	 */
 	public static SegFormer create(String architecture, Map<String, Object> config, NDManager parent, long seed) {
+		Options options = options(architecture, config);
+		OptionMap o = new OptionMap(config, "network " + architecture);
+		return new SegFormer(options.sizes(), o.integer("in_channels", 1), o.integer("num_classes", null), options.imagenetNormalization(), parent, seed);
+	}
+
+	/** The options a SegFormer of this architecture takes: the custom one takes its sizes too. */
+	public static Set<String> optionNames(String architecture) {
+		Set<String> known = new LinkedHashSet<>(OPTIONS);
+		if (architecture.equals(SegFormer.CUSTOM_ARCHITECTURE))
+			known.addAll(SIZE_KEYS);
+		return known;
+	}
+
+	/** The options of a SegFormer other than the data's channel and class counts, read and checked. */
+	public record Options(SegFormerConfig sizes, boolean imagenetNormalization) {
+	}
+
+	/**
+	 * Reads and checks a SegFormer's options other than {@code in_channels} and {@code num_classes}, refusing unknown
+	 * ones, a wrong {@code weights} id and missing custom sizes; needs no engine, so a training plan checks
+	 * {@code --options2d} with it before any volume is read.
+	 */
+	public static Options options(String architecture, Map<String, Object> config) {
 		if (!builds(architecture))
 			throw new UserError("Unknown network architecture '" + architecture + "': use one of " + architectures());
 		Map<String, Object> c = config == null ? Map.of() : config;
 		boolean custom = architecture.equals(SegFormer.CUSTOM_ARCHITECTURE);
-		Set<String> known = new LinkedHashSet<>(OPTIONS);
-		if (custom)
-			known.addAll(SIZE_KEYS);
-		OptionMap o = new OptionMap(c, "network " + architecture).requireKnown(known);
+		OptionMap o = new OptionMap(c, "network " + architecture).requireKnown(optionNames(architecture));
 		weightsOf(architecture, c); // a wrong id is refused here too
 		SegFormerConfig sizes;
 		if (custom) {
@@ -110,6 +130,6 @@ public final class SegFormerFactory {
 			sizes = SegFormerConfig.preset(architecture.substring(SegFormer.CUSTOM_ARCHITECTURE.length() + 1));
 		}
 		sizes = sizes.withDropout(o.number("drop_path_rate", sizes.dropPathRate()), o.number("classifier_dropout_prob", sizes.classifierDropout()));
-		return new SegFormer(sizes, o.integer("in_channels", 1), o.integer("num_classes", null), o.flag("imagenet_normalization", false), parent, seed);
+		return new Options(sizes, o.flag("imagenet_normalization", false));
 	}
 }
