@@ -166,4 +166,82 @@ public class AdamWTest {
 			}
 		}
 	}
+
+	/**
+	 * The update of all parameters at once gives exactly, bit for bit, what the update one parameter at a time gives
+	 * (the operations of torch's single-tensor AdamW, here in {@link #perParameterStep}), also when the set of updated
+	 * parameters changes: one parameter frozen at first and thawed later, another frozen midway (moments kept).
+	 */
+	@Test
+	public void updatingAllParametersAtOnceIsBitIdenticalToOneAtATime() {
+		try (UNet3D flat = new UNet3D(root, 1, 2, 2, 2, 5); UNet3D single = new UNet3D(root, 1, 2, 2, 2, 5);
+				NDManager state = root.newSubManager()) {
+			Param thawedLater = flat.params().get(3);
+			Param frozenMidway = flat.params().get(flat.params().size() - 2);
+			thawedLater.setTrainable(false);
+			single.params().get(3).setTrainable(false);
+			AdamW opt = new AdamW(flat.params(), 0.01f);
+			Map<String, NDArray[]> reference = new java.util.HashMap<>();
+			long[] steps = { 0 };
+			for (int step = 1; step <= 7; step++) {
+				if (step == 4) {
+					thawedLater.setTrainable(true);
+					single.params().get(3).setTrainable(true);
+				}
+				if (step == 6) {
+					frozenMidway.setTrainable(false);
+					single.params().get(single.params().size() - 2).setTrainable(false);
+				}
+				float lr = 1e-2f / step;
+				for (UNet3D net : List.of(flat, single)) {
+					try (NDManager s = root.newSubManager()) {
+						NDArray x = TestTensors.gaussian(s, new Shape(1, 1, 4, 4, 4), 10 + step);
+						NDArray target = Losses.oneHot(TestTensors.positiveLabels(x), 2);
+						try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+							NDArray logits = net.forward(x, true);
+							gc.backward(Losses.klDiv(logits, target).add(Losses.squaredDice(logits, target)));
+						}
+					}
+				}
+				opt.step(lr);
+				perParameterStep(single.params(), reference, state, ++steps[0], lr, 0.01f);
+				for (int i = 0; i < flat.params().size(); i++)
+					assertArrayEquals(flat.params().get(i).name() + " after step " + step,
+							single.params().get(i).array().toFloatArray(), flat.params().get(i).array().toFloatArray(), 0f);
+			}
+			Map<String, float[]> exported = opt.exportState();
+			assertEquals(2 * reference.size(), exported.size());
+			for (Map.Entry<String, NDArray[]> e : reference.entrySet()) {
+				assertArrayEquals(e.getKey(), e.getValue()[0].toFloatArray(), exported.get(e.getKey() + ".exp_avg"), 0f);
+				assertArrayEquals(e.getKey(), e.getValue()[1].toFloatArray(), exported.get(e.getKey() + ".exp_avg_sq"), 0f);
+			}
+			opt.close();
+		}
+	}
+
+	/** AdamW one parameter at a time, in the operation order of torch's {@code _single_tensor_adamw}. */
+	private static void perParameterStep(List<Param> params, Map<String, NDArray[]> moments, NDManager state, long t,
+			float lr, float weightDecay) {
+		float decay = (float) (1 - (double) lr * weightDecay);
+		float stepSize = (float) (lr / (1 - Math.pow(AdamW.BETA1, t)));
+		float bias2Sqrt = (float) Math.sqrt(1 - Math.pow(AdamW.BETA2, t));
+		try (NDManager s = state.newSubManager()) {
+			for (Param param : params) {
+				NDArray p = param.array();
+				if (!param.trainable() || !p.hasGradient())
+					continue;
+				NDArray grad = p.getGradient();
+				grad.attach(s);
+				NDArray[] m = moments.computeIfAbsent(param.name(),
+						k -> new NDArray[] { state.zeros(p.getShape()), state.zeros(p.getShape()) });
+				m[0].tempAttach(s);
+				m[1].tempAttach(s);
+				p.muli(decay);
+				m[0].muli(AdamW.BETA1).addi(grad.mul(1 - AdamW.BETA1));
+				m[1].muli(AdamW.BETA2).addi(grad.mul(1 - AdamW.BETA2).mul(grad));
+				p.addi(m[0].mul(-stepSize).div(m[1].sqrt().div(bias2Sqrt).add(AdamW.EPS)));
+				grad.muli(0f);
+			}
+		}
+	}
 }
