@@ -215,6 +215,13 @@ public class AdamWTest {
 				assertArrayEquals(e.getKey(), e.getValue()[0].toFloatArray(), exported.get(e.getKey() + ".exp_avg"), 0f);
 				assertArrayEquals(e.getKey(), e.getValue()[1].toFloatArray(), exported.get(e.getKey() + ".exp_avg_sq"), 0f);
 			}
+			// Checkpoints read the moments in place: each view must start at its own offset in the flat buffer.
+			for (Map.Entry<String, NDArray> e : opt.momentArrays().entrySet()) {
+				java.nio.FloatBuffer inPlace = EngineFloats.view(e.getValue());
+				float[] values = new float[inPlace.remaining()];
+				inPlace.get(values);
+				assertArrayEquals(e.getKey(), exported.get(e.getKey()), values, 0f);
+			}
 			opt.close();
 		}
 	}
