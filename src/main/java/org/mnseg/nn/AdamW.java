@@ -104,10 +104,19 @@ public final class AdamW implements AutoCloseable {
 			// The operation order of torch's _single_tensor_adamw, but over all parameters at once: the same float
 			// operations on each value, in seven engine calls plus a few per parameter instead of fifteen per
 			// parameter (each call's overhead, not its arithmetic, was most of the update's time).
-			flatAvg.muli(BETA1).addi(grad.mul(1 - BETA1));
-			flatAvgSq.muli(BETA2).addi(grad.mul(1 - BETA2).mul(grad));
-			NDArray denominator = flatAvgSq.sqrt().div((float) bias2Sqrt).add(EPS);
-			NDList updates = split(flatAvg.mul(-stepSize).div(denominator), arrays);
+			// Temporaries as large as the whole network are closed as soon as they are used, and operations are in place
+			// where the same operation allows it, so that the update holds at most three of them at once.
+			try (NDArray scaled = grad.mul(1 - BETA1)) {
+				flatAvg.muli(BETA1).addi(scaled);
+			}
+			try (NDArray squared = grad.mul(1 - BETA2).muli(grad)) {
+				flatAvgSq.muli(BETA2).addi(squared);
+			}
+			NDArray update = flatAvg.mul(-stepSize);
+			try (NDArray denominator = flatAvgSq.sqrt().divi((float) bias2Sqrt).addi(EPS)) {
+				update.divi(denominator);
+			}
+			NDList updates = split(update, arrays);
 			for (int i = 0; i < arrays.size(); i++) {
 				NDArray p = arrays.get(i);
 				p.muli(decay).addi(updates.get(i).reshape(p.getShape()));
