@@ -26,7 +26,7 @@ import ai.djl.pytorch.jni.JniUtils;
  * {@code zero_grad(set_to_none=False)}: a parameter that once had a gradient keeps being decayed).
  *
  * <p>All parameters are updated at once: their gradients are joined into one flat array, and their moments kept in
- * two flat buffers, so the update costs a few engine calls per parameter rather than fifteen; each value goes through
+ * two flat buffers, so the update costs six engine calls per parameter rather than fifteen; each value goes through
  * the same float operations as in torch's one-tensor-at-a-time loop, so the result is the same bit for bit.
  *
  * <p>The moment estimates live in a sub-manager of the first parameter's manager, so they go with the network;
@@ -101,11 +101,11 @@ public final class AdamW implements AutoCloseable {
 			// While scratch is open, results of operations on the moments land in it, not with the state.
 			flatAvg.tempAttach(scratch);
 			flatAvgSq.tempAttach(scratch);
-			// The operation order of torch's _single_tensor_adamw, but over all parameters at once: the same float
-			// operations on each value, in seven engine calls plus a few per parameter instead of fifteen per
-			// parameter (each call's overhead, not its arithmetic, was most of the update's time).
-			// Temporaries as large as the whole network are closed as soon as they are used, and operations are in place
-			// where the same operation allows it, so that the update holds at most three of them at once.
+			// The operation order of torch's _single_tensor_adamw over all parameters at once: the same float
+			// operations on each value in about fifteen engine calls, plus six per parameter (gradient, flattening,
+			// its piece of the update, decay, addition, zeroing) where the loop over parameters made about fifteen
+			// per parameter. Temporaries the size of all parameters are closed as soon as they are used and
+			// operations are in place where the same operation allows it: at most three such temporaries at once.
 			try (NDArray scaled = grad.mul(1 - BETA1)) {
 				flatAvg.muli(BETA1).addi(scaled);
 			}
