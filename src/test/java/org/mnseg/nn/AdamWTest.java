@@ -168,19 +168,26 @@ public class AdamWTest {
 	}
 
 	/**
-	 * The update of all parameters at once gives exactly, bit for bit, what the update one parameter at a time gives
+	 * The update of parameters in groups gives exactly, bit for bit, what the update one parameter at a time gives
 	 * (the operations of torch's single-tensor AdamW, here in {@link #perParameterStep}), also when the set of updated
 	 * parameters changes: one parameter frozen at first and thawed later, another frozen midway (moments kept).
 	 */
 	@Test
-	public void updatingAllParametersAtOnceIsBitIdenticalToOneAtATime() {
+	public void updatingParametersTogetherIsBitIdenticalToOneAtATime() {
+		// one group for the whole small network; then groups of up to 300 values, where some parameters are larger
+		// than a group and stand alone
+		updateTogetherAndOneAtATime(AdamW.GROUP_VALUES);
+		updateTogetherAndOneAtATime(300);
+	}
+
+	private static void updateTogetherAndOneAtATime(long groupValues) {
 		try (UNet3D flat = new UNet3D(root, 1, 2, 2, 2, 5); UNet3D single = new UNet3D(root, 1, 2, 2, 2, 5);
 				NDManager state = root.newSubManager()) {
 			Param thawedLater = flat.params().get(3);
 			Param frozenMidway = flat.params().get(flat.params().size() - 2);
 			thawedLater.setTrainable(false);
 			single.params().get(3).setTrainable(false);
-			AdamW opt = new AdamW(flat.params(), 0.01f);
+			AdamW opt = new AdamW(flat.params(), 0.01f, groupValues);
 			Map<String, NDArray[]> reference = new java.util.HashMap<>();
 			long[] steps = { 0 };
 			for (int step = 1; step <= 7; step++) {
@@ -206,7 +213,7 @@ public class AdamWTest {
 				opt.step(lr);
 				perParameterStep(single.params(), reference, state, ++steps[0], lr, 0.01f);
 				for (int i = 0; i < flat.params().size(); i++)
-					assertArrayEquals(flat.params().get(i).name() + " after step " + step,
+					assertArrayEquals(flat.params().get(i).name() + " after step " + step + ", groups of " + groupValues,
 							single.params().get(i).array().toFloatArray(), flat.params().get(i).array().toFloatArray(), 0f);
 			}
 			Map<String, float[]> exported = opt.exportState();
