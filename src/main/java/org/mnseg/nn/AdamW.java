@@ -25,10 +25,10 @@ import ai.djl.pytorch.jni.JniUtils;
  * their gradients are zeroed, because DJL accumulates gradients across backward passes (PyTorch's
  * {@code zero_grad(set_to_none=False)}: a parameter that once had a gradient keeps being decayed).
  *
- * <p>Consecutive parameters are updated in groups of up to {@link #GROUP_VALUES} values: their gradients joined into one flat
- * array and their moments kept in two flat buffers, so a small parameter costs six engine calls rather than fifteen;
- * each value goes through the same float operations as in torch's one-tensor-at-a-time loop, so the result is the
- * same bit for bit.
+ * <p>Consecutive parameters are updated in groups of up to {@link #GROUP_VALUES} values: their gradients joined into
+ * one flat array and their moments kept in two flat buffers, so a small parameter costs six engine calls rather than
+ * fifteen; each value goes through the same float operations as in torch's one-tensor-at-a-time loop, so the result
+ * is the same bit for bit.
  *
  * <p>The moment estimates live in a sub-manager of the first parameter's manager, so they go with the network;
  * {@link #close()} frees them earlier.
