@@ -59,9 +59,9 @@ public final class AdamW implements AutoCloseable {
 	/**
 	 * Most values updated together (4 MB of floats). Joining small parameters saves engine calls; joining large ones
 	 * makes each temporary a fresh allocation of the whole network's size, whose page faults cost more than the calls
-	 * saved: the 2-D partner's update (192 tensors, 9 million values) took 2.6 times as long as one group as one
-	 * parameter at a time. In groups of this size it took 0.13-0.14 s against 0.17-0.20 s one at a time, the 3-D
-	 * UNet's 0.040 s against 0.057-0.062 s (medians of 37 steps, two rounds; 2^18 was in between).
+	 * saved: the 2-D partner's update (124 tensors, 7.9 million values) took 0.157 s as one group, 0.023 s one
+	 * parameter at a time, 0.021 s in groups of this size; the 3-D UNet's 0.0040 s in groups of this size against
+	 * 0.0053 s one at a time (scripts/bench-adamw, results/adamw-speed.md).
 	 */
 	static final long GROUP_VALUES = 1L << 20;
 
@@ -73,8 +73,8 @@ public final class AdamW implements AutoCloseable {
 		this(params, weightDecay, GROUP_VALUES);
 	}
 
-	/** As above, updating at most {@code groupValues} values together (tests vary it). */
-	AdamW(List<Param> params, float weightDecay, long groupValues) {
+	/** As above, updating at most {@code groupValues} values together (tests and the AdamW benchmark vary it). */
+	public AdamW(List<Param> params, float weightDecay, long groupValues) {
 		if (params.isEmpty())
 			throw new IllegalArgumentException("AdamW needs at least one parameter");
 		if (params.stream().map(Param::name).distinct().count() != params.size())
