@@ -59,9 +59,10 @@ public final class AdamW implements AutoCloseable {
 	/**
 	 * Most values updated together (4 MB of floats). Joining small parameters saves engine calls; joining large ones
 	 * makes each temporary a fresh allocation of the whole network's size, whose page faults cost more than the calls
-	 * saved: the 2-D partner's update (124 tensors, 7.9 million values) took 0.157 s as one group, 0.023 s one
-	 * parameter at a time, 0.021 s in groups of this size; the 3-D UNet's 0.0040 s in groups of this size against
-	 * 0.0053 s one at a time (scripts/bench-adamw, results/adamw-speed.md).
+	 * saved. In two runs of scripts/bench-adamw (results/adamw-speed.md) the 2-D partner's update (124 tensors, 7.9
+	 * million values) took 0.157-0.167 s as one group, 0.023-0.039 s one parameter at a time and 0.021-0.032 s in groups
+	 * of this size (2^18: 0.019-0.025 s); the 3-D UNet's 0.0040-0.0048 s in groups of this size (2^18: 0.0056-0.0060 s)
+	 * against 0.0053-0.0064 s one at a time.
 	 */
 	static final long GROUP_VALUES = 1L << 20;
 
