@@ -67,7 +67,13 @@ public final class AdamW implements AutoCloseable {
 	static final long GROUP_VALUES = 1L << 20;
 
 	/** Consecutive parameters updated together; their moments are two flat buffers. */
-	private record Group(int size, NDArray avg, NDArray avgSq) {}
+	private record Group(int size, NDArray avg, NDArray avgSq) implements AutoCloseable {
+		@Override
+		public void close() {
+			avg.close();
+			avgSq.close();
+		}
+	}
 
 	/** An optimiser over {@code params} (names must be unique) with decoupled weight decay. */
 	public AdamW(List<Param> params, float weightDecay) {
@@ -183,10 +189,8 @@ public final class AdamW implements AutoCloseable {
 			if (m != null)
 				closeAll(m);
 		}
-		for (Group group : groups) {
-			group.avg().close();
-			group.avgSq().close();
-		}
+		for (Group group : groups)
+			group.close();
 		int first = 0;
 		for (Group group : laidOut) {
 			List<NDArray> members = arrays.subList(first, first + group.size());
@@ -345,10 +349,8 @@ public final class AdamW implements AutoCloseable {
 		for (NDArray[] m : moments.values())
 			closeAll(m);
 		moments.clear();
-		for (Group group : groups) {
-			group.avg().close();
-			group.avgSq().close();
-		}
+		for (Group group : groups)
+			group.close();
 		groups = List.of();
 		layout = List.of();
 	}

@@ -19,7 +19,6 @@ import org.mnseg.nn.Param;
 import org.mnseg.nn.UNet3D;
 import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.Json;
-import org.mnseg.util.Version;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -67,8 +66,8 @@ public final class AdamWBenchmark {
 					Map<String, List<Double>> medians = new LinkedHashMap<>();
 					for (int round = 0; round < rounds; round++) {
 						for (long group : GROUP_VALUES)
-							medians.computeIfAbsent(label(group), k -> new ArrayList<>()).add(median(timeThisProject(net, group, steps)));
-						medians.computeIfAbsent("PyTorch", k -> new ArrayList<>()).add(median(timeTorch(shapes, steps, threads)));
+							medians.computeIfAbsent(label(group), k -> new ArrayList<>()).add(EngineSpeedBenchmark.median(timeThisProject(net, group, steps)));
+						medians.computeIfAbsent("PyTorch", k -> new ArrayList<>()).add(EngineSpeedBenchmark.median(timeTorch(shapes, steps, threads)));
 					}
 					JsonObject row = new JsonObject();
 					row.addProperty("network", n.getKey());
@@ -80,10 +79,7 @@ public final class AdamWBenchmark {
 				}
 			}
 		}
-		JsonObject result = new JsonObject();
-		result.addProperty("commit", Version.commit());
-		result.addProperty("threads", threads);
-		result.addProperty("machine", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+		JsonObject result = EngineSpeedBenchmark.provenance(threads);
 		result.addProperty("steps", steps);
 		result.addProperty("rounds", rounds);
 		result.add("networks", Json.GSON.toJsonTree(rows));
@@ -145,12 +141,6 @@ public final class AdamWBenchmark {
 		}
 	}
 
-	static double median(double[] t) {
-		double[] s = t.clone();
-		Arrays.sort(s);
-		return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-	}
-
 	private static String markdown(JsonObject r, List<JsonObject> rows) {
 		StringBuilder b = new StringBuilder("# AdamW update alone: this project (groups of parameters) vs torch.optim.AdamW\n\n");
 		b.append(String.format(Locale.ROOT, "`scripts/bench-adamw`, commit `%s`; %d threads, %s; %d steps per measurement (the first 3 left out), "
@@ -161,10 +151,10 @@ public final class AdamWBenchmark {
 		b.append("| network | tensors | values | update | seconds | ratio to PyTorch |\n|---|---|---|---|---|---|\n");
 		for (JsonObject row : rows) {
 			JsonObject m = row.getAsJsonObject("median_seconds_per_round");
-			double torch = median(values(m, "PyTorch"));
+			double torch = EngineSpeedBenchmark.median(values(m, "PyTorch"));
 			for (String key : m.keySet()) {
 				double[] v = values(m, key);
-				double med = median(v);
+				double med = EngineSpeedBenchmark.median(v);
 				b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %.4f (%.4f-%.4f) | %s |\n", row.get("network").getAsString(),
 						row.get("tensors").getAsInt(), row.get("values").getAsLong(), key, med, Arrays.stream(v).min().getAsDouble(),
 						Arrays.stream(v).max().getAsDouble(), key.equals("PyTorch") ? "-" : String.format(Locale.ROOT, "%.2f", med / torch)));

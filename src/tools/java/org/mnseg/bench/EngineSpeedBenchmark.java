@@ -59,11 +59,8 @@ public final class EngineSpeedBenchmark {
 		List<Setting> settings = List.of(
 			new Setting("cpu preset UNet (4 levels, 16 filters)", 4, 16, new int[] { 64, 64, 32 }, 2, new int[] { 128, 128, 64 }),
 			new Setting("paper UNet (5 levels, 32 filters)", 5, 32, new int[] { 64, 64, 32 }, 2, new int[] { 128, 128, 64 }));
-		JsonObject result = new JsonObject();
-		result.addProperty("threads", threads);
+		JsonObject result = provenance(threads);
 		result.addProperty("onednn_cap", cpuCap());
-		result.addProperty("machine", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
-		result.addProperty("commit", org.mnseg.util.Version.commit());
 		result.addProperty("rounds", rounds);
 		List<JsonObject> rows = new ArrayList<>();
 		for (Setting s : settings) {
@@ -208,6 +205,15 @@ public final class EngineSpeedBenchmark {
 				return new double[] { after, MemoryUsage.rssMb() };
 			}
 		}
+	}
+
+	/** The start of a speed benchmark's result: the build's commit, the thread count and the machine. */
+	static JsonObject provenance(int threads) {
+		JsonObject result = new JsonObject();
+		result.addProperty("commit", org.mnseg.util.Version.commit());
+		result.addProperty("threads", threads);
+		result.addProperty("machine", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+		return result;
 	}
 
 	static double median(double[] v) {

@@ -22,7 +22,6 @@ import org.mnseg.train.ModelTrainer;
 import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.Json;
 import org.mnseg.util.UserError;
-import org.mnseg.util.Version;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
@@ -92,10 +91,7 @@ public final class Speed2dBenchmark {
 		int threads = Integer.getInteger("ai.djl.pytorch.num_threads", 2);
 		Path models = Paths.get(System.getProperty("mn.shared", "../shared")).resolve("models");
 
-		JsonObject result = new JsonObject();
-		result.addProperty("commit", Version.commit());
-		result.addProperty("threads", threads);
-		result.addProperty("machine", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+		JsonObject result = EngineSpeedBenchmark.provenance(threads);
 		result.addProperty("warmup", warmup);
 		result.addProperty("repeats", repeats);
 		result.addProperty("classes", CLASSES);
