@@ -10,6 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -70,23 +72,46 @@ public final class CpuKernelGuard {
 	 */
 	public static synchronized void verify() {
 		if (verified) return;
-		double error = convolutionGradientError();
-		if (error <= 1e-3) {
-			verified = true;
-			return;
+		judge(CpuKernelGuard::convolutionGradientError, System.err::println);
+		verified = true;
+	}
+
+	/** Largest relative gradient error the check accepts (float rounding stays below 1e-5). */
+	static final double TOLERANCE = 1e-3;
+	/**
+	 * Checks run again after a failed one. The known fault (Zen 5's AVX2 and AVX-512 kernels) fails every check, with
+	 * about the same error each time (0.23 in 12 of 12). Under the AVX cap a check once found no gradient at all
+	 * (relative error 1: DJL reads a missing gradient as zeros), in a test's subprocess during a CI run, and 889 checks
+	 * in one process and 25 in fresh ones after it passed. Such a one-off should not stop a run; a real fault still does.
+	 */
+	static final int RECHECKS = 2;
+
+	/** Returns when the check passes, or fails once and then passes every recheck (said through warn); else throws. */
+	static void judge(DoubleSupplier check, Consumer<String> warn) {
+		double first = check.getAsDouble();
+		if (first <= TOLERANCE) return;
+		for (int i = 0; i < RECHECKS; i++) {
+			double again = check.getAsDouble();
+			if (again > TOLERANCE) throw failure(Math.max(first, again));
 		}
+		warn.accept(String.format(Locale.ROOT, "M&N: one check of PyTorch's convolution gradients failed (relative error %.3g) and the next %d "
+			+ "passed; going on.", first, RECHECKS));
+	}
+
+	/** The stop for kernels that failed two checks; where they ran uncapped, the processor is recorded first. */
+	private static UserError failure(double error) {
 		String cap = effectiveCap();
 		if (cap != null && !cap.equals("ALL"))
-			throw new UserError(String.format(Locale.ROOT, "PyTorch's CPU convolution kernels compute wrong gradients on this processor (%s) even "
-				+ "with %s=%s (relative error %.3g). Try %s=SSE41 (slower).", processorId(), ISA_VARIABLE, cap, error, ISA_VARIABLE));
+			return new UserError(String.format(Locale.ROOT, "PyTorch's CPU convolution kernels compute wrong gradients on this processor (%s) even "
+				+ "with %s=%s (relative error %.3g, on two checks). Try %s=SSE41 (slower).", processorId(), ISA_VARIABLE, cap, error, ISA_VARIABLE));
 		try {
 			record(recordFile(), processorId(), SAFE_ISA);
 		} catch (IOException e) {
-			throw new UserError("PyTorch's CPU convolution kernels compute wrong gradients on this processor (" + processorId() + "). Set the "
+			return new UserError("PyTorch's CPU convolution kernels compute wrong gradients on this processor (" + processorId() + "). Set the "
 				+ "environment variable " + ISA_VARIABLE + "=" + SAFE_ISA + " before starting (the cache folder could not record this: "
 				+ e.getMessage() + ").");
 		}
-		throw new UserError("PyTorch's CPU convolution kernels compute wrong gradients on this processor (" + processorId() + ") with their "
+		return new UserError("PyTorch's CPU convolution kernels compute wrong gradients on this processor (" + processorId() + ") with their "
 			+ "fastest instruction set. This is now recorded: from the next start on, M&N uses the " + SAFE_ISA + " kernels, which "
 			+ "compute correctly. Please start again.");
 	}
