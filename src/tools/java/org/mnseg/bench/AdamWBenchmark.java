@@ -130,7 +130,7 @@ public final class AdamWBenchmark {
 			Files.writeString(file, Json.GSON.toJson(shapes));
 			List<String> cmd = List.of(System.getProperty("mn.python", "/usr/bin/python3"), "scripts/reference/adamw_speed_torch.py",
 					file.toString(), Integer.toString(steps), Integer.toString(threads));
-			Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+			Process proc = EngineSpeedBenchmark.startReference(cmd);
 			String text = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			if (proc.waitFor() != 0)
 				throw new IllegalStateException("the PyTorch side failed: " + String.join(" ", cmd));
@@ -143,10 +143,11 @@ public final class AdamWBenchmark {
 
 	private static String markdown(JsonObject r, List<JsonObject> rows) {
 		StringBuilder b = new StringBuilder("# AdamW update alone: this project (groups of parameters) vs torch.optim.AdamW\n\n");
-		b.append(String.format(Locale.ROOT, "`scripts/bench-adamw`, commit `%s`; %d threads, %s; %d steps per measurement (the first 3 left out), "
+		b.append(String.format(Locale.ROOT, "`scripts/bench-adamw`, commit `%s`; %d threads, %s, oneDNN kernels %s on both sides; %d steps per measurement (the first 3 left out), "
 				+ "%d rounds taking turns. Seconds per update: the medians of the rounds (lowest-highest). Ratio: this project's median over PyTorch's. "
 				+ "The default 2-D partner with slice zoom 2 and the `cpu` preset's 3-D UNet; gradients from a sum of squares.\n\n",
-				r.get("commit").getAsString(), r.get("threads").getAsInt(), r.get("machine").getAsString(), r.get("steps").getAsInt(),
+				r.get("commit").getAsString(), r.get("threads").getAsInt(), r.get("machine").getAsString(), r.get("onednn_cap").getAsString(),
+				r.get("steps").getAsInt(),
 				r.get("rounds").getAsInt()));
 		b.append("| network | tensors | values | update | seconds | ratio to PyTorch |\n|---|---|---|---|---|---|\n");
 		for (JsonObject row : rows) {

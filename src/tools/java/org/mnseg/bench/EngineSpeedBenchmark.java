@@ -60,7 +60,6 @@ public final class EngineSpeedBenchmark {
 			new Setting("cpu preset UNet (4 levels, 16 filters)", 4, 16, new int[] { 64, 64, 32 }, 2, new int[] { 128, 128, 64 }),
 			new Setting("paper UNet (5 levels, 32 filters)", 5, 32, new int[] { 64, 64, 32 }, 2, new int[] { 128, 128, 64 }));
 		JsonObject result = provenance(threads);
-		result.addProperty("onednn_cap", cpuCap());
 		result.addProperty("rounds", rounds);
 		List<JsonObject> rows = new ArrayList<>();
 		for (Setting s : settings) {
@@ -157,9 +156,21 @@ public final class EngineSpeedBenchmark {
 		}
 	}
 
+	/** The oneDNN kernels this process runs, as the result header and tables name them. */
 	private static String cpuCap() {
 		String cap = org.mnseg.nn.CpuKernelGuard.effectiveCap();
 		return cap == null ? "default (widest)" : "capped at " + cap;
+	}
+
+	/**
+	 * A PyTorch reference script's process, its messages passed through. A child gets the JVM's startup environment,
+	 * not the oneDNN cap set natively in this process: the cap is passed on, so both sides run the same kernels.
+	 */
+	static Process startReference(List<String> command) throws IOException {
+		ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+		String cap = org.mnseg.nn.CpuKernelGuard.effectiveCap();
+		if (cap != null) builder.environment().put("DNNL_MAX_CPU_ISA", cap);
+		return builder.start();
 	}
 
 	/** Runs the PyTorch twin (Debian's python3-torch) with the same setting and reads its JSON line. */
@@ -170,11 +181,7 @@ public final class EngineSpeedBenchmark {
 			"--patch", "" + p[2], "" + p[1], "" + p[0], "--volume", "" + v[2], "" + v[1], "" + v[0], "--batch", "" + s.batch(), "--window-batch",
 			"" + WINDOW_BATCH, "--classes", "" + CLASSES, "--levels", "" + s.levels(), "--base", "" + s.base(), "--threads", "" + threads,
 			"--warmup", "" + WARMUP, "--steps", "" + STEPS, "--inference-repeats", "" + INFERENCE_REPEATS));
-		ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-		// a child gets the JVM's startup environment, not the cap set natively in this process: pass it on, so both
-		// sides run the same oneDNN kernels
-		if (org.mnseg.nn.CpuKernelGuard.effectiveCap() != null) builder.environment().put("DNNL_MAX_CPU_ISA", org.mnseg.nn.CpuKernelGuard.effectiveCap());
-		Process proc = builder.start();
+		Process proc = startReference(cmd);
 		String text = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
 		if (proc.waitFor() != 0) throw new IllegalStateException("the PyTorch reference failed (is python3-torch installed?): " + text);
 		String[] lines = text.split("\n");
@@ -207,12 +214,13 @@ public final class EngineSpeedBenchmark {
 		}
 	}
 
-	/** The start of a speed benchmark's result: the build's commit, the thread count and the machine. */
+	/** The start of a speed benchmark's result: the build's commit, the thread count, the machine and its kernels. */
 	static JsonObject provenance(int threads) {
 		JsonObject result = new JsonObject();
 		result.addProperty("commit", org.mnseg.util.Version.commit());
 		result.addProperty("threads", threads);
 		result.addProperty("machine", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+		result.addProperty("onednn_cap", cpuCap());
 		return result;
 	}
 
@@ -232,7 +240,7 @@ public final class EngineSpeedBenchmark {
 
 	static String markdown(JsonObject r, List<JsonObject> rows) {
 		StringBuilder b = new StringBuilder("# Engine speed: this project (DJL 0.36, PyTorch 2.7.1 natives) vs eager PyTorch (Debian python3-torch)\n\n");
-		b.append("oneDNN kernels: " + cpuCap() + " on both sides.\n\n");
+		b.append("oneDNN kernels: " + r.get("onednn_cap").getAsString() + " on both sides.\n\n");
 		b.append(String.format(Locale.ROOT, "%d threads, batch of patches for a training step, windows of the same patch at 50%% overlap in batches of %d.%n",
 			r.get("threads").getAsInt(), WINDOW_BATCH));
 		b.append(String.format(Locale.ROOT, "Commit %s. %d rounds per network, the two sides taking turns; times are medians over rounds, ratios the median of "

@@ -238,7 +238,7 @@ public final class Speed2dBenchmark {
 		List<String> cmd = new ArrayList<>();
 		cmd.add(System.getProperty("mn.python", "/usr/bin/python3"));
 		cmd.addAll(scriptAndArgs);
-		Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+		Process proc = EngineSpeedBenchmark.startReference(cmd);
 		String text = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
 		int rc = proc.waitFor();
 		String[] lines = text.split("\n");
@@ -274,11 +274,11 @@ public final class Speed2dBenchmark {
 
 	static String markdown(JsonObject r, List<JsonObject> rows) {
 		StringBuilder b = new StringBuilder("# 2-D networks: this project (DJL 0.36, PyTorch 2.7.1 natives) vs eager PyTorch twins (Debian python3-torch)\n\n");
-		b.append(String.format(Locale.ROOT, "`scripts/bench-2d-speed`, commit `%s`; %d threads, %s; %d classes; median of %d repeats after %d warm-up. "
+		b.append(String.format(Locale.ROOT, "`scripts/bench-2d-speed`, commit `%s`; %d threads, %s, oneDNN kernels %s on both sides; %d classes; median of %d repeats after %d warm-up. "
 			+ "Forward: evaluation mode, no gradients. Training step: forward, KL + squared Dice, backward, AdamW, every parameter of the "
 			+ "network trained (no LoRA); 'of it AdamW': the update alone. Ratio: this project's time / PyTorch's (below 1: faster). `<network>:zoom2`: slices enlarged twice "
 			+ "inside the network (`slice_zoom` 2), as the main job trains its partner.%n%n",
-			r.get("commit").getAsString(), r.get("threads").getAsInt(), r.get("machine").getAsString(),
+			r.get("commit").getAsString(), r.get("threads").getAsInt(), r.get("machine").getAsString(), r.get("onednn_cap").getAsString(),
 			r.get("classes").getAsInt(), r.get("repeats").getAsInt(), r.get("warmup").getAsInt()));
 		b.append("| network | slices | trainable params | forward (s) | PyTorch (s) | ratio | train step (s) | PyTorch (s) | ratio | of it AdamW (s) | PyTorch (s) |\n");
 		b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
