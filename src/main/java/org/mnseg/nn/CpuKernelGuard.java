@@ -179,7 +179,8 @@ public final class CpuKernelGuard {
 		return v == null || v.isBlank() ? null : v.trim();
 	}
 
-	static String processorId() {
+	/** The processor's model name, vendor, family and model, from /proc/cpuinfo (the architecture where that is absent). */
+	public static String processorId() {
 		String info = cpuInfo();
 		String name = field(info, "model name");
 		if (name == null) return System.getProperty("os.arch", "unknown");

@@ -285,6 +285,7 @@ public final class TrainWorkflow {
 		s.addProperty("code_version", Version.describe());
 		s.addProperty("commit", Version.commit());
 		s.addProperty("cpu_kernels", CpuKernelGuard.effectiveCap() == null ? "default" : CpuKernelGuard.effectiveCap());
+		s.addProperty("processor", CpuKernelGuard.processorId()); // training time compares only on one processor
 		s.add("config", Json.GSON.toJsonTree(c));
 		s.add("plan", plan.toJson());
 		return s;

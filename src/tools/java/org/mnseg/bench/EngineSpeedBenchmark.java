@@ -214,12 +214,13 @@ public final class EngineSpeedBenchmark {
 		}
 	}
 
-	/** The start of a speed benchmark's result: the build's commit, the thread count, the machine and its kernels. */
+	/** The start of a speed benchmark's result: the build's commit, the thread count, the machine, its processor and kernels. */
 	static JsonObject provenance(int threads) {
 		JsonObject result = new JsonObject();
 		result.addProperty("commit", org.mnseg.util.Version.commit());
 		result.addProperty("threads", threads);
-		result.addProperty("machine", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+		result.addProperty("machine", org.mnseg.nn.CpuKernelGuard.processorId() + ", " + System.getProperty("os.arch") + ", "
+			+ Runtime.getRuntime().availableProcessors() + " cores");
 		result.addProperty("onednn_cap", cpuCap());
 		return result;
 	}
