@@ -45,6 +45,8 @@ public final class AdamWBenchmark {
 	static final long[] GROUP_VALUES = { 1, 1L << 18, 1L << 20, Long.MAX_VALUE };
 
 	public static void main(String[] args) throws Exception {
+		// the kernels the product runs on this processor (the cap, the gradient check); the PyTorch side gets the same cap
+		org.mnseg.nn.EngineThreads.prepare();
 		Path out = Paths.get(args.length > 0 ? args[0] : "results");
 		int steps = args.length > 1 ? Integer.parseInt(args[1]) : 30;
 		int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;

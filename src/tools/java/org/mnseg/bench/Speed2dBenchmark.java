@@ -84,6 +84,8 @@ public final class Speed2dBenchmark {
 	static final long SEED = 101;
 
 	public static void main(String[] args) throws Exception {
+		// the kernels the product runs on this processor (the cap, the gradient check); the PyTorch side gets the same cap
+		org.mnseg.nn.EngineThreads.prepare();
 		Path out = Paths.get(args.length > 0 ? args[0] : "results");
 		int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 2;
 		int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 5;
