@@ -82,7 +82,7 @@ public final class CpuKernelGuard {
 	 * Checks run again after a failed one. The known fault (Zen 5's AVX2 and AVX-512 kernels) fails every check, with
 	 * about the same error each time (0.23 in 12 of 12). Under the AVX cap a check once found no gradient at all
 	 * (relative error 1: DJL reads a missing gradient as zeros), in a test's subprocess during a CI run, and 889 checks
-	 * in one process and 25 in fresh ones after it passed. Such a one-off should not stop a run; a real fault still does.
+	 * in one process and 55 in fresh ones after it passed. Such a one-off should not stop a run; a real fault still does.
 	 */
 	static final int RECHECKS = 2;
 
