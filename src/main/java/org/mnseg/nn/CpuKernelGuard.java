@@ -77,7 +77,7 @@ public final class CpuKernelGuard {
 	}
 
 	/** Largest relative gradient error the check accepts (float rounding stays below 1e-5). */
-	static final double TOLERANCE = 1e-3;
+	public static final double TOLERANCE = 1e-3;
 	/**
 	 * Checks run again after a failed one. The known fault (Zen 5's AVX2 and AVX-512 kernels) fails every check, with
 	 * about the same error each time (0.23 in 12 of 12). Under the AVX cap a check once found no gradient at all
@@ -132,9 +132,10 @@ public final class CpuKernelGuard {
 	/**
 	 * Largest relative difference between the engine's input gradient of a 3-D convolution and the same gradient as a
 	 * forward convolution of the output gradient with the kernel flipped in space and transposed in channels. Shapes
-	 * cover the small channel counts where the affected kernels went wrong.
+	 * cover the small channel counts where the affected kernels went wrong. Public for the cap's benchmark
+	 * (scripts/bench-kernel-cap), which scores every level with it.
 	 */
-	static double convolutionGradientError() {
+	public static double convolutionGradientError() {
 		Engine.getEngine("PyTorch");
 		double worst = 0;
 		int[][] channels = {{1, 4}, {8, 4}, {4, 4}, {16, 16}};
