@@ -181,9 +181,13 @@ public final class EngineSpeedBenchmark {
 			"--patch", "" + p[2], "" + p[1], "" + p[0], "--volume", "" + v[2], "" + v[1], "" + v[0], "--batch", "" + s.batch(), "--window-batch",
 			"" + WINDOW_BATCH, "--classes", "" + CLASSES, "--levels", "" + s.levels(), "--base", "" + s.base(), "--threads", "" + threads,
 			"--warmup", "" + WARMUP, "--steps", "" + STEPS, "--inference-repeats", "" + INFERENCE_REPEATS));
-		Process proc = startReference(cmd);
+		return lastJsonLine(startReference(cmd), "the PyTorch reference failed (is python3-torch installed?)");
+	}
+
+	/** A measuring process's last line of output as JSON, once it has exited; a failure throws with its output. */
+	static JsonObject lastJsonLine(Process proc, String failure) throws IOException, InterruptedException {
 		String text = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-		if (proc.waitFor() != 0) throw new IllegalStateException("the PyTorch reference failed (is python3-torch installed?): " + text);
+		if (proc.waitFor() != 0) throw new IllegalStateException(failure + ": " + text);
 		String[] lines = text.split("\n");
 		return JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
 	}

@@ -1,7 +1,6 @@
 package org.mnseg.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.Json;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -46,15 +44,16 @@ public final class KernelCapBenchmark {
 	static final Speed2dBenchmark.Setting PARTNER = new Speed2dBenchmark.Setting(Speed2dBenchmark.MAIN_JOB_PARTNER, 16, 32, 48);
 	static final String DEFAULT_LEVELS = "AVX,AVX2,AVX512_CORE";
 	private static final String CHILD = "--level";
+	private static final String PARTNER_STEP_KEY = "train_step_2d";
 
-	/** The measures a child reports, in the tables' order, with the words that head their columns. */
+	/** The measures a child reports (keys from the methods below), in the tables' order, with their column headings. */
 	static final Map<String, String> MEASURES = new LinkedHashMap<>();
 	static {
 		for (EngineSpeedBenchmark.Setting s : UNETS) {
-			MEASURES.put("train_step_" + s.name(), "3-D train step, " + s.name() + " batch " + batchText(s.batch(), s.patch()));
-			MEASURES.put("window_" + s.name(), "3-D sliding window, " + String.join(" x ", text(s.volume())) + " volume");
+			MEASURES.put(trainStepKey(s), "3-D train step, " + s.name() + " batch " + batchText(s.batch(), s.patch()));
+			MEASURES.put(windowKey(s), "3-D sliding window, " + String.join(" x ", text(s.volume())) + " volume");
 		}
-		MEASURES.put("train_step_2d", "2-D partner train step, " + PARTNER.shape());
+		MEASURES.put(PARTNER_STEP_KEY, "2-D partner train step, " + PARTNER.shape());
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -100,11 +99,7 @@ public final class KernelCapBenchmark {
 		cmd.addAll(List.of(KernelCapBenchmark.class.getName(), CHILD, level));
 		ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
 		builder.environment().put("DNNL_MAX_CPU_ISA", level);
-		Process proc = builder.start();
-		String text = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-		if (proc.waitFor() != 0) throw new IllegalStateException("the child process for " + level + " failed: " + text);
-		String[] lines = text.split("\n");
-		return JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+		return EngineSpeedBenchmark.lastJsonLine(builder.start(), "the child process for " + level + " failed");
 	}
 
 	/** The gradient check's error and the median time of each measure, in this process (its cap set by the parent). */
@@ -118,11 +113,11 @@ public final class KernelCapBenchmark {
 		JniUtils.setGradMode(false); // what EngineThreads.prepare leaves, without its refusal of a failed check
 		for (EngineSpeedBenchmark.Setting s : UNETS) {
 			double[] t = EngineSpeedBenchmark.timeThisProject(s);
-			o.addProperty("train_step_" + s.name(), t[0]);
-			o.addProperty("window_" + s.name(), t[1]);
+			o.addProperty(trainStepKey(s), t[0]);
+			o.addProperty(windowKey(s), t[1]);
 		}
 		Speed2dBenchmark.Times t2 = Speed2dBenchmark.timeThisProject(PARTNER, EngineSpeedBenchmark.WARMUP, EngineSpeedBenchmark.STEPS);
-		o.addProperty("train_step_2d", EngineSpeedBenchmark.median(t2.trainStep()));
+		o.addProperty(PARTNER_STEP_KEY, EngineSpeedBenchmark.median(t2.trainStep()));
 		return o;
 	}
 
@@ -187,6 +182,14 @@ public final class KernelCapBenchmark {
 			b.append('\n');
 		}
 		return b.toString();
+	}
+
+	private static String trainStepKey(EngineSpeedBenchmark.Setting s) {
+		return "train_step_" + s.name();
+	}
+
+	private static String windowKey(EngineSpeedBenchmark.Setting s) {
+		return "window_" + s.name();
 	}
 
 	private static String[] text(int[] v) {
