@@ -1,5 +1,6 @@
 package org.mnseg.inference;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import org.mnseg.bundle.BundleInfo;
@@ -14,6 +15,7 @@ import org.mnseg.util.MemoryUsage;
 import org.mnseg.util.UserError;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
@@ -25,7 +27,15 @@ import ai.djl.ndarray.NDManager;
  * <p>Holds no per-call state: progress and cancel checks are given to each {@link #segment} call.
  */
 public final class Segmenter implements AutoCloseable {
+	/**
+	 * The role that segments with both of an M&amp;N bundle's networks: the mean of the 3-D and the 2-D model's class
+	 * probabilities (beyond the paper, which segments with the 3-D model).
+	 */
+	public static final String ENSEMBLE = "ensemble";
+
 	private final Network net;
+	/** The 2-D model of an {@link #ENSEMBLE}, averaged with {@link #net}; null otherwise. */
+	private final Network partner;
 	/** Applied to every input; null when inputs arrive normalised (training data). */
 	private final Normalization normalization;
 	private final WindowSettings window;
@@ -39,9 +49,10 @@ public final class Segmenter implements AutoCloseable {
 	/** Most slices a 2-D network takes per forward pass (0: one window's slices at once). */
 	private final int passSlices;
 
-	private Segmenter(Network net, Normalization normalization, WindowSettings window, int inChannels, SliceViews views, BundleInfo info,
-			NDManager owned, int passSlices) {
+	private Segmenter(Network net, Network partner, Normalization normalization, WindowSettings window, int inChannels, SliceViews views,
+			BundleInfo info, NDManager owned, int passSlices) {
 		this.net = net;
+		this.partner = partner;
 		this.normalization = normalization;
 		this.window = window;
 		this.inChannels = inChannels;
@@ -51,18 +62,32 @@ public final class Segmenter implements AutoCloseable {
 		this.passSlices = passSlices;
 	}
 
-	/** Segments with the network of {@code role} in the bundle ({@code null}: the bundle's default). */
+	/**
+	 * Segments with the network of {@code role} in the bundle ({@code null}: the bundle's default), or with both of its
+	 * networks ({@link #ENSEMBLE}).
+	 */
 	public Segmenter(ModelBundle bundle, String role, Device device, WindowSettings window) {
 		this(bundle, role, NDManager.newBaseManager(device), window);
 	}
 
 	private Segmenter(ModelBundle bundle, String role, NDManager manager, WindowSettings window) {
-		this(instantiate(bundle, role, manager), Normalization.parse(bundle.info().normalization), window, bundle.info().inChannels,
-				SliceViews.parse(bundle.info().views2d), bundle.info(), manager, 0);
+		this(instantiate(bundle, role, manager), ENSEMBLE.equals(role) ? instantiate(bundle, "2d", manager) : null,
+				Normalization.parse(bundle.info().normalization), window, bundle.info().inChannels, SliceViews.parse(bundle.info().views2d),
+				bundle.info(), manager, 0);
 	}
 
+	/**
+	 * The network of {@code role} (of an ensemble: its 3-D model); closes {@code manager}, with the networks built in it,
+	 * when it cannot be built.
+	 */
 	private static Network instantiate(ModelBundle bundle, String role, NDManager manager) {
 		try {
+			if (ENSEMBLE.equals(role)) {
+				if (!bundle.models().keySet().containsAll(List.of("3d", "2d")))
+					throw new UserError("The role '" + ENSEMBLE + "' averages a bundle's 3d and 2d models, but this bundle (method " + bundle.info().method
+						+ ") holds only: " + String.join(", ", bundle.models().keySet()) + ". Segment with one of those.");
+				return bundle.instantiate("3d", manager);
+			}
 			return bundle.instantiate(role == null ? bundle.defaultRole() : role, manager);
 		} catch (RuntimeException e) {
 			manager.close();
@@ -79,7 +104,7 @@ public final class Segmenter implements AutoCloseable {
 	 * @param passSlices     most slices a 2-D network takes per forward pass (0: one window's slices at once)
 	 */
 	public static Segmenter of(Network net, WindowSettings window, int volumeChannels, SliceViews views, int passSlices) {
-		return new Segmenter(net, null, window, volumeChannels, views, null, null, passSlices);
+		return new Segmenter(net, null, null, window, volumeChannels, views, null, null, passSlices);
 	}
 
 	/** {@link #of(Network, WindowSettings, int, SliceViews, int)} reading axial slices (a 3-D network reads the volume). */
@@ -115,10 +140,18 @@ public final class Segmenter implements AutoCloseable {
 		Volume input = normalization == null ? raw : normalization.apply(raw);
 		SlidingWindow sliding = SlidingWindow.builder(window).progress(progress).cancelWhen(cancelled).build();
 		try (NDManager m = net.manager().newSubManager()) {
-			return sliding.segment(input, x -> SliceWise.predict(net, x, views, passSlices), m, probabilities);
+			return sliding.segment(input, this::predict, m, probabilities);
 		} finally {
 			MemoryUsage.releaseDeadDirectBuffers(); // a batch of volumes would otherwise pile up the windows' buffers
 		}
+	}
+
+	/** Logits for a batch of windows; an ensemble's: the log of its two networks' mean class probabilities. */
+	private NDArray predict(NDArray windows) {
+		NDArray logits = SliceWise.predict(net, windows, views, passSlices);
+		if (partner == null) return logits;
+		NDArray sum = logits.softmax(1).add(SliceWise.predict(partner, windows, views, passSlices).softmax(1));
+		return SliceWise.logOfMean(sum, 2);
 	}
 
 	public Segmentation segment(Volume raw) {
@@ -129,6 +162,7 @@ public final class Segmenter implements AutoCloseable {
 	public void close() {
 		if (owned == null) return;
 		net.close();
+		if (partner != null) partner.close();
 		owned.close();
 	}
 }

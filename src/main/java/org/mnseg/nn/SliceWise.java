@@ -118,8 +118,16 @@ public final class SliceWise {
 			NDArray p = view.back(forward(net, view.of(volumes), training, passSlices)).softmax(1);
 			sum = sum == null ? p : sum.add(p);
 		}
-		// the floor keeps the log finite where every view gives a class zero probability
-		return sum.div(EngineScalar.of(sum, views.count())).maximum(EngineScalar.of(sum, 1e-12f)).log();
+		return logOfMean(sum, views.count());
+	}
+
+	/**
+	 * Logits whose softmax is the mean of {@code count} class-probability arrays, given their sum: how predictions of
+	 * several views, or of several networks, are combined.
+	 */
+	public static NDArray logOfMean(NDArray probabilitySum, int count) {
+		// the floor keeps the log finite where every prediction gives a class zero probability
+		return probabilitySum.div(EngineScalar.of(probabilitySum, count)).maximum(EngineScalar.of(probabilitySum, 1e-12f)).log();
 	}
 
 	/**
