@@ -32,6 +32,8 @@ public final class ModelBundle {
 	/** 2: the window settings in one object ({@link BundleInfo#window}); format 1 bundles stay readable. */
 	public static final int FORMAT_VERSION = 2;
 	public static final String FILE_EXTENSION = ".mnmodel";
+	/** The roles a training run stores its networks under: the 3-D model and, for methods with one, the 2-D partner. */
+	public static final String ROLE_3D = "3d", ROLE_2D = "2d";
 	private static final String INFO = "bundle.json";
 	private static final String PRETRAINED = "pretrained/";
 

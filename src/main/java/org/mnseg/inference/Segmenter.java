@@ -71,7 +71,7 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	private Segmenter(ModelBundle bundle, String role, NDManager manager, WindowSettings window) {
-		this(instantiate(bundle, role, manager), ENSEMBLE.equals(role) ? instantiate(bundle, "2d", manager) : null,
+		this(instantiate(bundle, role, manager), ENSEMBLE.equals(role) ? instantiate(bundle, ModelBundle.ROLE_2D, manager) : null,
 				Normalization.parse(bundle.info().normalization), window, bundle.info().inChannels, SliceViews.parse(bundle.info().views2d),
 				bundle.info(), manager, 0);
 	}
@@ -83,10 +83,10 @@ public final class Segmenter implements AutoCloseable {
 	private static Network instantiate(ModelBundle bundle, String role, NDManager manager) {
 		try {
 			if (ENSEMBLE.equals(role)) {
-				if (!bundle.models().keySet().containsAll(List.of("3d", "2d")))
+				if (!bundle.models().keySet().containsAll(List.of(ModelBundle.ROLE_3D, ModelBundle.ROLE_2D)))
 					throw new UserError("The role '" + ENSEMBLE + "' averages a bundle's 3d and 2d models, but this bundle (method " + bundle.info().method
 						+ ") holds only: " + String.join(", ", bundle.models().keySet()) + ". Segment with one of those.");
-				return bundle.instantiate("3d", manager);
+				return bundle.instantiate(ModelBundle.ROLE_3D, manager);
 			}
 			return bundle.instantiate(role == null ? bundle.defaultRole() : role, manager);
 		} catch (RuntimeException e) {

@@ -17,7 +17,7 @@ import ai.djl.Device;
  * model's uncertainty and says so in {@link #note()}.
  */
 public final class SuggestionModel implements AutoCloseable {
-	public static final String MAIN_ROLE = "3d", PARTNER_ROLE = "2d";
+	public static final String MAIN_ROLE = ModelBundle.ROLE_3D, PARTNER_ROLE = ModelBundle.ROLE_2D;
 
 	private final Segmenter main;
 	private final Segmenter partner;

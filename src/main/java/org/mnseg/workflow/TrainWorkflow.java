@@ -118,9 +118,9 @@ public final class TrainWorkflow {
 			BundleInfo info = bundleInfo(plan, spec, data);
 			if (!pretrained.provenance().isEmpty()) info.pretrained2d = pretrained.provenance();
 			ModelBundle bundle = new ModelBundle(info);
-			if (nets.net3d != null) bundle.put("3d", nets.net3d.network());
-			if (nets.net2d != null) bundle.put("2d", FineTuner.prepareForSaving(nets.net2d.network()));
-			bundle.info().defaultModel = nets.net3d != null ? "3d" : "2d";
+			if (nets.net3d != null) bundle.put(ModelBundle.ROLE_3D, nets.net3d.network());
+			if (nets.net2d != null) bundle.put(ModelBundle.ROLE_2D, FineTuner.prepareForSaving(nets.net2d.network()));
+			bundle.info().defaultModel = nets.net3d != null ? ModelBundle.ROLE_3D : ModelBundle.ROLE_2D;
 			Path bundleFile = req.runDir().resolve(BUNDLE_FILE);
 			bundle.save(bundleFile);
 			listener.message("Saved " + bundleFile);
