@@ -15,7 +15,7 @@ import org.mnseg.util.Version;
 
 /**
  * The {@code mn} command line: {@code train}, {@code segment}, {@code evaluate}, {@code suggest}, {@code export}. User mistakes print one clear
- * message (exit 2); a batch with volumes missing or failed exits 3; cancellation exits 130; a fault of M&N itself (exit 1) prints one line naming a log file with the trace (util.CrashReport).
+ * message (exit 2); a batch with volumes missing or failed exits 3; cancellation exits 130 (SIGTERM and Ctrl-C stop a command at its next safe point: {@link StopSignal}); a fault of M&N itself (exit 1) prints one line naming a log file with the trace (util.CrashReport).
  */
 public final class Main {
 	private Main() {}
@@ -35,7 +35,10 @@ public final class Main {
 		"Run 'mn <command> --help' for the options of a command.");
 
 	public static void main(String[] argv) {
-		System.exit(run(argv, System.out, System.err));
+		StopSignal.install(System.err);
+		int code = run(argv, System.out, System.err);
+		StopSignal.finished();
+		System.exit(code);
 	}
 
 	/** Runs a command and returns the exit code (tests call this directly). */
@@ -82,7 +85,9 @@ public final class Main {
 			err.println("mn " + argv[0] + ": " + e.getMessage());
 			return BatchFailure.EXIT_CODE;
 		} catch (CancellationException e) {
-			err.println("mn " + argv[0] + ": " + e.getMessage());
+			// training's own message says how to resume; a stopped segmentation keeps the volumes it wrote
+			err.println("mn " + argv[0] + ": " + e.getMessage() + (argv[0].equals("segment")
+				? ". The volumes written are kept: the same command with --skip-existing segments the rest." : ""));
 			return 130;
 		} catch (RuntimeException | Error e) {
 			// a full disk met by a write outside AtomicFiles (a library's own file): still the user's one line

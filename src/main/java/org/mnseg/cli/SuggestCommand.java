@@ -83,7 +83,7 @@ final class SuggestCommand {
 		SuggestWorkflow.requireSafeOutputs(inputs, outDir, heatmaps, overwrite, "Add --overwrite to replace them");
 		ConsoleProgress progress = new ConsoleProgress(out);
 		SuggestWorkflow.Result r = SuggestWorkflow.run(new SuggestWorkflow.Request(model, inputs, measure, top, spacing, outDir, heatmaps,
-			Devices.resolve(device)), progress, null, null);
+			Devices.resolve(device)), progress, StopSignal::requested, null);
 		print(r, out);
 		for (Path p : r.written()) out.println("wrote " + p);
 		return 0;

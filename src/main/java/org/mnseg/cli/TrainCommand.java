@@ -62,7 +62,7 @@ final class TrainCommand {
 		ConsoleProgress progress = new ConsoleProgress(out);
 		TrainWorkflow.Result result = TrainWorkflow.run(
 			new TrainWorkflow.Request(dataset, labeled, method, preset, overrides, runDir, resume, evaluate, Devices.resolve(device), overwrite), progress,
-			() -> false);
+			StopSignal::requested);
 		progress.endLine();
 		out.println("Model bundle: " + result.bundle());
 		if (Double.isFinite(result.validationDice())) out.println(String.format(java.util.Locale.ROOT, "Validation Dice: %.4f", result.validationDice()));

@@ -60,6 +60,8 @@ public final class SegmentRunner {
 			throw new UserError("The current image is the plot '" + image.getTitle() + "'. Click the image to segment first, then run M&N Segment again.");
 		OutputFiles.requireFolder(s.output(), "results");
 		SegmentWorkflow.replacementFor(s.replaceNan());
+		if (s.network() != null && !SegmentSettings.NETWORKS.contains(s.network()))
+			throw new UserError("Network '" + s.network() + "' is unknown; choose one of: " + String.join(", ", SegmentSettings.NETWORKS) + ".");
 	}
 
 	/** Segments according to the settings; {@code image} is the current image (ignored for a folder). */
@@ -71,7 +73,7 @@ public final class SegmentRunner {
 			List<OutputFiles.Planned> planned = ImageOutputs.of(s, image).files().stream().map(f -> new OutputFiles.Planned(f, null)).toList();
 			OutputFiles.requireSafe(planned, List.of(), s.output(), "results", s.overwrite(), "Tick Overwrite to replace them");
 		}
-		try (Segmenter segmenter = ModelFile.open(s.model())) {
+		try (Segmenter segmenter = ModelFile.open(s.model(), s.role())) {
 			if (s.batch()) {
 				RunListener listener = new RunListener() {
 					@Override

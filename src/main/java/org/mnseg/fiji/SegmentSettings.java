@@ -8,6 +8,9 @@ import static org.mnseg.fiji.CommandParameter.text;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.mnseg.bundle.ModelBundle;
+import org.mnseg.inference.Segmenter;
+
 /**
  * What "M&amp;N Segment" is asked to do, and its fields ({@link #DESCRIPTOR}), declared once for the dialog, the macro
  * keys and the SciJava command.
@@ -21,13 +24,18 @@ import java.util.List;
  * @param overlay also show the label colours over the segmented image (current image only)
  * @param replaceNan the value put in place of NaN and infinite voxels; empty: such images are refused
  * @param overwrite existing result files in the output folder are replaced
+ * @param network which of the bundle's networks segments: one of {@link #NETWORKS} ({@code mn segment --role})
  */
 public record SegmentSettings(Path model, String input, Path folder, Path output, boolean probability, boolean rois, boolean overlay,
-	String replaceNan, boolean overwrite) {
-	/** Settings that refuse non-finite voxels and replace no file (the dialog's defaults). */
+	String replaceNan, boolean overwrite, String network) {
+	/** Settings that refuse non-finite voxels, replace no file and segment with the bundle's default network (the dialog's defaults). */
 	public SegmentSettings(Path model, String input, Path folder, Path output, boolean probability, boolean rois, boolean overlay) {
-		this(model, input, folder, output, probability, rois, overlay, "", false);
+		this(model, input, folder, output, probability, rois, overlay, "", false, DEFAULT_NETWORK);
 	}
+
+	/** {@link #NETWORKS}' first: the bundle's default network (M&amp;N's 3-D model), the others are bundle roles. */
+	public static final String DEFAULT_NETWORK = "default";
+	public static final List<String> NETWORKS = List.of(DEFAULT_NETWORK, ModelBundle.ROLE_3D, ModelBundle.ROLE_2D, Segmenter.ENSEMBLE);
 
 	public static final String CURRENT_IMAGE = "current image", FOLDER = "folder";
 	public static final List<String> INPUTS = List.of(CURRENT_IMAGE, FOLDER);
@@ -49,11 +57,19 @@ public record SegmentSettings(Path model, String input, Path folder, Path output
 			flag(RESULTS, "overlay", "Labels over the image", "Also show the label colours, half transparent, as an overlay on the segmented image."),
 			flag(RESULTS, "overwrite", "Overwrite", "Replace result files that exist already in the output folder.").notRemembered(),
 			text(INPUT, "replacenan", "NaN voxels become", "", "Optional: the value (e.g. 0) put in place of NaN and infinite voxels; empty: "
-				+ "images with such voxels are refused.").asAdvanced()));
+				+ "images with such voxels are refused.").asAdvanced(),
+			choice(INPUT, "network", "Network", () -> NETWORKS, DEFAULT_NETWORK, "Which of the model's networks segments: 'default' (an M&N "
+				+ "model's 3D model, as the paper does); '3d'; '2d' (an M&N model's 2D partner); 'ensemble' (an M&N model's 3D and 2D models "
+				+ "together, the mean of their class probabilities).").asAdvanced()));
 
 	static SegmentSettings from(CommandValues v) {
 		return new SegmentSettings(v.path("model"), v.text("input"), v.path("folder"), v.path("output"), v.flag("probability"), v.flag("rois"), v.flag("overlay"),
-			v.text("replacenan"), v.flag("overwrite"));
+			v.text("replacenan"), v.flag("overwrite"), v.text("network"));
+	}
+
+	/** The bundle role the segmenter is asked for; null: the bundle's default. */
+	public String role() {
+		return DEFAULT_NETWORK.equals(network) || network == null ? null : network;
 	}
 
 	public boolean batch() {

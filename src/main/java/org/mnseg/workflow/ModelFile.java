@@ -14,8 +14,13 @@ public final class ModelFile {
 
 	/** A segmenter for the model's default network on the automatic device, with the sliding window it was trained for. */
 	public static Segmenter open(Path file) {
+		return open(file, null);
+	}
+
+	/** {@link #open(Path)} with the network of {@code role} ({@link Segmenter#ENSEMBLE}: both; null: the default). */
+	public static Segmenter open(Path file, String role) {
 		Engine.prepare();
 		ModelBundle bundle = ModelBundle.load(file);
-		return new Segmenter(bundle, null, Engine.auto(), Segmenter.defaultWindow(bundle.info()));
+		return new Segmenter(bundle, role, Engine.auto(), Segmenter.defaultWindow(bundle.info()));
 	}
 }

@@ -36,11 +36,11 @@ public class KillResumeTest {
 	@ClassRule
 	public static TemporaryFolder tmp = new TemporaryFolder();
 
-	private static final Pattern EPOCH = Pattern.compile("\\[(3d|2d)\\] epoch (\\d+)/");
+	static final Pattern EPOCH = Pattern.compile("\\[(3d|2d)\\] epoch (\\d+)/");
 	private static final int EPOCHS = 8;
 
 	/** M&N with a tiny randomly initialised SegFormer as the 2-D model: no pretrained file needed. */
-	private static List<String> trainCommand(Path data, Path run, boolean resume) {
+	static List<String> trainCommand(Path data, Path run, boolean resume) {
 		List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
 			"-Dai.djl.offline=true", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
 			"org.mnseg.cli.Main", "train", "--dataset", data.toString(), "--labeled", "2", "--method", "mn", "--out", run.toString(),
@@ -53,8 +53,14 @@ public class KillResumeTest {
 		return cmd;
 	}
 
-	private static Process start(List<String> cmd) throws IOException {
+	static Process start(List<String> cmd) throws IOException {
+		return start(cmd, null);
+	}
+
+	/** Starts {@code cmd} in {@code workingDir} (null: this process's). */
+	static Process start(List<String> cmd, Path workingDir) throws IOException {
 		ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+		if (workingDir != null) pb.directory(workingDir.toFile());
 		// the same thread team on every run, whatever the machine's load
 		pb.environment().putAll(Map.of("OMP_NUM_THREADS", "1", "OMP_DYNAMIC", "false", "MKL_DYNAMIC", "false"));
 		return pb.start();

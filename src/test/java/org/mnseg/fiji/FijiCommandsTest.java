@@ -127,13 +127,52 @@ public class FijiCommandsTest {
 		assertArrayEquals(expected.data(), VolumeIO.readLabels(out.resolve("case00.nii.gz")).data());
 	}
 
+	/**
+	 * The Network field reaches the segmenter from both faces: an M&amp;N bundle segmented with {@code network=ensemble}
+	 * through the ImageJ 1.x plugin's macro options and through the SciJava command gives the files of
+	 * {@code mn segment --role ensemble}, which differ from the 3-D model's alone.
+	 */
+	@Test
+	public void segmentsWithTheNetworkChosenAsTheCommandLineDoes() throws Exception {
+		Path bundle = org.mnseg.testutil.TinyBundles.write(tmp.newFolder().toPath().resolve("mn.mnmodel"),
+			org.mnseg.testutil.TinyBundles.Partner.SEGFORMER, 3, List.of("a"));
+		Path images = tmp.newFolder().toPath();
+		java.util.Random random = new java.util.Random(11);
+		float[] noise = new float[20 * 18 * 9];
+		for (int i = 0; i < noise.length; i++) noise[i] = (float) random.nextGaussian();
+		VolumeIO.writeImage(Volume.wrap(noise, new long[] { 20, 18, 9 }, Geometry.unit()), images.resolve("v.nii.gz"));
+		java.util.Map<String, Path> cli = new java.util.HashMap<>();
+		for (String role : List.of("3d", Segmenter.ENSEMBLE)) {
+			Path out = tmp.newFolder().toPath();
+			ByteArrayOutputStream err = new ByteArrayOutputStream();
+			assertEquals(err.toString(), 0, org.mnseg.cli.Main.run(new String[] { "segment", "--model", bundle.toString(), "--input",
+				images.toString(), "--output", out.toString(), "--role", role, "--device", "cpu" }, new PrintStream(new ByteArrayOutputStream()),
+				new PrintStream(err)));
+			cli.put(role, out.resolve("v.nii.gz"));
+		}
+		byte[] ensemble = VolumeIO.readLabels(cli.get(Segmenter.ENSEMBLE)).data();
+		assertFalse("the two models must disagree somewhere for the check to mean anything",
+			java.util.Arrays.equals(ensemble, VolumeIO.readLabels(cli.get("3d")).data()));
+
+		Path plugin = tmp.newFolder().toPath();
+		runWithOptions(new SegmentPlugin(), "model=[" + bundle + "] input=folder folder=[" + images + "] output=[" + plugin + "] network=ensemble");
+		assertArrayEquals(ensemble, VolumeIO.readLabels(plugin.resolve("v.nii.gz")).data());
+
+		Path command = tmp.newFolder().toPath();
+		try (Context context = new Context(CommandService.class)) {
+			context.service(ModuleService.class).run(context.service(CommandService.class).getCommand(SegmentImageCommand.class), false, "model",
+				bundle.toFile(), "input", SegmentSettings.FOLDER, "folder", images.toFile(), "output", command.toFile(), "network", Segmenter.ENSEMBLE).get();
+		}
+		assertArrayEquals(ensemble, VolumeIO.readLabels(command.resolve("v.nii.gz")).data());
+	}
+
 	@Test
 	public void segmentReplacesNanVoxelsWhenAsked() throws Exception {
 		Volume v = VolumeIO.readImage(TinyModel.dataset().resolve("images/case00.nii.gz"));
 		v.data()[0] = Float.NaN;
 		v.data()[1] = Float.POSITIVE_INFINITY;
 		ImagePlus image = ImagePlusConverter.fromVolume(v, "with-nan");
-		SegmentSettings settings = new SegmentSettings(TinyModel.bundle(), SegmentSettings.CURRENT_IMAGE, null, null, false, false, false, "0", false);
+		SegmentSettings settings = new SegmentSettings(TinyModel.bundle(), SegmentSettings.CURRENT_IMAGE, null, null, false, false, false, "0", false, SegmentSettings.DEFAULT_NETWORK);
 		SegmentRunner.Result r = SegmentRunner.run(settings, image, new AtomicBoolean());
 		assertEquals("with-nan-labels", r.labels().getTitle());
 		// the open image itself is left as it was: the replacement is made in the copy that is segmented
