@@ -70,6 +70,33 @@ public class SeedStatsTest {
 		assertTrue(md, md.contains("| 0.0625 | +3.00 | 5 / 0 |"));
 	}
 
+	/** scripts/paired-runs with a setting's training seeds comma-separated on each side: pooled over seeds and cases. */
+	@Test
+	public void pairedRunsPoolsSeedsGivenSideBySide() throws Exception {
+		assumeTrue("skipped: " + PYTHON + " not found (apt-get install python3)", Files.isExecutable(PYTHON));
+		Path folder = tmp.newFolder("runs").toPath();
+		// seed 101: better by 1..5 points; seed 102: by 3 on every case. Pooled +3.00; the cases' seed means 2, 2.5, 3, 3.5
+		// and 4 are all above zero, so the Wilcoxon p over 5 cases is 2/32
+		row(folder, "hippocampus", "a", 8, 101, 0.81, 0.82, 0.83, 0.84, 0.85);
+		row(folder, "hippocampus", "b", 8, 101, 0.80, 0.80, 0.80, 0.80, 0.80);
+		row(folder, "hippocampus", "a", 8, 102, 0.73, 0.73, 0.73, 0.73, 0.73);
+		row(folder, "hippocampus", "b", 8, 102, 0.70, 0.70, 0.70, 0.70, 0.70);
+		Path d = folder.resolve("hippocampus");
+		String a = d.resolve("a-labeled8-seed101-cpu.json") + "," + d.resolve("a-labeled8-seed102-cpu.json");
+		String b = d.resolve("b-labeled8-seed101-cpu.json") + "," + d.resolve("b-labeled8-seed102-cpu.json");
+		Process p = new ProcessBuilder(PYTHON.toString(), "scripts/paired-runs", a, b).redirectErrorStream(true).start();
+		String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+		assertEquals(printed, 0, p.exitValue());
+		assertTrue(printed, printed.contains("| 78.00 | 75.00 | +3.00 | [+"));
+		assertTrue(printed, printed.contains("| 0.062 | 5 / 0 |"));
+		// one seed on one side only: refused, not paired with the wrong run
+		p = new ProcessBuilder(PYTHON.toString(), "scripts/paired-runs", a, d.resolve("b-labeled8-seed101-cpu.json").toString()).redirectErrorStream(true).start();
+		printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+		assertTrue(printed, p.exitValue() != 0 && printed.contains("name different numbers of seeds"));
+	}
+
 	@Test
 	public void whereADifferenceFallsRanksCasesOnOneSeedAndTakesTheDifferenceFromTheOthers() throws Exception {
 		Path folder = tmp.newFolder("seeds").toPath();
