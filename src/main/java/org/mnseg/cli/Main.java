@@ -4,18 +4,20 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 import org.mnseg.nn.CpuKernelGuard;
 import org.mnseg.nn.EngineEnvironment;
 import org.mnseg.nn.EngineThreads;
 import org.mnseg.util.CrashReport;
 import org.mnseg.util.DiskFullError;
+import org.mnseg.util.StopOnExit;
 import org.mnseg.util.UserError;
 import org.mnseg.util.Version;
 
 /**
  * The {@code mn} command line: {@code train}, {@code segment}, {@code evaluate}, {@code suggest}, {@code export}. User mistakes print one clear
- * message (exit 2); a batch with volumes missing or failed exits 3; cancellation exits 130 (SIGTERM and Ctrl-C stop a command at its next safe point: {@link StopSignal}); a fault of M&N itself (exit 1) prints one line naming a log file with the trace (util.CrashReport).
+ * message (exit 2); a batch with volumes missing or failed exits 3; cancellation exits 130 (SIGTERM and Ctrl-C stop a command at its next safe point: {@link StopOnExit}); a fault of M&N itself (exit 1) prints one line naming a log file with the trace (util.CrashReport).
  */
 public final class Main {
 	private Main() {}
@@ -35,14 +37,20 @@ public final class Main {
 		"Run 'mn <command> --help' for the options of a command.");
 
 	public static void main(String[] argv) {
-		StopSignal.install(System.err);
-		int code = run(argv, System.out, System.err);
-		StopSignal.finished();
+		int code;
+		try (StopOnExit stop = new StopOnExit("mn", System.err)) {
+			code = run(argv, System.out, System.err, stop::requested);
+		}
 		System.exit(code);
 	}
 
 	/** Runs a command and returns the exit code (tests call this directly). */
 	public static int run(String[] argv, PrintStream out, PrintStream err) {
+		return run(argv, out, err, () -> false);
+	}
+
+	/** {@link #run(String[], PrintStream, PrintStream)}; {@code stop}: the long commands' cancel check (an exit of the JVM). */
+	static int run(String[] argv, PrintStream out, PrintStream err, BooleanSupplier stop) {
 		if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
 			out.println(USAGE);
 			return argv.length == 0 ? 2 : 0;
@@ -63,13 +71,13 @@ public final class Main {
 			configureThreads(rest);
 			switch (argv[0]) {
 				case "train":
-					return TrainCommand.run(rest, out);
+					return TrainCommand.run(rest, out, stop);
 				case "segment":
-					return SegmentCommand.run(rest, out);
+					return SegmentCommand.run(rest, out, stop);
 				case "evaluate":
 					return EvaluateCommand.run(rest, out);
 				case "suggest":
-					return SuggestCommand.run(rest, out);
+					return SuggestCommand.run(rest, out, stop);
 				case "export":
 					return ExportCommand.run(rest, out);
 				case "models":

@@ -51,7 +51,8 @@ final class SegmentCommand {
 		"  --report             segment nothing: list the volumes whose output is missing or failed; exit code 3",
 		"                       when any is, 0 when all are done");
 
-	static int run(List<String> argv, PrintStream out) {
+	/** {@code stop}: asked to stop (SIGTERM, Ctrl-C); polled at the command's safe points. */
+	static int run(List<String> argv, PrintStream out, java.util.function.BooleanSupplier stop) {
 		if (argv.contains("--help")) {
 			out.println(HELP);
 			return 0;
@@ -83,7 +84,7 @@ final class SegmentCommand {
 			SegmentWorkflow.requireSafeOutputs(SegmentWorkflow.inputs(input), output, probabilities, overwrite);
 			ConsoleProgress progress = new ConsoleProgress(out);
 			try (Segmenter segmenter = new Segmenter(bundle, role, Devices.resolve(device), window(bundle, overlap, blend, windowBatch))) {
-				for (Path p : SegmentWorkflow.run(segmenter, input, output, probabilities, replaceNan, progress, StopSignal::requested)) out.println("wrote " + p);
+				for (Path p : SegmentWorkflow.run(segmenter, input, output, probabilities, replaceNan, progress, stop)) out.println("wrote " + p);
 			}
 			return 0;
 		}
@@ -111,7 +112,7 @@ final class SegmentCommand {
 		try (Segmenter segmenter = new Segmenter(bundle, role, Devices.resolve(device), window(bundle, overlap, blend, windowBatch))) {
 			out.println(String.format("model loaded in %.2f s (engine start and bundle)", seconds(t1)));
 			long t2 = System.nanoTime();
-			r = BatchSegmentation.run(segmenter, pending, output, probabilities, replaceNan, (f, outcome) -> out.println(f.getFileName() + ": " + outcome), StopSignal::requested);
+			r = BatchSegmentation.run(segmenter, pending, output, probabilities, replaceNan, (f, outcome) -> out.println(f.getFileName() + ": " + outcome), stop);
 			int n = r.segmented().size() + r.failed().size();
 			out.println(r.segmented().size() + " segmented, " + r.failed().size() + " failed"
 				+ String.format(" in %.2f s (%.3f s per volume)", seconds(t2), n == 0 ? 0 : seconds(t2) / n));

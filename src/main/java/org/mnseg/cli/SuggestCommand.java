@@ -46,7 +46,8 @@ final class SuggestCommand {
 		"A volume's score is the measure's mean over the voxels where either model predicts foreground (the whole volume",
 		"where none does); a slice's score is its mean over the whole slice. Slices count from 1, as in Fiji.");
 
-	static int run(List<String> argv, PrintStream out) {
+	/** {@code stop}: asked to stop (SIGTERM, Ctrl-C); polled at the command's safe points. */
+	static int run(List<String> argv, PrintStream out, java.util.function.BooleanSupplier stop) {
 		if (argv.contains("--help")) {
 			out.println(HELP);
 			return 0;
@@ -83,7 +84,7 @@ final class SuggestCommand {
 		SuggestWorkflow.requireSafeOutputs(inputs, outDir, heatmaps, overwrite, "Add --overwrite to replace them");
 		ConsoleProgress progress = new ConsoleProgress(out);
 		SuggestWorkflow.Result r = SuggestWorkflow.run(new SuggestWorkflow.Request(model, inputs, measure, top, spacing, outDir, heatmaps,
-			Devices.resolve(device)), progress, StopSignal::requested, null);
+			Devices.resolve(device)), progress, stop, null);
 		print(r, out);
 		for (Path p : r.written()) out.println("wrote " + p);
 		return 0;

@@ -37,7 +37,8 @@ final class TrainCommand {
 		"",
 		"Training options: each overrides the preset's value, shown in brackets:");
 
-	static int run(List<String> argv, PrintStream out) {
+	/** {@code stop}: asked to stop (SIGTERM, Ctrl-C); polled at the command's safe points. */
+	static int run(List<String> argv, PrintStream out, java.util.function.BooleanSupplier stop) {
 		if (argv.contains("--help")) {
 			out.println(HELP);
 			ConfigOverrides.describe().forEach(l -> out.println("  " + l));
@@ -62,7 +63,7 @@ final class TrainCommand {
 		ConsoleProgress progress = new ConsoleProgress(out);
 		TrainWorkflow.Result result = TrainWorkflow.run(
 			new TrainWorkflow.Request(dataset, labeled, method, preset, overrides, runDir, resume, evaluate, Devices.resolve(device), overwrite), progress,
-			StopSignal::requested);
+			stop);
 		progress.endLine();
 		out.println("Model bundle: " + result.bundle());
 		if (Double.isFinite(result.validationDice())) out.println(String.format(java.util.Locale.ROOT, "Validation Dice: %.4f", result.validationDice()));

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import org.mnseg.util.OutputFiles;
+import org.mnseg.util.StopOnExit;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.Engine;
 import org.mnseg.workflow.RunFolder;
@@ -88,8 +89,9 @@ public final class CoTrainRunner {
 			TrainWorkflow.Request request = new TrainWorkflow.Request(dataset, labeled, s.method(), s.preset(), overrides, s.output(), s.resume(),
 				s.evaluate(), Engine.auto(), s.overwrite());
 			progress.forRun(s.output(), s.resume());
-			try {
-				TrainWorkflow.Result result = TrainWorkflow.run(request, progress, cancelled);
+			// quitting Fiji, or SIGTERM to a headless Fiji, stops the run after its step as Cancel does
+			try (StopOnExit stop = new StopOnExit(CoTrainSettings.DESCRIPTOR.title(), System.err)) {
+				TrainWorkflow.Result result = TrainWorkflow.run(request, progress, stop.or(cancelled));
 				Feedback.log("M&N Co-Train: " + result.ending() + " M&N Segment offers it as its Model.");
 				if (!Feedback.quiet()) ij.IJ.showStatus("M&N Co-Train done: " + doneStatus(result));
 				SegmentPlugin.offerModel(result.bundle());

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import org.mnseg.imagej.ImagePlusConverter;
@@ -13,6 +14,7 @@ import org.mnseg.imagej.TiffIO;
 import org.mnseg.train.RunListener;
 import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.OutputFiles;
+import org.mnseg.util.StopOnExit;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.ModelFile;
 import org.mnseg.workflow.SegmentWorkflow;
@@ -73,7 +75,9 @@ public final class SegmentRunner {
 			List<OutputFiles.Planned> planned = ImageOutputs.of(s, image).files().stream().map(f -> new OutputFiles.Planned(f, null)).toList();
 			OutputFiles.requireSafe(planned, List.of(), s.output(), "results", s.overwrite(), "Tick Overwrite to replace them");
 		}
-		try (Segmenter segmenter = ModelFile.open(s.model(), s.role())) {
+		// quitting Fiji, or SIGTERM to a headless Fiji, stops between windows; the files written stay
+		try (StopOnExit stop = new StopOnExit(SegmentSettings.DESCRIPTOR.title(), System.err); Segmenter segmenter = ModelFile.open(s.model(), s.role())) {
+			BooleanSupplier cancelled = stop.or(cancel::get);
 			if (s.batch()) {
 				RunListener listener = new RunListener() {
 					@Override
@@ -82,11 +86,11 @@ public final class SegmentRunner {
 					}
 				};
 				List<Path> written = SegmentWorkflow.run(segmenter, s.folder(), s.output(), s.probability(), SegmentWorkflow.replacementFor(s.replaceNan()),
-					listener, cancel::get);
+					listener, cancelled);
 				for (Path p : written) Feedback.log("M&N Segment wrote " + p);
 				return new Result(null, null, List.of(), written, null);
 			}
-			return segmentImage(segmenter, s, image, cancel);
+			return segmentImage(segmenter, s, image, cancelled);
 		}
 	}
 
@@ -94,11 +98,11 @@ public final class SegmentRunner {
 		return s.output() != null && !s.output().toString().isBlank();
 	}
 
-	private static Result segmentImage(Segmenter segmenter, SegmentSettings s, ImagePlus image, AtomicBoolean cancel) {
+	private static Result segmentImage(Segmenter segmenter, SegmentSettings s, ImagePlus image, BooleanSupplier cancelled) {
 		Feedback.status("M&N Segment: " + image.getTitle());
 		SegmentWorkflow.ImageResult seg = SegmentWorkflow.segmentImage(segmenter, ImagePlusConverter.toVolume(image),
 			"The image '" + image.getTitle() + "'", s.probability(), SegmentWorkflow.replacementFor(s.replaceNan()), (done, total) -> IJ.showProgress(done, total),
-			cancel::get);
+			cancelled);
 		IJ.showProgress(1.0);
 		ImagePlus labels = LabelImages.labels(seg.labels(), image, seg.classNames());
 		// the legend: which colour is which class, and how much of the image each covers

@@ -15,6 +15,7 @@ import org.mnseg.suggest.Measure;
 import org.mnseg.suggest.Ranking;
 import org.mnseg.suggest.VolumeScore;
 import org.mnseg.train.RunListener;
+import org.mnseg.util.StopOnExit;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.Engine;
 import org.mnseg.workflow.ModelFile;
@@ -83,10 +84,14 @@ public final class SuggestRunner {
 				Feedback.status(COMMAND + ": " + text);
 			}
 		};
-		SuggestWorkflow.Result r = SuggestWorkflow.run(new SuggestWorkflow.Request(s.model(), inputs, Measure.parse(s.measure()), s.top(), s.spacing(), s.output(),
-			s.output() != null, Engine.auto()), listener, cancel::get,
-			scored -> heatmaps.put(scored.score().id(), heatmap(scored.map(), sources.get(scored.score().id()), scored.score().id())),
-			(done, total) -> IJ.showProgress(done, total));
+		SuggestWorkflow.Result r;
+		// quitting Fiji, or SIGTERM to a headless Fiji, stops between windows; the files written stay
+		try (StopOnExit stop = new StopOnExit(SuggestSettings.DESCRIPTOR.title(), System.err)) {
+			r = SuggestWorkflow.run(new SuggestWorkflow.Request(s.model(), inputs, Measure.parse(s.measure()), s.top(), s.spacing(), s.output(),
+				s.output() != null, Engine.auto()), listener, stop.or(cancel::get),
+				scored -> heatmaps.put(scored.score().id(), heatmap(scored.map(), sources.get(scored.score().id()), scored.score().id())),
+				(done, total) -> IJ.showProgress(done, total));
+		}
 		IJ.showProgress(1.0);
 		return finish(r.ranking(), r.measure(), r.note(), heatmaps, r.written());
 	}

@@ -21,10 +21,10 @@ import org.mnseg.testutil.SyntheticDataset;
 
 /**
  * Fault test: {@code mn train} stopped with SIGTERM (what a cluster's time limit, {@code scancel} and {@code kill} send;
- * Ctrl-C takes the same path) in the middle of its run finishes the step it is in, says how to continue, exits
+ * Ctrl-C takes the same path; {@link org.mnseg.util.StopOnExit}) in the middle of its run finishes the step it is in, says how to continue, exits
  * without a JVM crash file, keeps its checkpoint, and {@code --resume} goes on from it to a bundle.
  */
-public class StopSignalTest {
+public class StopOnExitTest {
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
@@ -54,7 +54,7 @@ public class StopSignalTest {
 		assertFalse("the run wrote its bundle before the signal landed (too fast to test here):\n" + out, Files.exists(run.resolve("model.mnmodel")));
 		// 128 + 15: the JVM reports the signal; 130 would mean the command returned before the hook ran
 		assertEquals(out, 143, p.exitValue());
-		assertTrue(out, out.contains("mn: stop requested (SIGTERM or Ctrl-C)"));
+		assertTrue(out, out.contains("mn: asked to exit (SIGTERM, Ctrl-C or quit): finishing the current step"));
 		assertTrue(out, out.contains("mn train: Training cancelled") && out.contains("Run again with --resume to continue."));
 		try (Stream<Path> files = Files.list(workingDir)) {
 			List<Path> crashes = files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList();
