@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -90,6 +91,24 @@ public class SeedStatsTest {
 		assertEquals(printed, 0, p.exitValue());
 		assertTrue(printed, printed.contains("| 78.00 | 75.00 | +3.00 | [+"));
 		assertTrue(printed, printed.contains("| 0.062 | 5 / 0 |"));
+		// validate-bundle's runs/validation/NAME/metrics.json, given as it is, is named after its folder
+		for (String name : List.of("va", "vb")) {
+			double[] dice = name.equals("va") ? new double[] { 0.81, 0.82, 0.83, 0.84, 0.85 } : new double[] { 0.80, 0.80, 0.80, 0.80, 0.80 };
+			StringBuilder cases = new StringBuilder();
+			double mean = 0;
+			for (int i = 0; i < dice.length; i++) {
+				mean += dice[i] / dice.length;
+				cases.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "\"case%d\": {\"1\": {\"dice\": %.6f}}", i, dice[i]));
+			}
+			Files.writeString(Files.createDirectories(folder.resolve(name)).resolve("metrics.json"),
+				String.format(Locale.ROOT, "{\"mean\": {\"dice\": %.6f}, \"cases\": {%s}}", mean, cases));
+		}
+		p = new ProcessBuilder(PYTHON.toString(), "scripts/paired-runs", folder.resolve("va/metrics.json").toString(),
+			folder.resolve("vb/metrics.json").toString()).redirectErrorStream(true).start();
+		printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+		assertEquals(printed, 0, p.exitValue());
+		assertTrue(printed, printed.contains("| va | vb | 83.00 | 80.00 | +3.00 | [+"));
 		// one seed on one side only: refused, not paired with the wrong run
 		p = new ProcessBuilder(PYTHON.toString(), "scripts/paired-runs", a, d.resolve("b-labeled8-seed101-cpu.json").toString()).redirectErrorStream(true).start();
 		printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
