@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.Rule;
@@ -31,15 +32,31 @@ public class SeedStatsTest {
 	private static void row(Path folder, String dataset, String row, int labeled, int seed, double... dice) throws Exception {
 		Path d = Files.createDirectories(folder.resolve(dataset));
 		String name = row + "-labeled" + labeled + "-seed" + seed + "-cpu";
-		double mean = 0;
-		StringBuilder cases = new StringBuilder();
-		for (int i = 0; i < dice.length; i++) {
-			mean += dice[i] / dice.length;
-			cases.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "\"case%d\": {\"1\": {\"dice\": %.6f}}", i, dice[i]));
-		}
 		Files.writeString(d.resolve(name + ".json"), String.format(Locale.ROOT, "{\"train_seconds\": 600, \"peak_rss_mb\": 900, "
-			+ "\"code_version\": \"0.1.0 (1a856a8abcdef)\", \"config\": {}, \"mean\": {\"dice\": %.6f}}", mean));
-		Files.writeString(d.resolve(name + ".metrics.json"), "{\"cases\": {" + cases + "}}");
+			+ "\"code_version\": \"0.1.0 (1a856a8abcdef)\", \"config\": {}, \"mean\": {\"dice\": %.6f}}", mean(dice)));
+		Files.writeString(d.resolve(name + ".metrics.json"), "{\"cases\": {" + cases(dice) + "}}");
+	}
+
+	private static double mean(double... dice) {
+		return java.util.Arrays.stream(dice).average().orElseThrow();
+	}
+
+	/** The per-case entries of a metrics file: case i has Dice dice[i] for class 1. */
+	private static String cases(double... dice) {
+		StringBuilder cases = new StringBuilder();
+		for (int i = 0; i < dice.length; i++)
+			cases.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "\"case%d\": {\"1\": {\"dice\": %.6f}}", i, dice[i]));
+		return cases.toString();
+	}
+
+	/** Runs scripts/paired-runs; returns its exit code and output. */
+	private static Map.Entry<Integer, String> pairedRuns(String... args) throws Exception {
+		List<String> cmd = new java.util.ArrayList<>(List.of(PYTHON.toString(), "scripts/paired-runs"));
+		cmd.addAll(List.of(args));
+		Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+		String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertTrue("paired-runs timed out", p.waitFor(120, TimeUnit.SECONDS));
+		return Map.entry(p.exitValue(), printed);
 	}
 
 	/** The accuracy grid's labeled-only row with {@code labeled} volumes, beside the seeds folder, made by {@code commit}. */
@@ -85,35 +102,21 @@ public class SeedStatsTest {
 		Path d = folder.resolve("hippocampus");
 		String a = d.resolve("a-labeled8-seed101-cpu.json") + "," + d.resolve("a-labeled8-seed102-cpu.json");
 		String b = d.resolve("b-labeled8-seed101-cpu.json") + "," + d.resolve("b-labeled8-seed102-cpu.json");
-		Process p = new ProcessBuilder(PYTHON.toString(), "scripts/paired-runs", a, b).redirectErrorStream(true).start();
-		String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-		assertEquals(printed, 0, p.exitValue());
-		assertTrue(printed, printed.contains("| 78.00 | 75.00 | +3.00 | [+"));
-		assertTrue(printed, printed.contains("| 0.062 | 5 / 0 |"));
+		Map.Entry<Integer, String> r = pairedRuns(a, b);
+		assertEquals(r.getValue(), 0, (int) r.getKey());
+		assertTrue(r.getValue(), r.getValue().contains("| 78.00 | 75.00 | +3.00 | [+"));
+		assertTrue(r.getValue(), r.getValue().contains("| 0.062 | 5 / 0 |"));
 		// validate-bundle's runs/validation/NAME/metrics.json, given as it is, is named after its folder
-		for (String name : List.of("va", "vb")) {
-			double[] dice = name.equals("va") ? new double[] { 0.81, 0.82, 0.83, 0.84, 0.85 } : new double[] { 0.80, 0.80, 0.80, 0.80, 0.80 };
-			StringBuilder cases = new StringBuilder();
-			double mean = 0;
-			for (int i = 0; i < dice.length; i++) {
-				mean += dice[i] / dice.length;
-				cases.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "\"case%d\": {\"1\": {\"dice\": %.6f}}", i, dice[i]));
-			}
-			Files.writeString(Files.createDirectories(folder.resolve(name)).resolve("metrics.json"),
-				String.format(Locale.ROOT, "{\"mean\": {\"dice\": %.6f}, \"cases\": {%s}}", mean, cases));
-		}
-		p = new ProcessBuilder(PYTHON.toString(), "scripts/paired-runs", folder.resolve("va/metrics.json").toString(),
-			folder.resolve("vb/metrics.json").toString()).redirectErrorStream(true).start();
-		printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-		assertEquals(printed, 0, p.exitValue());
-		assertTrue(printed, printed.contains("| va | vb | 83.00 | 80.00 | +3.00 | [+"));
+		double[] va = { 0.81, 0.82, 0.83, 0.84, 0.85 }, vb = { 0.80, 0.80, 0.80, 0.80, 0.80 };
+		for (Map.Entry<String, double[]> v : Map.of("va", va, "vb", vb).entrySet())
+			Files.writeString(Files.createDirectories(folder.resolve(v.getKey())).resolve("metrics.json"),
+				String.format(Locale.ROOT, "{\"mean\": {\"dice\": %.6f}, \"cases\": {%s}}", mean(v.getValue()), cases(v.getValue())));
+		r = pairedRuns(folder.resolve("va/metrics.json").toString(), folder.resolve("vb/metrics.json").toString());
+		assertEquals(r.getValue(), 0, (int) r.getKey());
+		assertTrue(r.getValue(), r.getValue().contains("| va | vb | 83.00 | 80.00 | +3.00 | [+"));
 		// one seed on one side only: refused, not paired with the wrong run
-		p = new ProcessBuilder(PYTHON.toString(), "scripts/paired-runs", a, d.resolve("b-labeled8-seed101-cpu.json").toString()).redirectErrorStream(true).start();
-		printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-		assertTrue(printed, p.exitValue() != 0 && printed.contains("name different numbers of seeds"));
+		r = pairedRuns(a, d.resolve("b-labeled8-seed101-cpu.json").toString());
+		assertTrue(r.getValue(), r.getKey() != 0 && r.getValue().contains("name different numbers of seeds"));
 	}
 
 	@Test
