@@ -18,8 +18,8 @@ public class CoTrainCommand extends DescriptorCommand {
 
 	@Override
 	public void run() {
-		CommandRun.run(CoTrainSettings.DESCRIPTOR.title(), () -> {
-			Path bundle = CoTrainPlugin.train(settings());
+		CommandRun.run(CoTrainSettings.DESCRIPTOR.title(), exiting -> {
+			Path bundle = CoTrainPlugin.train(settings(), exiting);
 			// Fiji shows the SciJava Segment dialog, which remembers its fields apart from ImageJ's preferences
 			if (bundle != null) SegmentImageCommand.offerModel(context(), bundle);
 		});

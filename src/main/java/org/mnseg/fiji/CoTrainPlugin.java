@@ -2,6 +2,7 @@ package org.mnseg.fiji;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import ij.plugin.PlugIn;
 
@@ -19,9 +20,9 @@ public class CoTrainPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		CommandRun.run(COMMAND, () -> {
+		CommandRun.run(COMMAND, exiting -> {
 			CoTrainSettings s = ask();
-			if (s != null) train(s);
+			if (s != null) train(s, exiting);
 		});
 	}
 
@@ -29,15 +30,15 @@ public class CoTrainPlugin implements PlugIn {
 	 * Runs a training with a Cancel window, status-bar progress and the live plot; errors are the caller's. Returns
 	 * the saved model, or null when the training went to a thread of its own (started from the event thread).
 	 */
-	static Path train(CoTrainSettings s) {
+	static Path train(CoTrainSettings s, BooleanSupplier exiting) {
 		if (java.awt.EventQueue.isDispatchThread()) {
 			// never block the event thread: a command started from there trains in its own thread
-			new Thread(() -> CommandRun.run(COMMAND, () -> train(s)), COMMAND).start();
+			new Thread(() -> CommandRun.run(COMMAND, exitingThere -> train(s, exitingThere)), COMMAND).start();
 			return null;
 		}
 		try (CancelWindow cancel = new CancelWindow(COMMAND)) {
 			return CoTrainRunner.run(s, CoTrainSettings.ROIS.equals(s.labeled()) ? CoTrainRunner.roiManagerRois() : null, new TrainingProgress(),
-				cancel::isCancelled).bundle();
+				() -> cancel.isCancelled() || exiting.getAsBoolean()).bundle();
 		}
 	}
 

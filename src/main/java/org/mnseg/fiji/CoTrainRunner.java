@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import org.mnseg.util.OutputFiles;
-import org.mnseg.util.StopOnExit;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.Engine;
 import org.mnseg.workflow.RunFolder;
@@ -44,7 +43,8 @@ public final class CoTrainRunner {
 	/**
 	 * Trains; returns the result of the workflow.
 	 *
-	 * @param rois the ROI Manager's ROIs (used when labeled = ROI Manager; may be null otherwise)
+	 * @param rois      the ROI Manager's ROIs (used when labeled = ROI Manager; may be null otherwise)
+	 * @param cancelled Cancel, or an exit of Fiji ({@link CommandRun}): the run stops after its step
 	 * @throws java.util.concurrent.CancellationException when cancelled (the checkpoint stays)
 	 */
 	public static TrainWorkflow.Result run(CoTrainSettings s, Roi[] rois, TrainingProgress progress, BooleanSupplier cancelled) {
@@ -89,9 +89,8 @@ public final class CoTrainRunner {
 			TrainWorkflow.Request request = new TrainWorkflow.Request(dataset, labeled, s.method(), s.preset(), overrides, s.output(), s.resume(),
 				s.evaluate(), Engine.auto(), s.overwrite());
 			progress.forRun(s.output(), s.resume());
-			// quitting Fiji, or SIGTERM to a headless Fiji, stops the run after its step as Cancel does
-			try (StopOnExit stop = new StopOnExit(CoTrainSettings.DESCRIPTOR.title(), System.err)) {
-				TrainWorkflow.Result result = TrainWorkflow.run(request, progress, stop.or(cancelled));
+			try {
+				TrainWorkflow.Result result = TrainWorkflow.run(request, progress, cancelled);
 				Feedback.log("M&N Co-Train: " + result.ending() + " M&N Segment offers it as its Model.");
 				if (!Feedback.quiet()) ij.IJ.showStatus("M&N Co-Train done: " + doneStatus(result));
 				SegmentPlugin.offerModel(result.bundle());

@@ -27,14 +27,24 @@ public final class Feedback {
 
 	/** A line in the log window; stdout when headless or when ImageJ has no main window (batch runs, scripts). */
 	public static void log(String text) {
-		if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) System.out.println(text);
+		if (noWindow()) System.out.println(text);
 		else IJ.log(text);
 	}
 
 	/** A status-bar message; also logged where there is no status bar. */
 	public static void status(String text) {
-		if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) System.out.println(text);
+		if (noWindow()) System.out.println(text);
 		else IJ.showStatus(text);
+	}
+
+	/** A line for both the log window and the status bar; printed once where there are neither. */
+	public static void logAndStatus(String text) {
+		log(text);
+		if (!noWindow()) IJ.showStatus(text);
+	}
+
+	private static boolean noWindow() {
+		return GraphicsEnvironment.isHeadless() || IJ.getInstance() == null;
 	}
 
 	/**
@@ -45,8 +55,7 @@ public final class Feedback {
 		if (t instanceof CancellationException) {
 			// the core's message names --resume; in Fiji it is the Resume checkbox
 			String msg = command + " cancelled. " + (t.getMessage() == null ? "" : DialogWords.of(command, t.getMessage()));
-			status(msg);
-			log(msg);
+			logAndStatus(msg);
 			return;
 		}
 		UserError user = userError(t);

@@ -2,7 +2,6 @@ package org.mnseg.fiji;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.scijava.Context;
 import org.scijava.module.ModuleItem;
@@ -37,8 +36,8 @@ public class SegmentImageCommand extends DescriptorCommand {
 
 	@Override
 	public void run() {
-		CommandRun.run(SegmentSettings.DESCRIPTOR.title(), () -> {
-			SegmentRunner.Result r = SegmentRunner.run(SegmentSettings.from(values()), image, new AtomicBoolean());
+		CommandRun.run(SegmentSettings.DESCRIPTOR.title(), exiting -> {
+			SegmentRunner.Result r = SegmentRunner.run(SegmentSettings.from(values()), image, exiting);
 			labels = r.labels();
 			SegmentRunner.show(r);
 		});

@@ -2,7 +2,6 @@ package org.mnseg.fiji;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import ij.ImagePlus;
 import ij.WindowManager;
@@ -21,11 +20,11 @@ public class SegmentPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		CommandRun.run(COMMAND, () -> {
+		CommandRun.run(COMMAND, exiting -> {
 			SegmentSettings s = ask();
 			if (s == null) return;
 			ImagePlus image = s.batch() ? null : WindowManager.getCurrentImage();
-			SegmentRunner.show(SegmentRunner.run(s, image, new AtomicBoolean()));
+			SegmentRunner.show(SegmentRunner.run(s, image, exiting));
 		});
 	}
 

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -14,7 +13,6 @@ import org.mnseg.imagej.TiffIO;
 import org.mnseg.train.RunListener;
 import org.mnseg.util.AtomicFiles;
 import org.mnseg.util.OutputFiles;
-import org.mnseg.util.StopOnExit;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.ModelFile;
 import org.mnseg.workflow.SegmentWorkflow;
@@ -67,7 +65,7 @@ public final class SegmentRunner {
 	}
 
 	/** Segments according to the settings; {@code image} is the current image (ignored for a folder). */
-	public static Result run(SegmentSettings s, ImagePlus image, AtomicBoolean cancel) {
+	public static Result run(SegmentSettings s, ImagePlus image, BooleanSupplier cancelled) {
 		validate(s, image);
 		if (s.batch())
 			SegmentWorkflow.requireSafeOutputs(SegmentWorkflow.inputs(s.folder()), s.output(), s.probability(), s.overwrite(), "Tick Overwrite to replace them");
@@ -75,9 +73,7 @@ public final class SegmentRunner {
 			List<OutputFiles.Planned> planned = ImageOutputs.of(s, image).files().stream().map(f -> new OutputFiles.Planned(f, null)).toList();
 			OutputFiles.requireSafe(planned, List.of(), s.output(), "results", s.overwrite(), "Tick Overwrite to replace them");
 		}
-		// quitting Fiji, or SIGTERM to a headless Fiji, stops between windows; the files written stay
-		try (StopOnExit stop = new StopOnExit(SegmentSettings.DESCRIPTOR.title(), System.err); Segmenter segmenter = ModelFile.open(s.model(), s.role())) {
-			BooleanSupplier cancelled = stop.or(cancel::get);
+		try (Segmenter segmenter = ModelFile.open(s.model(), s.role())) {
 			if (s.batch()) {
 				RunListener listener = new RunListener() {
 					@Override

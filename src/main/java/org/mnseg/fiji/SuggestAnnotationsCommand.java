@@ -1,7 +1,5 @@
 package org.mnseg.fiji;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.scijava.command.Command;
 import org.scijava.plugin.Plugin;
 
@@ -22,8 +20,8 @@ public class SuggestAnnotationsCommand extends DescriptorCommand {
 
 	@Override
 	public void run() {
-		CommandRun.run(SuggestRunner.COMMAND, () -> {
-			result = SuggestRunner.run(SuggestSettings.from(values()), new AtomicBoolean());
+		CommandRun.run(SuggestRunner.COMMAND, exiting -> {
+			result = SuggestRunner.run(SuggestSettings.from(values()), exiting);
 			SuggestRunner.show(result);
 		});
 	}

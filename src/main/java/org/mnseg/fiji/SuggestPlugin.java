@@ -1,7 +1,6 @@
 package org.mnseg.fiji;
 
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import ij.plugin.PlugIn;
 
@@ -15,9 +14,9 @@ public class SuggestPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		CommandRun.run(SuggestRunner.COMMAND, () -> {
+		CommandRun.run(SuggestRunner.COMMAND, exiting -> {
 			SuggestSettings s = ask();
-			if (s != null) SuggestRunner.show(SuggestRunner.run(s, new AtomicBoolean()));
+			if (s != null) SuggestRunner.show(SuggestRunner.run(s, exiting));
 		});
 	}
 

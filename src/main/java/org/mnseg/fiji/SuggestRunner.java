@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import org.mnseg.data.Volume;
 import org.mnseg.imagej.ImagePlusConverter;
@@ -15,7 +15,6 @@ import org.mnseg.suggest.Measure;
 import org.mnseg.suggest.Ranking;
 import org.mnseg.suggest.VolumeScore;
 import org.mnseg.train.RunListener;
-import org.mnseg.util.StopOnExit;
 import org.mnseg.util.UserError;
 import org.mnseg.workflow.Engine;
 import org.mnseg.workflow.ModelFile;
@@ -62,7 +61,7 @@ public final class SuggestRunner {
 		Measure.parse(s.measure());
 	}
 
-	public static Result run(SuggestSettings s, AtomicBoolean cancel) {
+	public static Result run(SuggestSettings s, BooleanSupplier cancelled) {
 		validate(s);
 		// open images are scored as they are in memory; a folder's volumes are read from their files
 		Map<String, ImagePlus> sources = new LinkedHashMap<>();
@@ -80,18 +79,14 @@ public final class SuggestRunner {
 		RunListener listener = new RunListener() {
 			@Override
 			public void message(String text) {
-				Feedback.log(COMMAND + ": " + text);
-				Feedback.status(COMMAND + ": " + text);
+				Feedback.logAndStatus(COMMAND + ": " + text);
 			}
 		};
 		SuggestWorkflow.Result r;
-		// quitting Fiji, or SIGTERM to a headless Fiji, stops between windows; the files written stay
-		try (StopOnExit stop = new StopOnExit(SuggestSettings.DESCRIPTOR.title(), System.err)) {
-			r = SuggestWorkflow.run(new SuggestWorkflow.Request(s.model(), inputs, Measure.parse(s.measure()), s.top(), s.spacing(), s.output(),
-				s.output() != null, Engine.auto()), listener, stop.or(cancel::get),
-				scored -> heatmaps.put(scored.score().id(), heatmap(scored.map(), sources.get(scored.score().id()), scored.score().id())),
-				(done, total) -> IJ.showProgress(done, total));
-		}
+		r = SuggestWorkflow.run(new SuggestWorkflow.Request(s.model(), inputs, Measure.parse(s.measure()), s.top(), s.spacing(), s.output(),
+			s.output() != null, Engine.auto()), listener, cancelled,
+			scored -> heatmaps.put(scored.score().id(), heatmap(scored.map(), sources.get(scored.score().id()), scored.score().id())),
+			(done, total) -> IJ.showProgress(done, total));
 		IJ.showProgress(1.0);
 		return finish(r.ranking(), r.measure(), r.note(), heatmaps, r.written());
 	}

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 /**
  * While open, an exit of the JVM (SIGTERM from a cluster's time limit, {@code scancel} or {@code kill}; Ctrl-C; Fiji
@@ -47,11 +46,6 @@ public final class StopOnExit implements AutoCloseable {
 	/** Whether an exit asked the run to stop: the run's cancel check. */
 	public boolean requested() {
 		return requested.get();
-	}
-
-	/** {@code cancelled} or an exit: a cancel check for runs that have one of their own (Fiji's Cancel button). */
-	public BooleanSupplier or(BooleanSupplier cancelled) {
-		return () -> requested() || cancelled != null && cancelled.getAsBoolean();
 	}
 
 	/** The run has ended (and said its last line): an exit waits no longer, and a later one is not the run's concern. */

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.ClassRule;
@@ -77,7 +76,7 @@ public class FijiCommandsTest {
 		// the current image: a macro opens the file, so the plugin sees an ImagePlus with the file's calibration
 		ImagePlus image = ImagePlusConverter.fromVolume(VolumeIO.readImage(input), "case00.nii.gz");
 		SegmentSettings settings = new SegmentSettings(bundle, SegmentSettings.CURRENT_IMAGE, null, null, true, true, true);
-		SegmentRunner.Result r = SegmentRunner.run(settings, image, new AtomicBoolean());
+		SegmentRunner.Result r = SegmentRunner.run(settings, image, () -> false);
 		assertEquals("case00-labels", r.labels().getTitle());
 		assertArrayEquals(expected.data(), ImagePlusConverter.toLabels(r.labels()).data());
 		// shown at the middle slice of the foreground, with a legend of the model's classes and their colours
@@ -102,7 +101,7 @@ public class FijiCommandsTest {
 			.filter(z -> java.util.stream.IntStream.range(z * plane, (z + 1) * plane).anyMatch(i -> expected.data()[i] != 0)).count();
 		assertEquals(withForeground, overlay.size());
 		for (Roi roi : overlay.toArray()) assertEquals(LabelImages.OVERLAY_NAME, roi.getName());
-		SegmentRunner.run(settings, image, new AtomicBoolean());
+		SegmentRunner.run(settings, image, () -> false);
 		assertEquals("a second run replaces the overlay", withForeground, image.getOverlay().size());
 		assertEquals(image.getCalibration().pixelDepth, r.labels().getCalibration().pixelDepth, 0);
 		assertEquals(2.0, r.labels().getCalibration().pixelDepth, 0);
@@ -173,7 +172,7 @@ public class FijiCommandsTest {
 		v.data()[1] = Float.POSITIVE_INFINITY;
 		ImagePlus image = ImagePlusConverter.fromVolume(v, "with-nan");
 		SegmentSettings settings = new SegmentSettings(TinyModel.bundle(), SegmentSettings.CURRENT_IMAGE, null, null, false, false, false, "0", false, SegmentSettings.DEFAULT_NETWORK);
-		SegmentRunner.Result r = SegmentRunner.run(settings, image, new AtomicBoolean());
+		SegmentRunner.Result r = SegmentRunner.run(settings, image, () -> false);
 		assertEquals("with-nan-labels", r.labels().getTitle());
 		// the open image itself is left as it was: the replacement is made in the copy that is segmented
 		assertTrue(Float.isNaN((float) image.getStack().getProcessor(1).getf(0)));

@@ -94,9 +94,7 @@ final class ImageJProcess {
 	/** As {@link #run}, on a display with the screen {@code screen} (e.g. {@link #LAPTOP}). */
 	static Result runOnScreen(String screen, List<String> classPath, Path fiji, Path engineCache, int timeoutSeconds, String... mainAndArgs)
 		throws IOException, InterruptedException {
-		List<String> args = new ArrayList<>(List.of("-Dplugins.dir=" + fiji.toAbsolutePath(), "-cp", String.join(File.pathSeparator, classPath)));
-		args.addAll(List.of(mainAndArgs));
-		return launch(args, fiji, engineCache, timeoutSeconds, display(screen));
+		return launch(onClassPath(classPath, fiji, mainAndArgs), fiji, engineCache, timeoutSeconds, display(screen));
 	}
 
 	/**
@@ -110,8 +108,26 @@ final class ImageJProcess {
 		return launch(args, dir, engineCache, timeoutSeconds, display());
 	}
 
-	private static Result launch(List<String> javaArgs, Path fiji, Path engineCache, int timeoutSeconds, String display)
-		throws IOException, InterruptedException {
+	/**
+	 * Starts {@code mainAndArgs} as {@link #run} does, in {@code workingDir} (where a JVM crash would leave its hs_err
+	 * file), without waiting: for tests that act on the run while it goes (standard error joins the output).
+	 */
+	static Process start(List<String> classPath, Path fiji, Path workingDir, String... mainAndArgs) throws IOException, InterruptedException {
+		ProcessBuilder pb = processBuilder(onClassPath(classPath, fiji, mainAndArgs), fiji, null, display(DEFAULT_SCREEN)).directory(workingDir.toFile());
+		Process p = pb.start();
+		p.getOutputStream().close(); // no input
+		return p;
+	}
+
+	/** The JVM's arguments for a main class on {@code classPath}, as Fiji's launcher starts ImageJ. */
+	private static List<String> onClassPath(List<String> classPath, Path fiji, String... mainAndArgs) {
+		List<String> args = new ArrayList<>(List.of("-Dplugins.dir=" + fiji.toAbsolutePath(), "-cp", String.join(File.pathSeparator, classPath)));
+		args.addAll(List.of(mainAndArgs));
+		return args;
+	}
+
+	/** The JVM command of every ImageJ run here: offline engine, two engine threads, its own user home, the display. */
+	private static ProcessBuilder processBuilder(List<String> javaArgs, Path fiji, Path engineCache, String display) {
 		List<String> cmd = new ArrayList<>();
 		cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
 		cmd.add("-Xmx3g");
@@ -127,6 +143,12 @@ final class ImageJProcess {
 			env.put("ENGINE_CACHE_DIR", engineCache.toString());
 			env.put("DJL_CACHE_DIR", engineCache.toString());
 		}
+		return pb;
+	}
+
+	private static Result launch(List<String> javaArgs, Path fiji, Path engineCache, int timeoutSeconds, String display)
+		throws IOException, InterruptedException {
+		ProcessBuilder pb = processBuilder(javaArgs, fiji, engineCache, display);
 		Path log = Files.createTempFile("imagej", ".log");
 		pb.redirectOutput(log.toFile());
 		Process p = pb.start();

@@ -14,7 +14,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -80,7 +79,7 @@ public class NiftiImagesTest {
 		ImagePlus image = NiftiImages.open(file);
 		SegmentSettings settings = new SegmentSettings(PlainImageJTest.FIXTURES.resolve("format1.mnmodel"), SegmentSettings.CURRENT_IMAGE, null, null,
 			false, false, false);
-		ImagePlus labels = SegmentRunner.run(settings, image, new AtomicBoolean()).labels();
+		ImagePlus labels = SegmentRunner.run(settings, image, () -> false).labels();
 
 		Path out = tmp.getRoot().toPath().resolve("format1-labels.nii.gz");
 		NiftiImages.Saved saved = NiftiImages.save(labels, out);
