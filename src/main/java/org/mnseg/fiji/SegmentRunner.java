@@ -64,7 +64,10 @@ public final class SegmentRunner {
 			throw new UserError("Network '" + s.network() + "' is unknown; choose one of: " + String.join(", ", SegmentSettings.NETWORKS) + ".");
 	}
 
-	/** Segments according to the settings; {@code image} is the current image (ignored for a folder). */
+	/**
+	 * Segments according to the settings; {@code image} is the current image (ignored for a folder); {@code cancelled}
+	 * (an exit of Fiji: {@link CommandRun}) stops it between windows, keeping the volumes written.
+	 */
 	public static Result run(SegmentSettings s, ImagePlus image, BooleanSupplier cancelled) {
 		validate(s, image);
 		if (s.batch())

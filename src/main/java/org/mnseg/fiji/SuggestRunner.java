@@ -61,6 +61,10 @@ public final class SuggestRunner {
 		Measure.parse(s.measure());
 	}
 
+	/**
+	 * Ranks the images by the model's uncertainty; {@code cancelled} (an exit of Fiji: {@link CommandRun}) stops it
+	 * between windows, keeping the files written.
+	 */
 	public static Result run(SuggestSettings s, BooleanSupplier cancelled) {
 		validate(s);
 		// open images are scored as they are in memory; a folder's volumes are read from their files
