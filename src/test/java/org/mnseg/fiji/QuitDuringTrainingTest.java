@@ -65,7 +65,8 @@ public class QuitDuringTrainingTest {
 
 	/**
 	 * File &gt; Quit in the ImageJ GUI closes every window (the Cancel window and the live plot among them) under the
-	 * running training, then exits: the training still stops after its step with its message in the Log.
+	 * running training, then exits: the training still stops after its step with its message (on the console: by then
+ * the Log window is closed too).
 	 */
 	@Test
 	public void fileQuitInTheGuiStopsCoTrainAfterItsStepAndResumeFinishes() throws Exception {
