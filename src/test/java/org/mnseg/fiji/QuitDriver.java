@@ -13,7 +13,8 @@ import ij.ImageJ;
  * by {@link QuitDuringTrainingTest}): ImageJ started as its launcher starts it, so that quitting ends the JVM; the
  * training started from the menu command with its Cancel window and live plot; File &gt; Quit once the first checkpoint
  * is written, which closes every window under the running training and then exits. Prints {@code QUIT} when it quits
- * and, as the JVM exits, the Log window's text after the training thread has ended (what the user would have seen).
+ * and, as the JVM exits, whether the training thread has ended, then the Log window's text ("null": quitting closed
+ * it, and the command's last lines went to the console).
  * <p>
  * Arguments: macroOptions runDir
  */
