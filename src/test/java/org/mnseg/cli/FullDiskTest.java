@@ -56,7 +56,7 @@ public class FullDiskTest {
 		Assume.assumeTrue("FullDiskTest skipped: a size-limited tmpfs cannot be mounted here (unshare -rm; mount -t tmpfs): " + why, why == null);
 		data = SyntheticDataset.write(tmp.newFolder("data").toPath(), 3, 0, 0, 17);
 		reference = tmp.getRoot().toPath().resolve("reference");
-		Process p = withOneThread(new ProcessBuilder(mn(train(reference, false)))).redirectErrorStream(true).start();
+		Process p = KillResumeTest.withOneThread(new ProcessBuilder(KillResumeTest.mnCommand("1g", train(reference, false)))).redirectErrorStream(true).start();
 		String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertTrue(p.waitFor(5, TimeUnit.MINUTES));
 		assertEquals(out, 0, p.exitValue());
@@ -92,25 +92,12 @@ public class FullDiskTest {
 	}
 
 	/** The same thread team on every run, whatever the machine's load, so that weights can be compared bit for bit. */
-	private static ProcessBuilder withOneThread(ProcessBuilder pb) {
-		pb.environment().putAll(Map.of("OMP_NUM_THREADS", "1", "OMP_DYNAMIC", "false", "MKL_DYNAMIC", "false"));
-		return pb;
-	}
-
-	/** The java command line that runs {@code mn} with these arguments in a fresh JVM. */
-	private static List<String> mn(List<String> args) {
-		List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-Dai.djl.offline=true",
-			"-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), "org.mnseg.cli.Main"));
-		cmd.addAll(args);
-		return cmd;
-	}
-
 	private static String quote(String s) {
 		return "'" + s.replace("'", "'\\''") + "'";
 	}
 
 	private static String shell(List<String> args) {
-		return mn(args).stream().map(FullDiskTest::quote).collect(Collectors.joining(" "));
+		return KillResumeTest.mnCommand("1g", args).stream().map(FullDiskTest::quote).collect(Collectors.joining(" "));
 	}
 
 	/** What one command printed and returned. */
@@ -145,7 +132,7 @@ public class FullDiskTest {
 			shell(b) + " > " + quote(root + "/2.out") + " 2> " + quote(root + "/2.err") + "; echo $? > " + quote(root + "/2.rc"),
 			"set -e",
 			copyOut(d, afterFreed));
-		Process p = withOneThread(new ProcessBuilder("unshare", "-rm", "sh", "-c", script)).redirectErrorStream(true).start();
+		Process p = KillResumeTest.withOneThread(new ProcessBuilder("unshare", "-rm", "sh", "-c", script)).redirectErrorStream(true).start();
 		String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertTrue("the scenario did not end in time", p.waitFor(10, TimeUnit.MINUTES));
 		assertEquals("the scenario's shell failed: " + log, 0, p.exitValue());

@@ -41,15 +41,21 @@ public class KillResumeTest {
 
 	/** M&N with a tiny randomly initialised SegFormer as the 2-D model: no pretrained file needed. */
 	static List<String> trainCommand(Path data, Path run, boolean resume) {
-		List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-			"-Dai.djl.offline=true", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-			"org.mnseg.cli.Main", "train", "--dataset", data.toString(), "--labeled", "2", "--method", "mn", "--out", run.toString(),
+		List<String> cmd = mnCommand("1g", List.of("train", "--dataset", data.toString(), "--labeled", "2", "--method", "mn", "--out", run.toString(),
 			"--seed", "5", "--threads", "1", "--levels", "2", "--base-filters", "4", "--patch", "16,16,8", "--batch-size", "3",
 			"--epochs", "" + EPOCHS, "--stage-one-epochs", "3", "--iterations-per-epoch", "3", "--warmup-epochs", "1", "--slices2d", "4",
 			"--foreground-refresh", "0.75", "--architecture2d", "segformer", "--pretrained2d", "false", "--fine-tuning", "whole", "--options2d",
 			"{\"hidden_sizes\":[8,16,24,32],\"depths\":[1,1,1,1],\"num_attention_heads\":[1,1,2,2],\"sr_ratios\":[4,2,1,1],"
 				+ "\"patch_sizes\":[7,3,3,3],\"strides\":[4,2,2,2],\"mlp_ratios\":[4,4,4,4],\"decoder_hidden_size\":16}"));
 		if (resume) cmd.add("--resume");
+		return cmd;
+	}
+
+	/** The java command line that runs {@code mn} with {@code args} in a fresh JVM of at most {@code maxHeap} (e.g. "1g"). */
+	static List<String> mnCommand(String maxHeap, List<String> args) {
+		List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
+			"-Dai.djl.offline=true", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), "org.mnseg.cli.Main"));
+		cmd.addAll(args);
 		return cmd;
 	}
 
@@ -61,9 +67,13 @@ public class KillResumeTest {
 	static Process start(List<String> cmd, Path workingDir) throws IOException {
 		ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
 		if (workingDir != null) pb.directory(workingDir.toFile());
-		// the same thread team on every run, whatever the machine's load
+		return withOneThread(pb).start();
+	}
+
+	/** {@code pb} with the same thread team on every run, whatever the machine's load. */
+	static ProcessBuilder withOneThread(ProcessBuilder pb) {
 		pb.environment().putAll(Map.of("OMP_NUM_THREADS", "1", "OMP_DYNAMIC", "false", "MKL_DYNAMIC", "false"));
-		return pb.start();
+		return pb;
 	}
 
 	/** Runs to the end; returns the output. */

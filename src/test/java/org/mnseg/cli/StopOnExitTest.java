@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -92,9 +91,8 @@ public class StopOnExitTest {
 			for (int i = 0; i < v.length; i++) v[i] = (float) random.nextGaussian();
 			VolumeIO.writeImage(Volume.wrap(v, dims, Geometry.unit()), images.resolve(name + ".nii.gz"));
 		}
-		List<String> cmd = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-Dai.djl.offline=true", "-cp",
-			System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), "org.mnseg.cli.Main", "segment", "--model",
-			bundle.toString(), "--input", images.toString(), "--output", out.toString(), "--threads", "1", "--device", "cpu");
+		List<String> cmd = KillResumeTest.mnCommand("2g", List.of("segment", "--model", bundle.toString(), "--input", images.toString(), "--output",
+			out.toString(), "--threads", "1", "--device", "cpu"));
 		Path workingDir = tmp.newFolder("segment-cwd").toPath();
 		Process p = KillResumeTest.start(cmd, workingDir);
 		StringBuilder log = new StringBuilder();
