@@ -1,6 +1,7 @@
 package org.mnseg.fiji;
 
 import java.awt.Button;
+import java.awt.EventQueue;
 import java.awt.FlowLayout;
 import java.awt.Frame;
 import java.awt.Label;
@@ -55,8 +56,9 @@ final class CancelWindow implements AutoCloseable {
 		return frame;
 	}
 
+	/** Closes the window on the event thread, later: {@code dispose} from another thread waits for the event thread. */
 	@Override
 	public void close() {
-		if (frame != null) frame.dispose();
+		if (frame != null) EventQueue.invokeLater(frame::dispose);
 	}
 }

@@ -1,6 +1,7 @@
 package org.mnseg.fiji;
 
 import java.awt.Color;
+import java.awt.EventQueue;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -37,6 +38,7 @@ public class TrainingProgress implements RunListener {
 	private final Map<String, TreeMap<Integer, Double>> curves = new LinkedHashMap<>();
 	private final PhaseProgress phaseClock = new PhaseProgress();
 	private String title = TITLE;
+	/** Touched on the event thread only. */
 	private PlotWindow window;
 
 	public TrainingProgress() {
@@ -137,12 +139,18 @@ public class TrainingProgress implements RunListener {
 		return curves.getOrDefault(curve, new TreeMap<>()).keySet();
 	}
 
-	/** Draws the plot in this run's window: the one of an earlier start in the same folder when it is still open. */
+	/**
+	 * Draws the plot in this run's window (the one of an earlier start in the same folder when it is still open), on
+	 * the event thread: the training thread never waits for the GUI, which may be closing under it when Fiji quits.
+	 */
 	private void showPlot() {
 		Plot plot = plot();
-		if (window == null || !window.isVisible()) window = openWindow(title);
-		if (window == null) window = plot.show();
-		else window.drawPlot(plot);
+		String runTitle = title;
+		EventQueue.invokeLater(() -> {
+			if (window == null || !window.isVisible()) window = openWindow(runTitle);
+			if (window == null) window = plot.show();
+			else window.drawPlot(plot);
+		});
 	}
 
 	private static PlotWindow openWindow(String title) {

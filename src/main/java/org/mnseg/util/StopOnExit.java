@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class StopOnExit implements AutoCloseable {
 	/** Longer than a training step or a window on any data this runs on; a scheduler's own grace may be shorter. */
 	public static final int GRACE_SECONDS = 60;
+	/** The most calls of a stuck run's stack its last line names. */
+	private static final int MAX_FRAMES = 16;
+	private static final String PRODUCT = "org.mnseg.";
 
 	private final AtomicBoolean requested = new AtomicBoolean();
 	private final CountDownLatch finished = new CountDownLatch(1);
@@ -29,18 +32,32 @@ public final class StopOnExit implements AutoCloseable {
 	 * @param report where those lines go (standard error: at exit a window may be gone)
 	 */
 	public StopOnExit(String who, PrintStream report) {
+		Thread run = Thread.currentThread();
 		hook = new Thread(() -> {
 			requested.set(true);
 			report.println();
 			report.println(who + ": asked to exit (SIGTERM, Ctrl-C or quit): finishing the current step, then stopping; the files written so far are kept.");
 			try {
 				if (!finished.await(GRACE_SECONDS, TimeUnit.SECONDS))
-					report.println(who + ": still busy after " + GRACE_SECONDS + " s; exiting. A training run resumes from its last checkpoint.");
+					report.println(who + ": still busy after " + GRACE_SECONDS + " s (" + whereIs(run) + "); exiting. A training run resumes from its last checkpoint.");
 			} catch (InterruptedException e) {
 				Thread.currentThread().interrupt();
 			}
 		}, "stop-on-exit");
 		Runtime.getRuntime().addShutdownHook(hook);
+	}
+
+	/**
+	 * Where a run that outlives the grace is, for a bug report, in one line: its thread's innermost calls up to the
+	 * first of this product's (which says what the run was doing; the calls above it say what it waits for).
+	 */
+	static String whereIs(Thread run) {
+		StackTraceElement[] stack = run.getStackTrace();
+		if (stack.length == 0) return "its thread has ended";
+		StringBuilder at = new StringBuilder("at ").append(stack[0]);
+		for (int i = 1; i < Math.min(MAX_FRAMES, stack.length) && !stack[i - 1].getClassName().startsWith(PRODUCT); i++)
+			at.append(" < ").append(stack[i]);
+		return at.toString();
 	}
 
 	/** Whether an exit asked the run to stop: the run's cancel check. */

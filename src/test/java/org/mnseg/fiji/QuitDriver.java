@@ -13,8 +13,8 @@ import ij.ImageJ;
  * by {@link QuitDuringTrainingTest}): ImageJ started as its launcher starts it, so that quitting ends the JVM; the
  * training started from the menu command with its Cancel window and live plot; File &gt; Quit once the first checkpoint
  * is written, which closes every window under the running training and then exits. Prints {@code QUIT} when it quits
- * and, as the JVM exits, whether the training thread has ended, then the Log window's text ("null": quitting closed
- * it, and the command's last lines went to the console).
+ * and, as the JVM exits, whether the training thread has ended (if not, every thread's stack, for the test's failure
+ * message), then the Log window's text ("null": quitting closed it, and the command's last lines went to the console).
  * <p>
  * Arguments: macroOptions runDir
  */
@@ -36,6 +36,7 @@ public final class QuitDriver {
 				return;
 			}
 			System.out.println("TRAINING THREAD " + (training.isAlive() ? "still running" : "ended"));
+			if (training.isAlive()) printThreads(); // where it is stuck: the test prints this on failure
 			System.out.println("LOG>>\n" + IJ.getLog());
 		}));
 		training.start();
@@ -44,5 +45,13 @@ public final class QuitDriver {
 		IJ.getInstance().quit(); // what File > Quit runs
 		Thread.sleep(120_000);
 		System.out.println("ImageJ did not exit");
+		printThreads();
+	}
+
+	private static void printThreads() {
+		Thread.getAllStackTraces().forEach((t, stack) -> {
+			System.out.println("THREAD " + t.getName() + " " + t.getState());
+			for (StackTraceElement e : stack) System.out.println("\tat " + e);
+		});
 	}
 }

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.Before;
-import org.junit.Ignore;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -67,11 +66,8 @@ public class QuitDuringTrainingTest {
 	/**
 	 * File &gt; Quit in the ImageJ GUI closes every window (the Cancel window and the live plot among them) under the
 	 * running training, then exits: the training still stops after its step with its message (on the console: by then
- * the Log window is closed too).
+	 * the Log window is closed too). The quit comes right after the first checkpoint, as the first plot window opens.
 	 */
-	@Ignore("a known bug, not yet fixed: in one run of five the training thread did not end within the 60 s grace after "
-		+ "File > Quit (seen in a fresh-clone suite at 3b83a10: 'still busy after 60 s', no cancel line; the checkpoint stays), "
-		+ "likely stuck in a GUI update of the live plot or Cancel window that quitting closed; see docs/reliability.md")
 	@Test
 	public void fileQuitInTheGuiStopsCoTrainAfterItsStepAndResumeFinishes() throws Exception {
 		List<String> cp = new ArrayList<>(classPath);
