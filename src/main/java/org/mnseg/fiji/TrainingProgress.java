@@ -141,7 +141,7 @@ public class TrainingProgress implements RunListener {
 
 	/**
 	 * Draws the plot in this run's window (the one of an earlier start in the same folder when it is still open), on
-	 * the event thread: the training thread never waits for the GUI, which may be closing under it when Fiji quits.
+	 * the event thread: the training thread does not wait for the plot window, which quitting Fiji may be closing.
 	 */
 	private void showPlot() {
 		Plot plot = plot();
