@@ -123,7 +123,8 @@ public final class DatasetSpec {
 			List<Case> subset = subsets.get(n);
 			if (subset == null)
 				throw new UserError("Data set '" + name + "' has no labeled subset of " + n + " cases. Available: "
-					+ labeledSubsets().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ".");
+					+ labeledSubsets().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ", or all (its "
+					+ train.stream().filter(Case::hasLabel).count() + " labeled training cases).");
 			return subset;
 		}
 		List<Case> labeled = train.stream().filter(Case::hasLabel).toList();

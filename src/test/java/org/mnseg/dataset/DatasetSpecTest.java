@@ -61,7 +61,7 @@ public class DatasetSpecTest {
 			assertTrue(labeled.stream().noneMatch(c -> ids.contains(c.id())));
 		}
 		String m = userError(() -> ds.labeled(5));
-		assertTrue(m, m.contains("5") && m.contains("4, 8, 16"));
+		assertTrue(m, m.contains("5") && m.contains("4, 8, 16, or all (its 160 labeled training cases)"));
 		// the json file itself opens the same data set
 		assertEquals(ds.train(), DatasetSpec.open(folder.resolve("dataset.json")).train());
 	}
