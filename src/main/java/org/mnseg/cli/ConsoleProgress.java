@@ -23,8 +23,10 @@ final class ConsoleProgress implements RunListener {
 
 	@Override
 	public void epochFinished(EpochReport r) {
-		String text = String.format(Locale.ROOT, "[%s] epoch %d/%d  loss %.4f  lr %.2e  elapsed %s  left %s  rss %.0f MB (peak %.0f)", r.model(),
-			r.epoch() + 1, r.epochs(), r.loss(), r.lr(), duration(r.elapsedSeconds()), duration(r.secondsLeft()), r.rssMb(), r.memory().peakRssMb());
+		String text = String.format(Locale.ROOT, "[%s] epoch %d/%d  loss %.4f  lr %.2e  elapsed %s  left %s", r.model(), r.epoch() + 1, r.epochs(),
+			r.loss(), r.lr(), duration(r.elapsedSeconds()), duration(r.secondsLeft()));
+		// resident memory is read from /proc: Linux only
+		if (r.rssMb() >= 0) text += String.format(Locale.ROOT, "  rss %.0f MB (peak %.0f)", r.rssMb(), r.memory().peakRssMb());
 		if (terminal) {
 			out.print("\r" + text + "   ");
 			lineOpen = true;

@@ -13,7 +13,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -28,7 +30,8 @@ import org.mnseg.util.UserError;
  * <ul>
  * <li>{@code fiji/}: the files as they lie in an installed Fiji: the plugin jar in {@code plugins/} (its name has an
  * underscore, so ImageJ 1.x reads its {@code plugins.config}), the libraries in {@code jars/}, including DJL's
- * PyTorch natives ({@code pytorch-native-cpu-*.jar}), which the engine unpacks from the class path, so nothing is
+ * PyTorch natives ({@code pytorch-native-cpu-*.jar}, one per platform, each marked for its platform in the index), which
+ * the engine unpacks from the class path, so nothing is
  * downloaded after installation;</li>
  * <li>{@code site/}: what is uploaded to the update site: {@code db.xml.gz} (the index the Fiji updater reads, with
  * checksum, timestamp and size of every file) and each file as {@code <path>-<timestamp>}, where the updater fetches
@@ -60,8 +63,11 @@ public final class UpdateSiteBuilder {
 			throw new UserError("The plugin jar " + plugin + " needs an underscore in its name, or ImageJ 1.x will not read its plugins.config.");
 		List<Entry> entries = new ArrayList<>();
 		entries.add(entry("plugins/" + plugin.getFileName(), plugin));
-		libraries.stream().filter(l -> !provided.contains(artifactName(l.getFileName().toString()))).sorted(Comparator.comparing(Path::getFileName))
-			.forEach(l -> entries.add(entry("jars/" + l.getFileName(), l)));
+		// a library found twice (the host's natives are both a dependency and one of every platform's) is shipped once
+		Map<Path, Path> byName = new TreeMap<>();
+		for (Path l : libraries)
+			if (!provided.contains(artifactName(l.getFileName().toString()))) byName.putIfAbsent(l.getFileName(), l);
+		byName.forEach((name, l) -> entries.add(entry("jars/" + name, l)));
 		for (Entry e : entries) {
 			copy(e.source(), out.resolve("fiji").resolve(e.path()));
 			copy(e.source(), out.resolve("site").resolve(e.path() + "-" + timestamp));
@@ -75,10 +81,25 @@ public final class UpdateSiteBuilder {
 		return entries;
 	}
 
+	/**
+	 * DJL's classifier of each PyTorch CPU natives jar that Maven Central serves, and the name the Fiji updater gives
+	 * that platform (its {@code Platforms.current()}: os.name and os.arch, "amd64" as "64", "aarch64" as "-arm64"). The
+	 * updater installs a file that names a platform only there, and DJL takes the natives whose classifier matches the
+	 * running system, so each Fiji gets the one natives jar it can load.
+	 */
+	public static final Map<String, String> FIJI_PLATFORM_OF_NATIVES = Map.of("linux-x86_64", "linux64", "linux-aarch64", "linux-arm64",
+		"win-x86_64", "win64", "osx-aarch64", "macos-arm64");
+
+	/** The Fiji platform a library is for ("linux64" for "pytorch-native-cpu-2.7.1-linux-x86_64.jar"), or null: every platform. */
+	public static String fijiPlatform(String fileName) {
+		String base = fileName.endsWith(".jar") ? fileName.substring(0, fileName.length() - 4) : fileName;
+		return FIJI_PLATFORM_OF_NATIVES.entrySet().stream().filter(e -> base.endsWith("-" + e.getKey())).map(Map.Entry::getValue).findFirst()
+			.orElse(null);
+	}
+
 	private static Entry entry(String path, Path file) {
 		try {
-			String platform = file.getFileName().toString().contains("linux-x86_64") ? "linux64" : null;
-			return new Entry(path, file, FijiChecksum.of(path, file), Files.size(file), platform);
+			return new Entry(path, file, FijiChecksum.of(path, file), Files.size(file), fijiPlatform(file.getFileName().toString()));
 		} catch (IOException e) {
 			throw new UserError("Cannot read " + file + ": " + e.getMessage(), e);
 		}
@@ -120,19 +141,30 @@ public final class UpdateSiteBuilder {
 		return names;
 	}
 
-	/** {@code UpdateSiteBuilder PLUGIN_JAR LIB_DIR PROVIDED_TXT OUT_DIR [TIMESTAMP]}; see update-site/build. */
+	/**
+	 * {@code UpdateSiteBuilder PLUGIN_JAR LIB_DIRS PROVIDED_TXT OUT_DIR [TIMESTAMP]}, LIB_DIRS one folder or several
+	 * joined by the path separator; see update-site/build.
+	 */
 	public static void main(String[] args) throws IOException {
 		if (args.length < 4) {
-			System.err.println("usage: UpdateSiteBuilder PLUGIN_JAR LIB_DIR PROVIDED_TXT OUT_DIR [yyyyMMddHHmmss]");
+			System.err.println("usage: UpdateSiteBuilder PLUGIN_JAR LIB_DIR[" + java.io.File.pathSeparator + "LIB_DIR...] PROVIDED_TXT OUT_DIR [yyyyMMddHHmmss]");
 			System.exit(2);
 		}
-		List<Path> libs;
-		try (Stream<Path> s = Files.list(Paths.get(args[1]))) {
-			libs = s.filter(p -> p.toString().endsWith(".jar")).toList();
-		}
+		List<Path> libs = new ArrayList<>();
+		for (String dir : args[1].split(java.io.File.pathSeparator))
+			try (Stream<Path> s = Files.list(Paths.get(dir))) {
+				s.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(libs::add);
+			}
 		String ts = args.length > 4 ? args[4] : LocalDateTime.now().format(TIMESTAMP);
 		List<Entry> entries = build(Paths.get(args[0]), libs, readProvided(Paths.get(args[2])), ts, Paths.get(args[3]));
-		for (Entry e : entries) System.out.println(e.path() + "  " + e.size() + " bytes  " + e.checksum());
+		for (Entry e : entries)
+			System.out.println(e.path() + "  " + e.size() + " bytes  " + e.checksum() + (e.platform() == null ? "" : "  " + e.platform() + " only"));
+		Set<String> served = new TreeSet<>();
+		entries.forEach(e -> { if (e.platform() != null) served.add(e.platform()); });
+		Set<String> missing = new TreeSet<>(FIJI_PLATFORM_OF_NATIVES.values());
+		missing.removeAll(served);
+		System.out.println("PyTorch natives for " + String.join(", ", served) + (missing.isEmpty() ? "" : "; none for " + String.join(", ", missing)
+			+ " (update-site/build fetches them with -Pupdate-site)"));
 		System.out.println("update site in " + Paths.get(args[3]).resolve("site") + ", Fiji layout in " + Paths.get(args[3]).resolve("fiji"));
 	}
 
@@ -157,8 +189,9 @@ public final class UpdateSiteBuilder {
 				w.write("        <version checksum=\"" + e.checksum() + "\" filesize=\"" + e.size() + "\" timestamp=\"" + timestamp + "\">\n");
 				if (e == plugin) {
 					w.write("            <description>M&amp;N semi-supervised 3D segmentation: the M&amp;N Co-Train and M&amp;N Segment commands.</description>\n");
+					// not the natives: the updater installs a dependency even where its platform is not this one
 					for (Entry d : entries)
-						if (d != plugin) w.write("            <dependency filename=\"" + esc(d.path()) + "\" timestamp=\"" + timestamp + "\"/>\n");
+						if (d != plugin && d.platform() == null) w.write("            <dependency filename=\"" + esc(d.path()) + "\" timestamp=\"" + timestamp + "\"/>\n");
 				}
 				w.write("        </version>\n");
 				w.write("    </plugin>\n");
