@@ -55,21 +55,12 @@ public final class Main {
 			out.println(USAGE);
 			return argv.length == 0 ? 2 : 0;
 		}
-		if (argv[0].equals("--version")) {
-			// also starts the engine: the first call unpacks the PyTorch natives from their jar into the cache
-			configureThreads(List.of());
-			EngineThreads.prepare();
-			ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
-			out.println("M&N for Fiji " + Version.describe() + "; PyTorch " + engine.getVersion() + " through DJL "
-				+ ai.djl.engine.Engine.getDjlVersion() + ", " + (engine.getGpuCount() > 0 ? engine.getGpuCount() + " GPU(s)" : "CPU") + ", "
-				+ System.getProperty("ai.djl.pytorch.num_threads") + " threads"
-				+ (CpuKernelGuard.effectiveCap() == null ? "" : ", oneDNN kernels capped at " + CpuKernelGuard.effectiveCap()));
-			return 0;
-		}
 		List<String> rest = Arrays.asList(argv).subList(1, argv.length);
 		try {
 			configureThreads(rest);
 			switch (argv[0]) {
+				case "--version":
+					return version(out);
 				case "train":
 					return TrainCommand.run(rest, out, stop);
 				case "segment":
@@ -116,6 +107,16 @@ public final class Main {
 	private static String prefixed(String command, String message) {
 		String prefix = "mn " + command + ": ";
 		return message != null && message.startsWith(prefix) ? message : prefix + message;
+	}
+
+	/** mn --version; also starts the engine: the first call unpacks the PyTorch natives from their jar into the cache. */
+	private static int version(PrintStream out) {
+		EngineThreads.prepare();
+		ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
+		out.println("M&N for Fiji " + Version.describe() + "; PyTorch " + engine.getVersion() + " through DJL " + ai.djl.engine.Engine.getDjlVersion()
+			+ ", " + (engine.getGpuCount() > 0 ? engine.getGpuCount() + " GPU(s)" : "CPU") + ", " + System.getProperty("ai.djl.pytorch.num_threads")
+			+ " threads" + (CpuKernelGuard.effectiveCap() == null ? "" : ", oneDNN kernels capped at " + CpuKernelGuard.effectiveCap()));
+		return 0;
 	}
 
 	/** More PyTorch threads than this per core only slow a run down (and many thousands hang the machine). */

@@ -20,6 +20,7 @@ public final class EngineThreads {
 	 */
 	public static void prepare() {
 		EngineEnvironment.beforeEngineStart();
+		EngineNatives.requireForThisComputer();
 		Engine.getEngine("PyTorch");
 		CpuKernelGuard.verify();
 		JniUtils.setGradMode(false);

@@ -24,7 +24,7 @@ final class NativeEnvironment {
 		try {
 			if (windows()) return libc().getFunction("_putenv_s").invokeInt(new Object[] {name, value}) == 0;
 			return libc().getFunction("setenv").invokeInt(new Object[] {name, value, 1}) == 0;
-		} catch (UnsatisfiedLinkError | RuntimeException e) {
+		} catch (LinkageError | RuntimeException e) { // also a JNA that cannot load its own native part
 			return false;
 		}
 	}
@@ -33,7 +33,7 @@ final class NativeEnvironment {
 	static String get(String name) {
 		try {
 			return libc().getFunction("getenv").invokeString(new Object[] {name}, false);
-		} catch (UnsatisfiedLinkError | RuntimeException e) {
+		} catch (LinkageError | RuntimeException e) { // also a JNA that cannot load its own native part
 			return null;
 		}
 	}

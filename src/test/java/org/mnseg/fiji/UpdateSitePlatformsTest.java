@@ -106,6 +106,11 @@ public class UpdateSitePlatformsTest {
 	}
 
 	@Test
+	public void theSiteServesEveryPlatformTheEngineChecksFor() {
+		assertEquals(org.mnseg.nn.EngineNatives.PUBLISHED, UpdateSiteBuilder.FIJI_PLATFORM_OF_NATIVES.keySet());
+	}
+
+	@Test
 	public void onlyTheNativesNameAPlatform() {
 		assertEquals("linux64", UpdateSiteBuilder.fijiPlatform("pytorch-native-cpu-2.7.1-linux-x86_64.jar"));
 		assertEquals("macos-arm64", UpdateSiteBuilder.fijiPlatform("pytorch-native-cpu-2.7.1-osx-aarch64.jar"));
