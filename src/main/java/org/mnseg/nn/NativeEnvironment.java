@@ -15,8 +15,18 @@ final class NativeEnvironment {
 		return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
 	}
 
+	/**
+	 * The C library whose environment the engine reads. On Windows each C runtime keeps its own copy of the
+	 * environment, and PyTorch's libraries, like the JVM, use the universal one (ucrtbase), not the old msvcrt
+	 * (chosen from how the runtimes work; not run on Windows here).
+	 */
 	private static NativeLibrary libc() {
-		return NativeLibrary.getInstance(windows() ? "msvcrt" : "c");
+		if (!windows()) return NativeLibrary.getInstance("c");
+		try {
+			return NativeLibrary.getInstance("ucrtbase");
+		} catch (UnsatisfiedLinkError e) {
+			return NativeLibrary.getInstance("msvcrt");
+		}
 	}
 
 	/** Sets a variable; false where that is impossible. */
