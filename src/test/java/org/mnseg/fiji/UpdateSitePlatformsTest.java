@@ -3,10 +3,8 @@ package org.mnseg.fiji;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -14,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
@@ -25,6 +22,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.mnseg.testutil.OtherSystemJvm;
 import org.mnseg.updatesite.UpdateSiteBuilder;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -121,18 +119,10 @@ public class UpdateSitePlatformsTest {
 	/** The classifier DJL detects in a JVM that sees {@code osName} and {@code osArch}, with {@code natives} on its class path. */
 	private static String djlPicks(String osName, String osArch, Path natives) throws Exception {
 		List<String> cp = new ArrayList<>();
-		for (String e : System.getProperty("java.class.path").split(File.pathSeparator))
+		for (String e : OtherSystemJvm.testClassPath())
 			if (!Paths.get(e).getFileName().toString().startsWith("pytorch-native-cpu-")) cp.add(e);
 		cp.add(natives.toString());
-		List<String> cmd = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Dos.name=" + osName, "-Dos.arch=" + osArch,
-			"-cp", String.join(File.pathSeparator, cp), DetectNatives.class.getName());
-		Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-		p.getOutputStream().close();
-		String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertTrue("the detection did not end", p.waitFor(60, TimeUnit.SECONDS));
-		assertEquals(output, 0, p.exitValue());
-		String[] lines = output.strip().split("\n");
-		return lines[lines.length - 1].strip();
+		return OtherSystemJvm.lastLine(osName, osArch, List.of(), cp, DetectNatives.class);
 	}
 
 	/** Prints the classifier of the natives DJL would load here: a plain main, run in a child JVM. */

@@ -3,12 +3,10 @@ package org.mnseg.nn;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
+import org.mnseg.testutil.OtherSystemJvm;
 import org.mnseg.util.UserError;
 
 /**
@@ -47,15 +45,7 @@ public class EngineNativesTest {
 
 	/** What {@link EngineNatives} says in a JVM that sees {@code osName} and {@code osArch}: "ok", or its message. */
 	private static String checkAs(String osName, String osArch, boolean offline) throws Exception {
-		List<String> cmd = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Dos.name=" + osName, "-Dos.arch=" + osArch,
-			"-Dai.djl.offline=" + offline, "-cp", System.getProperty("java.class.path"), Check.class.getName());
-		Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-		p.getOutputStream().close();
-		String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertTrue("the check did not end", p.waitFor(60, TimeUnit.SECONDS));
-		assertEquals(output, 0, p.exitValue());
-		String[] lines = output.strip().split("\n");
-		return lines[lines.length - 1].strip();
+		return OtherSystemJvm.lastLine(osName, osArch, List.of("ai.djl.offline=" + offline), OtherSystemJvm.testClassPath(), Check.class);
 	}
 
 	/** Runs the check and prints "ok" or the user's message: a plain main, run in a child JVM. */
