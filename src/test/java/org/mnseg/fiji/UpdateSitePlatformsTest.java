@@ -1,6 +1,7 @@
 package org.mnseg.fiji;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.InputStream;
@@ -79,8 +80,10 @@ public class UpdateSitePlatformsTest {
 		NodeList records = db.getElementsByTagName("plugin");
 		// the updater installs a file's dependencies whatever their platform: the plugin names no natives as one
 		NodeList dependencies = db.getElementsByTagName("dependency");
-		for (int i = 0; i < dependencies.getLength(); i++)
-			assertTrue(!((Element) dependencies.item(i)).getAttribute("filename").contains("pytorch-native-cpu"));
+		for (int i = 0; i < dependencies.getLength(); i++) {
+			String dependency = ((Element) dependencies.item(i)).getAttribute("filename");
+			assertFalse(dependency, dependency.contains("pytorch-native-cpu"));
+		}
 		for (String[] system : SYSTEMS) {
 			String fijiPlatform = system[2];
 			List<Path> installed = new ArrayList<>();
