@@ -21,6 +21,7 @@ import org.junit.rules.TemporaryFolder;
 import org.mnseg.nn.AdaptableLayer;
 import org.mnseg.nn.Param;
 import org.mnseg.pretrained.safetensors.SafetensorsWriter;
+import org.mnseg.testutil.TinyBundles;
 import org.mnseg.util.Json;
 import org.mnseg.util.UserError;
 
@@ -49,19 +50,11 @@ public class SegFormerNetworkTest {
 		root.close();
 	}
 
-	/** A small custom SegFormer (the golden "tiny" sizes) for fast tests. */
+	/** The tests' tiny SegFormer with two classes and the given input channels. */
 	private static Map<String, Object> tinyOptions(int inChannels) {
-		Map<String, Object> o = new HashMap<>();
+		Map<String, Object> o = TinyBundles.tinySegFormer();
 		o.put("num_classes", 2);
 		o.put("in_channels", inChannels);
-		o.put("hidden_sizes", List.of(8, 16, 24, 32));
-		o.put("depths", List.of(1, 1, 1, 1));
-		o.put("num_attention_heads", List.of(1, 1, 2, 2));
-		o.put("sr_ratios", List.of(4, 2, 1, 1));
-		o.put("patch_sizes", List.of(7, 3, 3, 3));
-		o.put("strides", List.of(4, 2, 2, 2));
-		o.put("mlp_ratios", List.of(4, 4, 4, 4));
-		o.put("decoder_hidden_size", 16);
 		return o;
 	}
 
