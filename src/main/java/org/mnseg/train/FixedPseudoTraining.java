@@ -11,7 +11,8 @@ import org.mnseg.data.Sample;
 
 /**
  * The paper's fixed-pseudo-label ablation: the same warm-up as M&N, then the 2-D model labels the unlabeled volumes
- * once and the 3-D model alone trains on labeled patches mixed with those fixed masks, under the same sampling.
+ * once and the 3-D model alone trains on labeled patches mixed with those fixed masks, under the same sampling. Without
+ * a 2-D model (the oracle diagnostic) the masks are the unlabeled volumes' true labels, read with them.
  */
 final class FixedPseudoTraining implements MethodTraining {
 	private static final String PSEUDO = "pseudo/%05d";
@@ -20,7 +21,7 @@ final class FixedPseudoTraining implements MethodTraining {
 	private final ModelTrainer net3d, net2d;
 	private final int stageOne;
 	private final UnlabeledShare share;
-	/** The unlabeled volumes with the 2-D model's masks as labels, made when stage 2 starts. */
+	/** The unlabeled volumes with the 2-D model's masks as labels, made when stage 2 starts (the true labels: oracle). */
 	private List<Sample> pseudoLabeled;
 
 	FixedPseudoTraining(TrainingPlan plan, EpochTrainer trainer, ModelTrainer net3d, ModelTrainer net2d) {
@@ -29,11 +30,13 @@ final class FixedPseudoTraining implements MethodTraining {
 		this.net2d = net2d;
 		this.stageOne = plan.stageOneEpochs();
 		this.share = new UnlabeledShare(plan, LrgSampling.parse(plan.settings().lrg));
+		if (net2d == null) pseudoLabeled = trainer.data().unlabeled();
 	}
 
 	@Override
 	public List<RunListener.EpochReport> epoch(int epoch) {
-		if (epoch < stageOne) return List.of(trainer.epoch(net3d, epoch), trainer.epoch(net2d, epoch));
+		if (epoch < stageOne)
+			return net2d == null ? List.of(trainer.epoch(net3d, epoch)) : List.of(trainer.epoch(net3d, epoch), trainer.epoch(net2d, epoch));
 		if (pseudoLabeled == null) labelOnce();
 		int[] perStep = share.perStep(trainer, net3d, epoch, pseudoLabeled.size());
 		// the fixed masks say where the foreground is
@@ -49,20 +52,22 @@ final class FixedPseudoTraining implements MethodTraining {
 	/** The 2-D model's labels for the unlabeled volumes, made when stage 2 starts. */
 	@Override
 	public List<RunClock.Planned> predictionsAhead() {
-		if (stageOne >= trainer.epochs()) return List.of();
+		if (net2d == null || stageOne >= trainer.epochs()) return List.of();
 		return List.of(new RunClock.Planned(stageOne, net2d.role(), EpochTrainer.voxels(trainer.data().unlabeled())));
 	}
 
 	@Override
 	public Map<String, byte[]> state() {
 		Map<String, byte[]> blobs = new LinkedHashMap<>();
-		if (pseudoLabeled != null)
+		// the oracle's masks are read with the volumes again on resume
+		if (pseudoLabeled != null && net2d != null)
 			for (int i = 0; i < pseudoLabeled.size(); i++) blobs.put(String.format(Locale.ROOT, PSEUDO, i), pseudoLabeled.get(i).label().data());
 		return blobs;
 	}
 
 	@Override
 	public void restore(Map<String, byte[]> state) {
+		if (net2d == null) return;
 		List<Sample> pseudo = new ArrayList<>();
 		for (int i = 0; i < trainer.data().unlabeled().size(); i++) {
 			byte[] p = state.get(String.format(Locale.ROOT, PSEUDO, i));

@@ -20,16 +20,28 @@ public enum Method {
 	/** The 2-D model on the slices of labeled patches. */
 	TWO_D_ONLY("2d-only", false, true, false),
 	/** The warm-up, then the 3-D model on masks the 2-D model made once for the unlabeled volumes (ablation). */
-	FIXED_PSEUDO("fixed-pseudo", true, true, true);
+	FIXED_PSEUDO("fixed-pseudo", true, true, true),
+	/**
+	 * A diagnostic, not a method to use: fixed-pseudo's schedule with the unlabeled volumes' TRUE labels in place of
+	 * pseudo-labels (no 2-D model). It needs a label for every "unlabeled" volume, so it runs only on benchmark data;
+	 * its score is the most any 2-D partner's pseudo-labels could give the 3-D model under these stages and this
+	 * unlabeled share.
+	 */
+	ORACLE("oracle", true, false, true, true);
 
 	private final String id;
-	private final boolean uses3d, uses2d, usesUnlabeled;
+	private final boolean uses3d, uses2d, usesUnlabeled, diagnostic;
 
 	Method(String id, boolean uses3d, boolean uses2d, boolean usesUnlabeled) {
+		this(id, uses3d, uses2d, usesUnlabeled, false);
+	}
+
+	Method(String id, boolean uses3d, boolean uses2d, boolean usesUnlabeled, boolean diagnostic) {
 		this.id = id;
 		this.uses3d = uses3d;
 		this.uses2d = uses2d;
 		this.usesUnlabeled = usesUnlabeled;
+		this.diagnostic = diagnostic;
 	}
 
 	/** The name on the command line, in dialogs and in stored runs. */
@@ -50,14 +62,24 @@ public enum Method {
 		return usesUnlabeled;
 	}
 
-	/** A labeled warm-up (stage 1) followed by a second stage with its own learning-rate restart. */
-	public boolean hasWarmUp() {
-		return this == MN || this == MN_CONTROL || this == FIXED_PSEUDO;
+	/** Whether the unlabeled volumes are read with their label files (the oracle trains on them). */
+	public boolean readsUnlabeledLabels() {
+		return this == ORACLE;
 	}
 
-	/** Every method's name, the default (mn) first. */
+	/** A labeled warm-up (stage 1) followed by a second stage with its own learning-rate restart. */
+	public boolean hasWarmUp() {
+		return this == MN || this == MN_CONTROL || this == FIXED_PSEUDO || this == ORACLE;
+	}
+
+	/** The methods a user chooses from (menus, dialogs, usage), the default (mn) first; diagnostics are left out. */
 	public static List<String> ids() {
-		return Arrays.stream(values()).map(Method::id).toList();
+		return Arrays.stream(values()).filter(m -> !m.diagnostic).map(Method::id).toList();
+	}
+
+	/** The benchmark diagnostics, which the command line takes but no dialog offers. */
+	public static List<String> diagnosticIds() {
+		return Arrays.stream(values()).filter(m -> m.diagnostic).map(Method::id).toList();
 	}
 
 	public static Method parse(String name) {

@@ -40,6 +40,7 @@ interface MethodTraining {
 			case TWO_D_ONLY -> new SupervisedTraining(trainer, net2d);
 			case MN, MN_CONTROL -> new CoTraining(plan, trainer, net3d, net2d);
 			case FIXED_PSEUDO -> new FixedPseudoTraining(plan, trainer, net3d, net2d);
+			case ORACLE -> new FixedPseudoTraining(plan, trainer, net3d, null);
 		};
 	}
 }

@@ -2,7 +2,9 @@ package org.mnseg.train;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.mnseg.dataset.Case;
 import org.mnseg.dataset.DatasetSpec;
@@ -36,17 +38,25 @@ public final class TrainingData {
 	 */
 	public static TrainingData load(DatasetSpec spec, TrainingPlan plan, RunListener listener) {
 		TrainingSettings s = plan.settings();
-		return load(spec, plan.labeled(), plan.method().usesUnlabeled(), s.validation, Normalization.parse(s.normalization),
-			NonFiniteVoxels.parseReplacement(s.replaceNan), listener);
+		Unlabeled unlabeled = !plan.method().usesUnlabeled() ? Unlabeled.NONE
+			: plan.method().readsUnlabeledLabels() ? Unlabeled.WITH_LABELS : Unlabeled.IMAGES;
+		return load(spec, plan.labeled(), unlabeled, s.validation, Normalization.parse(s.normalization), NonFiniteVoxels.parseReplacement(s.replaceNan),
+			listener);
+	}
+
+	/** Whether the unlabeled volumes are read, and with their labels (the oracle diagnostic) or without. */
+	enum Unlabeled {
+		NONE, IMAGES, WITH_LABELS
 	}
 
 	/**
 	 * Loads the labeled subset of size {@code n} (every training case for n < 0), holding out the last
 	 * {@code validation} labeled volumes of the training split outside the labeled subset for validation, and, when
-	 * asked, the unlabeled volumes.
+	 * asked, the unlabeled volumes (as images, or with their labels for the oracle).
 	 */
-	static TrainingData load(DatasetSpec spec, int n, boolean withUnlabeled, int validation, Normalization normalization,
+	static TrainingData load(DatasetSpec spec, int n, Unlabeled unlabeledVolumes, int validation, Normalization normalization,
 		Float replaceNonFinite, RunListener listener) {
+		boolean withUnlabeled = unlabeledVolumes != Unlabeled.NONE;
 		// n < 0: every labeled training case (data sets written from Fiji, "all" of a folder); the rest are unlabeled
 		List<Case> cases = n < 0 ? spec.train().stream().filter(Case::hasLabel).toList() : spec.labeled(n);
 		for (Case c : cases)
@@ -65,6 +75,7 @@ public final class TrainingData {
 		java.util.Set<String> heldIds = new java.util.HashSet<>();
 		for (Case c : heldOut) heldIds.add(c.id());
 		List<Case> rest = withUnlabeled ? spec.unlabeled(n).stream().filter(c -> !heldIds.contains(c.id())).toList() : List.of();
+		if (unlabeledVolumes == Unlabeled.WITH_LABELS) rest = withTrueLabels(spec, rest);
 
 		// one phase with a progress bar: a line per volume would bury the log (hippocampus: 156 volumes)
 		Reading reading = new Reading(listener, cases.size() + heldOut.size() + rest.size());
@@ -75,6 +86,10 @@ public final class TrainingData {
 		List<Sample> unlabeled = new ArrayList<>();
 		if (withUnlabeled) {
 			for (Case c : rest) {
+				if (unlabeledVolumes == Unlabeled.WITH_LABELS) {
+					unlabeled.add(reading.next(spec.load(c, normalization, replaceNonFinite)));
+					continue;
+				}
 				Sample s = spec.load(c.withoutLabel(), normalization, replaceNonFinite);
 				unlabeled.add(reading.next(new Sample(s.id(), s.image(), null)));
 			}
@@ -84,6 +99,21 @@ public final class TrainingData {
 		}
 		requireSameChannels(labeled, held, unlabeled);
 		return new TrainingData(spec, labeled, unlabeled, held);
+	}
+
+	/** The unlabeled cases with the label files the training split has for them; any without one is refused. */
+	private static List<Case> withTrueLabels(DatasetSpec spec, List<Case> unlabeled) {
+		Map<String, Case> train = new HashMap<>();
+		for (Case c : spec.train()) train.put(c.id(), c);
+		List<Case> out = new ArrayList<>();
+		for (Case c : unlabeled) {
+			Case labeled = train.get(c.id());
+			if (labeled == null || !labeled.hasLabel())
+				throw new UserError("Method oracle trains on the true labels of the unlabeled volumes, but '" + c.id() + "' of " + spec.name()
+					+ " has no label file. It is a diagnostic for data sets labeled throughout; use --method mn for real unlabeled data.");
+			out.add(labeled);
+		}
+		return out;
 	}
 
 	/** Counts the volumes read, as the phase "Reading volumes". */

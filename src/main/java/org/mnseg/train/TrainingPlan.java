@@ -171,6 +171,7 @@ public final class TrainingPlan {
 				+ s.validationInterval() + " epochs and the warm-up lasts " + s.stageOne() + ": set --validate-every below " + s.stageOne() + ".");
 		}
 		if (!s.stageOneFrom.isBlank()) {
+			require(method != Method.ORACLE, "--stage-one-from continues a warm-up of both models; the oracle trains no 2-D model. Leave it out.");
 			if (!method.hasWarmUp())
 				throw new UserError("--stage-one-from applies to methods with a labeled warm-up (mn, mn-control, fixed-pseudo); method " + method + " has none.");
 			StageOneReuse.locate(s.stageOneFrom);
