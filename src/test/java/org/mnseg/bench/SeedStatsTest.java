@@ -88,6 +88,19 @@ public class SeedStatsTest {
 		assertTrue(md, md.contains("| 0.0625 | +3.00 | 5 / 0 |"));
 	}
 
+	/** The oracle (true labels as pseudo-labels) against labeled-only, and M&N against it: what better pseudo-labels could add. */
+	@Test
+	public void anOracleRowIsComparedWithLabeledOnlyAndEachMnRowWithIt() throws Exception {
+		Path folder = tmp.newFolder("seeds").toPath();
+		row(folder, "hippocampus", "labeled-only", 8, 101, 0.80, 0.80);
+		row(folder, "hippocampus", "mn-imagenet", 8, 101, 0.81, 0.82);
+		row(folder, "hippocampus", "oracle", 8, 101, 0.84, 0.86);
+		String md = run(folder);
+		assertTrue(md, md.contains("| hippocampus | 8 | oracle - labeled-only | 1 | 2 | +5.00 | [+4.00, +6.00] |"));
+		assertTrue(md, md.contains("| hippocampus | 8 | mn-imagenet - oracle | 1 | 2 | -3.50 | [-4.00, -3.00] |"));
+		assertTrue("the oracle is no M&N row of the targets table: " + md, !md.contains("(oracle) |"));
+	}
+
 	/** scripts/paired-runs with a setting's training seeds comma-separated on each side: pooled over seeds and cases. */
 	@Test
 	public void pairedRunsPoolsSeedsGivenSideBySide() throws Exception {
@@ -142,8 +155,12 @@ public class SeedStatsTest {
 		gridRow(folder, "la2x", 8, 0.85, "1a856a8abcdef"); // fewer than every volume: not the one to compare with
 		gridRow(folder, "la2x", 80, 0.90, "1a856a8abcdef");
 		String md = run(folder);
-		// room 90 - 80 = 10 points: the +5 target is half of it, the +2 gain a fifth
-		assertTrue(md, md.contains("| la2x | 4 | +5 | 80.00 (2 seeds) | 90.00 (80, seed 101, 1a856a8) | 10.00 | 50% | +2.00 (mn-imagenet1x) | 20% |"));
+		// room 90 - 80 = 10 points: the +5 target is half of it, the +2 gain a fifth; no oracle ran
+		assertTrue(md, md.contains("| la2x | 4 | +5 | 80.00 (2 seeds) | 90.00 (80, seed 101, 1a856a8) | 10.00 | 50% | +2.00 (mn-imagenet1x) | 20% | - | - |"));
+		// an oracle 6 points above labeled-only on seed 101: 60% of the room
+		row(folder, "la2x", "oracle", 4, 101, 0.86, 0.86);
+		String withOracle = run(folder);
+		assertTrue(withOracle, withOracle.contains("| 10.00 | 50% | +2.00 (mn-imagenet1x) | 20% | +6.00 | 60% |"));
 	}
 
 	@Test
@@ -154,7 +171,7 @@ public class SeedStatsTest {
 		row(folder, "hippocampus", "labeled-only", 8, 101, 0.84);
 		gridRow(folder, "hippocampus", 160, 0.88, "c13e455");
 		String md = run(folder);
-		assertTrue(md, md.contains("| 88.00 (160, seed 101, c13e455; predates the gradient fix) | 4.00 | 75% | - | - |"));
+		assertTrue(md, md.contains("| 88.00 (160, seed 101, c13e455; predates the gradient fix) | 4.00 | 75% | - | - | - | - |"));
 		assertTrue(md, md.contains("Predates the gradient fix (30f90c5)"));
 	}
 
