@@ -160,7 +160,7 @@ public class SeedStatsTest {
 		// an oracle 6 points above labeled-only on seed 101: 60% of the room
 		row(folder, "la2x", "oracle", 4, 101, 0.86, 0.86);
 		String withOracle = run(folder);
-		assertTrue(withOracle, withOracle.contains("| 10.00 | 50% | +2.00 (mn-imagenet1x) | 20% | +6.00 | 60% |"));
+		assertTrue(withOracle, withOracle.contains("| 10.00 | 50% | +2.00 (mn-imagenet1x) | 20% | +6.00 (seed 101) | 60% |"));
 	}
 
 	@Test
