@@ -28,7 +28,7 @@ final class TrainCommand {
 		"                2d-only: the 2-D model alone; fixed-pseudo: the 3-D UNet on the 2-D model's masks, made once;",
 		"                mn-control: M&N's stages and schedules without any unlabeled patch (M&N minus it is co-training's gain);",
 		"                oracle (a diagnostic for fully labeled benchmark data): fixed-pseudo with the unlabeled volumes' TRUE",
-		"                labels in place of the 2-D model's masks, the most any pseudo-labels could give under this schedule",
+		"                labels in place of the 2-D model's masks: about the most pseudo-labels could give under this schedule",
 		"  --resume      continue the run in RUN from its last checkpoint (same result as an uninterrupted run)",
 		"  --overwrite   start a new run in RUN although it holds an earlier run's checkpoint or results (they are",
 		"                deleted first); without it such a folder is refused",

@@ -24,8 +24,8 @@ public enum Method {
 	/**
 	 * A diagnostic, not a method to use: fixed-pseudo's schedule with the unlabeled volumes' TRUE labels in place of
 	 * pseudo-labels (no 2-D model). It needs a label for every "unlabeled" volume, so it runs only on benchmark data;
-	 * its score is the most any 2-D partner's pseudo-labels could give the 3-D model under these stages and this
-	 * unlabeled share.
+	 * its score is about the most any 2-D partner's pseudo-labels could give the 3-D model under these stages and this
+	 * unlabeled share (soft pseudo-labels could in principle regularise a little beyond it).
 	 */
 	ORACLE("oracle", true, false, true, true);
 

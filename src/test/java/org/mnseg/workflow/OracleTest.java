@@ -124,6 +124,18 @@ public class OracleTest {
 	}
 
 	@Test
+	public void aWarmUpOfAnotherRunIsRefused() throws Exception {
+		Map<String, String> o = CoTrainingTest.tiny("oracle", 4);
+		o.put("stage-one-from", tmp.getRoot().toString());
+		try {
+			TrainWorkflow.run(request(labeledThroughout, tmp.newFolder("from").toPath(), o, false), RunListener.NONE, () -> false);
+			fail("--stage-one-from was accepted");
+		} catch (UserError e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("the oracle trains no 2-D model"));
+		}
+	}
+
+	@Test
 	public void onlyTheCommandLineOffersIt() {
 		assertEquals(Method.ORACLE, Method.parse("oracle"));
 		assertFalse("dialogs list the methods of TrainOptions", TrainOptions.methods().contains("oracle"));
