@@ -27,6 +27,7 @@ import org.mnseg.data.Volume;
 import org.mnseg.imagej.ImagePlusConverter;
 import org.mnseg.io.VolumeIO;
 import org.mnseg.testutil.FileChecksums;
+import org.mnseg.testutil.FileTrees;
 
 import ij.ImagePlus;
 import ij.plugin.PlugIn;
@@ -76,7 +77,7 @@ public class FijiBadInputTest {
 		Files.createDirectories(f.model.getParent());
 		Files.copy(TinyModel.bundle(), f.model);
 		f.data = f.root.resolve("data");
-		copyTree(TinyModel.dataset(), f.data);
+		FileTrees.copy(TinyModel.dataset(), f.data);
 		f.notABundle = f.root.resolve("text.mnmodel");
 		Files.writeString(f.notABundle, "not a model\n");
 		f.aFile = f.root.resolve("a-file");
@@ -94,16 +95,6 @@ public class FijiBadInputTest {
 		f.earlierResults = f.root.resolve("earlier");
 		Files.createDirectories(f.earlierResults);
 		Files.writeString(f.earlierResults.resolve("img" + LabelImages.LABELS_SUFFIX + ".tif"), "an earlier result\n");
-	}
-
-	private static void copyTree(Path from, Path to) throws Exception {
-		try (var files = Files.walk(from)) {
-			for (Path p : files.toList()) {
-				Path target = to.resolve(from.relativize(p).toString());
-				if (Files.isDirectory(p)) Files.createDirectories(target);
-				else Files.copy(p, target);
-			}
-		}
 	}
 
 	// the images a case has open: built per case, from the synthetic data set

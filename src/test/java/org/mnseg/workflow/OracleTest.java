@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.stream.Stream;
 
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -23,6 +22,7 @@ import org.mnseg.data.LabelVolume;
 import org.mnseg.dataset.Case;
 import org.mnseg.dataset.DatasetSpec;
 import org.mnseg.io.VolumeIO;
+import org.mnseg.testutil.FileTrees;
 import org.mnseg.testutil.StepCounter;
 import org.mnseg.testutil.SyntheticDataset;
 import org.mnseg.train.Method;
@@ -69,13 +69,7 @@ public class OracleTest {
 
 		// the same data with the 4 unlabeled volumes' labels emptied: the warm-up is the same, the second stage is not
 		Path emptied = tmp.newFolder("emptied").toPath();
-		try (Stream<Path> files = Files.walk(labeledThroughout)) {
-			for (Path f : files.filter(Files::isRegularFile).toList()) {
-				Path to = emptied.resolve(labeledThroughout.relativize(f).toString());
-				Files.createDirectories(to.getParent());
-				Files.copy(f, to);
-			}
-		}
+		FileTrees.copy(labeledThroughout, emptied);
 		for (Case c : DatasetSpec.open(emptied).unlabeled(2)) {
 			Path label = emptied.resolve("labels").resolve(c.id() + ".nii.gz");
 			LabelVolume l = VolumeIO.readLabels(label);
