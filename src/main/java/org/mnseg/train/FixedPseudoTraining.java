@@ -67,7 +67,6 @@ final class FixedPseudoTraining implements MethodTraining {
 
 	@Override
 	public void restore(Map<String, byte[]> state) {
-		if (net2d == null) return;
 		List<Sample> pseudo = new ArrayList<>();
 		for (int i = 0; i < trainer.data().unlabeled().size(); i++) {
 			byte[] p = state.get(String.format(Locale.ROOT, PSEUDO, i));
@@ -75,6 +74,7 @@ final class FixedPseudoTraining implements MethodTraining {
 			Sample s = trainer.data().unlabeled().get(i);
 			pseudo.add(new Sample(s.id(), s.image(), LabelVolume.wrap(p, s.image().shape(), s.image().geometry())));
 		}
-		pseudoLabeled = pseudo.isEmpty() ? null : pseudo;
+		// nothing saved: the masks are still to be made (or, for the oracle, were read with the volumes)
+		if (!pseudo.isEmpty()) pseudoLabeled = pseudo;
 	}
 }

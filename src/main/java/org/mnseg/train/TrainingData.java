@@ -85,14 +85,8 @@ public final class TrainingData {
 		for (Case c : heldOut) held.add(reading.next(spec.load(c, normalization, replaceNonFinite)));
 		List<Sample> unlabeled = new ArrayList<>();
 		if (withUnlabeled) {
-			for (Case c : rest) {
-				if (unlabeledVolumes == Unlabeled.WITH_LABELS) {
-					unlabeled.add(reading.next(spec.load(c, normalization, replaceNonFinite)));
-					continue;
-				}
-				Sample s = spec.load(c.withoutLabel(), normalization, replaceNonFinite);
-				unlabeled.add(reading.next(new Sample(s.id(), s.image(), null)));
-			}
+			// the cases carry a label only where withTrueLabels put it back (the oracle)
+			for (Case c : rest) unlabeled.add(reading.next(spec.load(c, normalization, replaceNonFinite)));
 			if (unlabeled.isEmpty())
 				throw new UserError("Semi-supervised training needs unlabeled volumes, but " + spec.name() + " has none besides the " + labeled.size()
 					+ " labeled ones. Use a smaller labeled subset, add an unlabeled/ folder, or train with --method labeled-only.");
